@@ -1,0 +1,33 @@
+# dfscope: deepfake-video forensics on DeepfakeTIMIT-layout datasets.
+# Reads like a table of contents: config, validation, rule files, targets.
+from snakemake.utils import min_version
+
+min_version("9.18")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    video=r"(real|lq|hq)-[a-z0-9]+-[a-z0-9]+(-[a-z0-9]+)?",
+    detector=r"[a-z0-9_]+",
+
+
+include: "workflow/rules/sample.smk"
+include: "workflow/rules/frames.smk"
+include: "workflow/rules/faces.smk"
+include: "workflow/rules/metrics.smk"
+include: "workflow/rules/evaluate.smk"
+
+
+rule all:
+    input:
+        final_targets(),
+    default_target: True
+
+
+onsuccess:
+    print(results_message())

@@ -1,0 +1,112 @@
+"""Gathering per-video tables into study tables; ROC, AUC and EER of a score, per quality."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score, roc_curve
+
+from .tables import write_csv, write_parquet
+
+log = logging.getLogger(__name__)
+
+#: Columns of the detection table carried into the frame table.
+DETECTION_KEEP = ["n_faces", "face", "confidence"]
+
+
+def gather(videos: pd.DataFrame, faces: Sequence[str | Path], quality: Sequence[str | Path],
+           paired: Sequence[str | Path], frames_out: str | Path, videos_out: str | Path) -> pd.DataFrame:
+    """One frame table (every frame of every video) and one video table (means per video).
+
+    The frame table joins, on (video, frame): the video's row of the video
+    table, the detection summary, the no-reference features and, for fakes,
+    the paired metrics (NaN for real videos). Row order is (video, frame).
+    """
+    detections = pd.concat([pd.read_parquet(p) for p in faces], ignore_index=True)
+    features = pd.concat([pd.read_parquet(p) for p in quality], ignore_index=True)
+    frames = videos.drop(columns=["path", "n_frames"]).merge(
+        detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many")
+    frames = frames.merge(features, on=["video", "frame"], how="left", validate="one_to_one")
+    if paired:
+        pairs = pd.concat([pd.read_parquet(p) for p in paired], ignore_index=True)
+        frames = frames.merge(pairs.drop(columns="original"), on=["video", "frame"], how="left",
+                              validate="one_to_one")
+        frames["paired"] = frames["paired"].fillna(False).astype(bool)
+    frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
+    write_parquet(frames, frames_out)
+    per_video = video_means(frames, videos)
+    write_parquet(per_video, videos_out)
+    log.info("%d frames of %d videos gathered", len(frames), len(per_video))
+    return frames
+
+
+def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
+    """Per video: its video-table row, decoded frames, frames with a face, mean of each measure.
+
+    Means skip frames without a face (NaN), so a video's score is the
+    average over the frames where it could be measured.
+    """
+    measures = [c for c in frames.columns
+                if c not in videos.columns and c not in ("frame", "face", "n_faces", "paired")
+                and pd.api.types.is_float_dtype(frames[c])]
+    grouped = frames.groupby("video", sort=True)
+    summary = grouped[measures].mean().add_prefix("mean_")
+    summary.insert(0, "frames_with_face", grouped["face"].apply(lambda f: int((f >= 0).sum())))
+    summary.insert(0, "n_decoded", grouped.size())
+    return videos.merge(summary.reset_index(), on="video", how="left", validate="one_to_one")
+
+
+def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
+    """(EER, threshold): the error rate where false acceptance equals false rejection.
+
+    ``labels`` 1 = fake (positive), ``scores`` higher = more fake-like. On
+    the ROC, FAR = false-positive rate and FRR = 1 - true-positive rate; the
+    EER is read where FAR - FRR changes sign, interpolating linearly
+    between the two ROC points that straddle it (both rates are piecewise
+    linear in between). The threshold is the score threshold of the first
+    ROC point where FAR >= FRR.
+    """
+    far, tpr, thresholds = roc_curve(labels, scores)
+    frr = 1 - tpr
+    diff = far - frr
+    i = int(np.nonzero(diff >= 0)[0][0])  # far rises from 0, frr falls to 0: a crossing exists
+    if diff[i] == 0 or i == 0:
+        return float(far[i]), float(thresholds[i])
+    w = diff[i] / (diff[i] - diff[i - 1])  # fraction of the step back to the crossing
+    return float(far[i] - w * (far[i] - far[i - 1])), float(thresholds[i])
+
+
+def score_summary(frames: pd.DataFrame, videos: pd.DataFrame, scores: Sequence[str],
+                  qualities: Sequence[str]) -> pd.DataFrame:
+    """AUC and EER of each score, real vs fakes of each quality, at frame and video level.
+
+    Frames without a face are left out at frame level; a video's score is
+    the mean of its frames' scores.
+    """
+    rows = []
+    for score in scores:
+        for quality in qualities:
+            for level, table, column in (("frame", frames, score), ("video", videos, f"mean_{score}")):
+                part = table[table.quality.isin(["real", quality])].dropna(subset=[column])
+                labels, values = part.label.to_numpy(), part[column].to_numpy()
+                row = {"score": score, "quality": quality, "level": level,
+                       "n_real": int((labels == 0).sum()), "n_fake": int((labels == 1).sum())}
+                if row["n_real"] and row["n_fake"]:
+                    eer, threshold = equal_error_rate(labels, values)
+                    row |= {"auc": roc_auc_score(labels, values), "eer": eer, "eer_threshold": threshold}
+                rows.append(row)
+    return pd.DataFrame(rows, columns=["score", "quality", "level", "n_real", "n_fake",
+                                       "auc", "eer", "eer_threshold"])
+
+
+def summarise(frames_path: str | Path, videos_path: str | Path, out: str | Path, *,
+              scores: Sequence[str], qualities: Sequence[str]) -> pd.DataFrame:
+    """Write the summary CSV of :func:`score_summary` from the gathered tables."""
+    summary = score_summary(pd.read_parquet(frames_path), pd.read_parquet(videos_path),
+                            scores, qualities)
+    write_csv(summary, out)
+    return summary

@@ -1,0 +1,285 @@
+"""Generate a small dataset in the exact DeepfakeTIMIT/VidTIMIT layout, from installed photographs.
+
+The real dataset needs a licence, so a fresh clone runs on this sample. It
+is made the way DeepfakeTIMIT was:
+
+* **Originals** (VidTIMIT layout): a face photograph that an installed
+  package carries is turned into a 512x384 "scene" with the eyes at a fixed
+  place, then filmed: a smooth, seeded camera/head motion (rotation, shift,
+  zoom), a slow lighting drift (global gain and a side light), Gaussian
+  sensor noise, and progressive JPEG frames named 001, 002, ...
+* **Fakes** (DeepfakeTIMIT layout): for every original of subject ``T`` and
+  each quality, the pair partner ``S``'s face is aligned to a canonical
+  five-point template and squeezed through a ``64x64`` (LQ) or ``128x128``
+  (HQ) bottleneck (the size of faceswap-GAN's autoencoder output), warped
+  onto ``T``'s face in each frame, colour-matched to ``T``'s skin (mean and
+  spread in Lab) and blended with a feathered elliptical mask, then written
+  as Motion-JPEG ``.avi``. A sub-pixel per-frame jitter of the alignment
+  imitates the flicker of a face swap done frame by frame.
+
+Identities: scikit-image's ``astronaut`` (Eileen Collins) and matplotlib's
+``grace_hopper.jpg``, plus a mirrored, re-toned variant of each, paired
+Collins <-> Hopper so that every fake shows a different person's face. The
+five landmarks of each photograph were measured once with MTCNN (mtcnn 1.0.0)
+and are stored with it below, so generating needs no detector and is
+byte-identical from run to run (fixed seeds, stable hashing).
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from .dataset import QUALITY_DIRS, Video, fake_id, real_id, video_table
+from .geometry import apply_affine, similarity_transform
+from .tables import atomic_dir, atomic_path
+
+log = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 512, 384
+FPS = 25
+#: Bottleneck size of each quality, as in DeepfakeTIMIT (faceswap-GAN 64x64 / 128x128 models).
+BOTTLENECK = {"LQ": 64, "HQ": 128}
+#: Canonical positions of (left eye, right eye, nose, mouth left, mouth right) in a unit square
+#: (the ArcFace alignment template, a standard for 5-point face alignment, divided by 112).
+TEMPLATE = np.array([[38.29, 51.70], [73.53, 51.50], [56.03, 71.74],
+                     [41.55, 92.37], [70.73, 92.20]]) / 112.0
+#: Where the eyes' midpoint sits in a scene, and the distance between the eyes (pixels).
+EYES_AT, EYE_DISTANCE = np.array([256.0, 165.0]), 62.0
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A face photograph, its five landmarks (x, y in its pixels) and how to vary it."""
+
+    photo: str
+    landmarks: tuple[tuple[float, float], ...]
+    mirror: bool = False
+    tone: tuple[float, float, float] = (1.0, 1.0, 1.0)  # RGB gains
+
+
+_COLLINS = ((204.0, 100.0), (245.0, 102.0), (224.0, 126.0), (202.0, 139.0), (244.0, 140.0))
+_HOPPER = ((220.0, 190.0), (308.0, 186.0), (268.0, 237.0), (232.0, 277.0), (304.0, 273.0))
+
+IDENTITIES: dict[str, Identity] = {
+    "fcol0": Identity("astronaut", _COLLINS),
+    "fhop0": Identity("grace_hopper", _HOPPER),
+    "fcol1": Identity("astronaut", _COLLINS, mirror=True, tone=(1.08, 0.97, 0.88)),
+    "fhop1": Identity("grace_hopper", _HOPPER, mirror=True, tone=(0.92, 0.98, 1.08)),
+}
+PAIRS: tuple[tuple[str, str], ...] = (("fcol0", "fhop0"), ("fcol1", "fhop1"))
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    """What to generate: subjects (from :data:`IDENTITIES`), sentences, frames per clip, seed."""
+
+    subjects: tuple[str, ...] = ("fcol0", "fcol1", "fhop0", "fhop1")
+    sentences: tuple[str, ...] = ("sa1", "sx19")
+    n_frames: int = 50
+    seed: int = 2018
+    jpeg_quality: int = 90
+
+    @classmethod
+    def from_config(cls, config: dict) -> SampleSpec:
+        """Build from the ``sample`` section of the workflow config."""
+        return cls(subjects=tuple(config["subjects"]), sentences=tuple(config["sentences"]),
+                   n_frames=int(config["n_frames"]), seed=int(config["seed"]),
+                   jpeg_quality=int(config["jpeg_quality"]))
+
+
+def partner(subject: str) -> str:
+    """The subject whose face is swapped onto ``subject``'s videos."""
+    for a, b in PAIRS:
+        if subject in (a, b):
+            return b if subject == a else a
+    raise KeyError(f"sample subject {subject!r} is in no pair of {PAIRS}")
+
+
+def _check(spec: SampleSpec) -> None:
+    for subject in spec.subjects:
+        if subject not in IDENTITIES:
+            raise ValueError(f"sample.subjects: unknown subject {subject!r}; known: {sorted(IDENTITIES)}")
+        if partner(subject) not in spec.subjects:
+            raise ValueError(f"sample.subjects: {subject!r} needs its pair partner {partner(subject)!r}")
+
+
+def layout(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
+    """The video table of the sample under ``root``, known before anything is generated.
+
+    The workflow builds its job graph from it; :func:`dfscope.dataset.discover`
+    on the generated files gives the same table (a test holds them equal).
+    """
+    _check(spec)
+    root = Path(root)
+    rows = []
+    for subject in spec.subjects:
+        for sentence in spec.sentences:
+            original = real_id(subject, sentence)
+            rows.append(Video(original, 0, "real", subject, sentence, subject, original,
+                              str(root / "VidTIMIT" / subject / "video" / sentence), spec.n_frames))
+            for quality, folder in QUALITY_DIRS.items():
+                source = partner(subject)
+                path = root / "DeepfakeTIMIT" / folder / subject / f"{sentence}-video-{source}.avi"
+                rows.append(Video(fake_id(quality, subject, sentence, source), 1, quality, subject,
+                                  sentence, source, original, str(path), spec.n_frames))
+    return video_table(rows)
+
+
+def generate(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
+    """Write the sample under ``root`` (``VidTIMIT/`` and ``DeepfakeTIMIT/``); return its table."""
+    table = layout(spec, root)
+    scenes = {s: _scene(IDENTITIES[s]) for s in spec.subjects}
+    for row in table[table.label == 0].itertuples():
+        frames, landmarks = _film(scenes[row.subject], spec, row.subject, row.sentence)
+        frames = _write_original(frames, Path(row.path), spec.jpeg_quality)
+        for fake in table[(table.original == row.video) & (table.label == 1)].itertuples():
+            source_image, source_marks = scenes[fake.face_source]
+            rng = _rng(spec.seed, fake.video)
+            swapped = [swap_face(frame, marks, source_image, source_marks,
+                                 BOTTLENECK[fake.quality], rng)
+                       for frame, marks in zip(frames, landmarks)]
+            _write_avi(swapped, Path(fake.path))
+        log.info("sample: %s and its fakes written", row.video)
+    return table
+
+
+def _rng(seed: int, key: str) -> np.random.Generator:
+    # zlib.crc32, not hash(): Python salts str hashes per process.
+    return np.random.default_rng([seed, zlib.crc32(key.encode())])
+
+
+def load_photo(name: str) -> np.ndarray:
+    """An installed face photograph as (H, W, 3) uint8 BGR."""
+    if name == "astronaut":
+        import skimage.data
+
+        return cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR)
+    if name == "grace_hopper":
+        import matplotlib.cbook
+
+        with matplotlib.cbook.get_sample_data("grace_hopper.jpg") as handle:
+            data = np.frombuffer(handle.read(), np.uint8)
+        return cv2.imdecode(data, cv2.IMREAD_COLOR)
+    raise KeyError(f"no installed photograph called {name!r}")
+
+
+def _scene(identity: Identity) -> tuple[np.ndarray, np.ndarray]:
+    """The identity's photograph placed in a 512x384 frame, eyes at :data:`EYES_AT`; and landmarks."""
+    photo = load_photo(identity.photo).astype(np.float32)
+    marks = np.array(identity.landmarks)
+    if identity.mirror:
+        photo = photo[:, ::-1]
+        marks[:, 0] = photo.shape[1] - 1 - marks[:, 0]
+        marks = marks[[1, 0, 2, 4, 3]]  # left and right swap in a mirror
+    photo = photo * np.array(identity.tone[::-1], np.float32)  # gains are RGB, photo is BGR
+    eyes = marks[:2].mean(0)
+    scale = EYE_DISTANCE / np.linalg.norm(marks[1] - marks[0])
+    matrix = np.array([[scale, 0, EYES_AT[0] - scale * eyes[0]],
+                       [0, scale, EYES_AT[1] - scale * eyes[1]]])
+    scene = cv2.warpAffine(photo, matrix, (WIDTH, HEIGHT), flags=cv2.INTER_CUBIC,
+                           borderMode=cv2.BORDER_REFLECT_101)
+    return np.clip(scene, 0, 255), apply_affine(matrix, marks)
+
+
+def _film(scene: tuple[np.ndarray, np.ndarray], spec: SampleSpec, subject: str,
+          sentence: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Frames of one original clip and the five landmarks in each (before JPEG)."""
+    image, marks = scene
+    rng = _rng(spec.seed, real_id(subject, sentence))
+    phase = rng.uniform(0, 2 * np.pi, 6)
+    period = rng.uniform(1.2, 2.4, 6) * FPS  # slow: 1.2 to 2.4 s a cycle
+    light = np.linspace(-1, 1, WIDTH, dtype=np.float32)[None, :, None]
+    frames, landmarks = [], []
+    for t in range(spec.n_frames):
+        wave = np.sin(2 * np.pi * t / period + phase)
+        angle, dx, dy, zoom = 2.5 * wave[0], 7 * wave[1], 4 * wave[2], 1 + 0.03 * wave[3]
+        matrix = cv2.getRotationMatrix2D(tuple(EYES_AT), angle, zoom)
+        matrix[:, 2] += (dx, dy)
+        frame = cv2.warpAffine(image, matrix, (WIDTH, HEIGHT), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REFLECT_101)
+        gain = 1 + 0.06 * wave[4] + 0.08 * wave[5] * light
+        frame = frame * gain + rng.normal(0, 2.0, frame.shape).astype(np.float32)
+        frames.append(np.clip(frame, 0, 255).round().astype(np.uint8))
+        landmarks.append(apply_affine(matrix, marks))
+    return frames, landmarks
+
+
+def swap_face(frame: np.ndarray, marks: np.ndarray, source: np.ndarray, source_marks: np.ndarray,
+              size: int, rng: np.random.Generator) -> np.ndarray:
+    """Put ``source``'s face onto ``frame``'s face the way DeepfakeTIMIT's fakes were made.
+
+    frame : (H, W, 3) uint8 BGR, the original frame; marks : (5, 2) its landmarks.
+    source : (H, W, 3) float32 BGR scene of the partner; source_marks : (5, 2).
+    size : bottleneck side (64 for LQ, 128 for HQ).
+    """
+    # Encode: align the partner's face to the template at 4x, then area-downsample to the
+    # bottleneck, so that the low resolution, not aliasing, is what the fake carries.
+    jitter = rng.normal(0, 0.004, TEMPLATE.shape)  # flicker of a frame-by-frame swap
+    template = (TEMPLATE + jitter) * size
+    big = cv2.warpAffine(source, similarity_transform(source_marks, template * 4),
+                         (size * 4, size * 4), flags=cv2.INTER_LINEAR)
+    face = cv2.resize(big, (size, size), interpolation=cv2.INTER_AREA)
+    # Decode: warp the bottleneck face onto the target face in this frame.
+    to_frame = similarity_transform(TEMPLATE * size, marks)
+    height, width = frame.shape[:2]
+    warped = cv2.warpAffine(face, to_frame, (width, height), flags=cv2.INTER_CUBIC)
+    mask = cv2.warpAffine(_face_mask(size), to_frame, (width, height), flags=cv2.INTER_LINEAR)
+    original = frame.astype(np.float32)
+    warped = _match_colour(warped, original, mask > 0.5)
+    blended = mask[..., None] * warped + (1 - mask[..., None]) * original
+    return np.clip(blended, 0, 255).round().astype(np.uint8)
+
+
+def _face_mask(size: int) -> np.ndarray:
+    """Feathered ellipse over brows, cheeks and chin in template space, (size, size) float32 in [0, 1]."""
+    mask = np.zeros((size, size), np.float32)
+    centre = (round(0.5 * size), round(0.56 * size))
+    axes = (round(0.35 * size), round(0.42 * size))
+    cv2.ellipse(mask, centre, axes, 0, 0, 360, 1.0, thickness=-1)
+    return cv2.GaussianBlur(mask, (0, 0), sigmaX=0.06 * size)
+
+
+def _match_colour(face: np.ndarray, target: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Give ``face`` the mean and spread of ``target`` inside ``region``, channel by channel in Lab."""
+    face_lab = cv2.cvtColor(np.clip(face, 0, 255) / 255, cv2.COLOR_BGR2Lab)
+    target_lab = cv2.cvtColor(target / 255, cv2.COLOR_BGR2Lab)
+    src, dst = face_lab[region], target_lab[region]
+    face_lab = (face_lab - src.mean(0)) / (src.std(0) + 1e-6) * dst.std(0) + dst.mean(0)
+    return cv2.cvtColor(face_lab.astype(np.float32), cv2.COLOR_Lab2BGR) * 255
+
+
+def _write_original(frames: list[np.ndarray], folder: Path, quality: int) -> list[np.ndarray]:
+    """Write VidTIMIT-style frames (001, 002, ... progressive JPEG, no extension); return them decoded.
+
+    The fakes are made from the decoded JPEG frames, as DeepfakeTIMIT's were
+    made from VidTIMIT's JPEG files.
+    """
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_PROGRESSIVE, 1]
+    decoded = []
+    with atomic_dir(folder) as tmp:
+        for index, frame in enumerate(frames, start=1):
+            ok, data = cv2.imencode(".jpg", frame, params)
+            if not ok:
+                raise RuntimeError(f"{folder}: JPEG encoding failed")
+            (tmp / f"{index:03d}").write_bytes(data.tobytes())
+            decoded.append(cv2.imdecode(data, cv2.IMREAD_COLOR))
+    return decoded
+
+
+def _write_avi(frames: list[np.ndarray], path: Path) -> None:
+    """Write frames as a Motion-JPEG AVI at 25 fps."""
+    height, width = frames[0].shape[:2]
+    with atomic_path(path) as tmp:
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (width, height))
+        if not writer.isOpened():
+            raise RuntimeError(f"{path}: cannot open a Motion-JPEG AVI writer")
+        for frame in frames:
+            writer.write(frame)
+        writer.release()

@@ -1,0 +1,50 @@
+"""The registered detectors on real photographs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dfscope.detectors import DETECTORS, build
+from dfscope.sample import IDENTITIES, load_photo
+
+
+def test_unknown_detector_names_the_key():
+    with pytest.raises(ValueError, match="detector.name: unknown detector 'retina'"):
+        build("retina")
+
+
+def test_mtcnn_on_the_astronaut_photograph(mtcnn):
+    photo = load_photo("astronaut")
+    (faces,) = mtcnn.detect([photo])
+    assert len(faces) == 1 and faces[0].confidence > 0.99
+    # Landmarks agree with those stored for the generator (measured at full size; here at half).
+    np.testing.assert_allclose(faces[0].landmarks, IDENTITIES["fcol0"].landmarks, atol=4)
+
+
+def test_mtcnn_batch_equals_single_frames(mtcnn):
+    photo = load_photo("astronaut")
+    blank = np.zeros_like(photo)  # no face: must not wipe out the other frame's face
+    batch = mtcnn.detect([photo, blank, photo[:, ::-1].copy()])
+    assert [len(f) for f in batch] == [1, 0, 1]
+    (single,) = mtcnn.detect([photo])
+    np.testing.assert_allclose(batch[0][0].box, single[0].box, atol=1e-3)
+
+
+def test_haar_finds_the_face_of_grace_hopper():
+    photo = load_photo("grace_hopper")
+    (faces,) = build("haar", scale=1.0).detect([photo])
+    assert len(faces) >= 1
+    x, y, w, h = max(faces, key=lambda f: f.box[2] * f.box[3]).box
+    assert x < 268 < x + w and y < 237 < y + h  # contains the nose MTCNN found
+
+
+def test_every_detector_is_in_the_config_schema():
+    import yaml
+
+    from .conftest import REPO
+
+    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+    detector = schema["properties"]["detector"]["properties"]
+    assert sorted(detector["name"]["enum"]) == sorted(DETECTORS)
+    assert sorted(detector["params"]["properties"]) == sorted(DETECTORS)

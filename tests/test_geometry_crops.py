@@ -1,0 +1,50 @@
+"""Similarity transforms, crop squares, face choice and cutting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dfscope.crops import choose_face, cut
+from dfscope.detectors import Detection
+from dfscope.geometry import apply_affine, crop_square, iou, similarity_transform
+
+
+def test_similarity_transform_recovers_a_known_one():
+    angle, scale, shift = np.deg2rad(20), 1.7, np.array([5.0, -3.0])
+    rot = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    src = np.array([[0, 0], [10, 0], [5, 8], [1, 12], [9, 12]], float)
+    dst = src @ rot.T + shift
+    matrix = similarity_transform(src, dst)
+    np.testing.assert_allclose(matrix[:, :2], rot, atol=1e-9)
+    np.testing.assert_allclose(apply_affine(matrix, src), dst, atol=1e-9)
+
+
+def test_crop_square_is_centred_and_grown_by_the_margin():
+    assert crop_square((100, 50, 40, 60), margin=0.0) == (90, 50, 60)
+    assert crop_square((100, 50, 40, 60), margin=0.5) == (60, 20, 120)
+
+
+def test_cut_pads_outside_the_frame_and_keeps_alignment():
+    frame = np.arange(20 * 30 * 3, dtype=np.uint8).reshape(20, 30, 3)
+    crop = cut(frame, (-5, -5, 10), 10)
+    assert (crop[:5] == 0).all() and (crop[:, :5] == 0).all()
+    np.testing.assert_array_equal(crop[5:, 5:], frame[:5, :5])
+    assert cut(frame, (0, 0, 20), 10).shape == (10, 10, 3)
+
+
+def test_choose_face():
+    big = Detection((0, 0, 50, 50), 0.95)
+    small = Detection((200, 200, 20, 20), 0.99)
+    assert choose_face([], how="largest") == -1
+    assert choose_face([small, big]) == 1
+    assert choose_face([small, big], previous=(198, 202, 20, 20), how="tracked") == 0
+    assert choose_face([small, big], previous=(500, 500, 5, 5), how="tracked") == 1
+    with pytest.raises(ValueError, match="faces.choose"):
+        choose_face([big], how="closest")
+
+
+def test_iou():
+    assert iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0
+    assert iou((0, 0, 10, 10), (5, 0, 10, 10)) == pytest.approx(50 / 150)
+    assert iou((0, 0, 10, 10), (20, 20, 5, 5)) == 0.0

@@ -1,0 +1,129 @@
+# Helpers of the rule files: config validation, the video table, wildcard constraints,
+# input functions and the list of final targets. No rule lives here.
+import hashlib
+import importlib.util
+from pathlib import Path
+
+from snakemake.utils import validate
+
+from dfscope.dataset import discover
+from dfscope.sample import SampleSpec, layout
+
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+
+def check_config(cfg):
+    """Cross-key rules JSON schema cannot say; the message names the key and the value."""
+    features = cfg["metrics"]["features"]
+    for key, names in (("evaluation.scores", cfg["evaluation"]["scores"]),
+                       ("evaluation.roc_score", [cfg["evaluation"]["roc_score"]])):
+        for name in names:
+            if name not in features:
+                raise ValueError(f"config {key}: {name!r} is not computed (metrics.features: {features})")
+
+
+check_config(config)
+
+DETECTOR = config["detector"]["name"]
+QUALITIES = config["dataset"]["qualities"]
+FRAME_EXT = config["frames"]["format"]
+
+
+def dataset_roots(cfg):
+    """(fakes_root, originals_root): the sample's folders when the sample is used."""
+    if cfg["dataset"]["sample"]:
+        root = cfg["sample"]["root"]
+        return f"{root}/DeepfakeTIMIT", f"{root}/VidTIMIT"
+    return cfg["dataset"]["fakes_root"], cfg["dataset"]["originals_root"]
+
+
+def load_videos(cfg):
+    """The video table the job graph is built from.
+
+    For the sample it is known before the sample exists (the sample rule
+    makes it); for a real dataset it is discovered on disk, and a fake
+    without its original stops the workflow with a message naming both.
+    """
+    if cfg["dataset"]["sample"]:
+        table = layout(SampleSpec.from_config(cfg["sample"]), cfg["sample"]["root"])
+    else:
+        table = discover(*dataset_roots(cfg), qualities=tuple(cfg["dataset"]["qualities"]))
+    return table[table.quality.isin(["real", *cfg["dataset"]["qualities"]])].set_index(
+        "video", drop=False)
+
+
+FAKES_ROOT, ORIGINALS_ROOT = dataset_roots(config)
+VIDEOS = load_videos(config)
+FAKES = VIDEOS[VIDEOS.label == 1]
+
+
+def code_version(*modules):
+    """Hash of the dfscope modules a rule's output depends on, for its params.
+
+    Snakemake notices edits of a rule's script but not of the library the
+    script calls; with this hash in ``params:``, editing the algorithm reruns
+    exactly the rules that use it (Snakemake's params rerun trigger).
+    """
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(importlib.util.find_spec(f"dfscope.{module}").origin).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def video_source(wildcards):
+    """The dataset file (fake) or frame folder (original) of a video."""
+    return VIDEOS.loc[wildcards.video, "path"]
+
+
+def expected_frames(wildcards):
+    return int(VIDEOS.loc[wildcards.video, "n_frames"])
+
+
+def original_of(wildcards):
+    return VIDEOS.loc[wildcards.video, "original"]
+
+
+def paired_inputs(wildcards):
+    """Frames of a fake and of its original, and the original's detections (its crop squares)."""
+    original = original_of(wildcards)
+    return {
+        "fake": f"results/frames/{wildcards.video}",
+        "original": f"results/frames/{original}",
+        "original_faces": f"results/faces/{wildcards.detector}/{original}.parquet",
+    }
+
+
+def detector_params(wildcards):
+    return config["detector"]["params"][wildcards.detector]
+
+
+def per_video(pattern, fakes_only=False):
+    """Input function: ``pattern`` for every video (or every fake) with the wildcard's detector."""
+    def inputs(wildcards):
+        videos = FAKES.index if fakes_only else VIDEOS.index
+        return expand(pattern, video=videos, detector=wildcards.detector)
+
+    return inputs
+
+
+def final_targets():
+    """The study's tables and figures for the configured detector."""
+    return [
+        "results/tables/videos.parquet",
+        *expand("results/tables/{detector}/{name}", detector=DETECTOR,
+                name=["frames.parquet", "videos.parquet", "summary.csv"]),
+        *expand("results/plots/{detector}/{name}", detector=DETECTOR,
+                name=["roc.png", "paired_hist.png"]),
+    ]
+
+
+def results_message():
+    return "\n".join([
+        "dfscope finished. Results:",
+        f"  ROC curves (LQ and HQ):   results/plots/{DETECTOR}/roc.png",
+        f"  paired-metric histograms: results/plots/{DETECTOR}/paired_hist.png",
+        f"  AUC / EER table:          results/tables/{DETECTOR}/summary.csv",
+        f"  per-frame table:          results/tables/{DETECTOR}/frames.parquet",
+        f"  per-video table:          results/tables/{DETECTOR}/videos.parquet",
+    ])

@@ -1,0 +1,25 @@
+# Detect the face in every frame (one detector per job, batched) and cut square crops.
+
+
+rule faces:
+    input:
+        "results/frames/{video}",
+    output:
+        crops=directory("results/faces/{detector}/{video}"),
+        table="results/faces/{detector}/{video}.parquet",
+    params:
+        detector=detector_params,
+        batch_size=config["detector"]["batch_size"],
+        choose=config["detector"]["choose"],
+        margin=config["crops"]["margin"],
+        crop_size=config["crops"]["size"],
+        code=code_version("faces", "detectors", "crops", "geometry"),
+    threads: 2
+    resources:
+        mem_mb=2000,
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/faces/{detector}/{video}.log",
+    script:
+        "../scripts/detect_faces.py"

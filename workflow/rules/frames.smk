@@ -1,0 +1,39 @@
+# Decode every video into a folder of numbered frames, checking the decoded count.
+
+
+rule video_table:
+    input:
+        VIDEOS.path.tolist(),
+    output:
+        "results/tables/videos.parquet",
+    params:
+        roots=[FAKES_ROOT, ORIGINALS_ROOT],
+        qualities=QUALITIES,
+        code=code_version("dataset"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/video_table.log",
+    script:
+        "../scripts/video_table.py"
+
+
+rule frames:
+    input:
+        video_source,
+    output:
+        frames=directory("results/frames/{video}"),
+        manifest="results/frames/{video}.json",
+    params:
+        expected=expected_frames,
+        ext=FRAME_EXT,
+        jpeg_quality=config["frames"]["jpeg_quality"],
+        code=code_version("video", "tables"),
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/frames/{video}.log",
+    script:
+        "../scripts/extract_frames.py"

@@ -1,0 +1,10 @@
+"""Rule gather: one frame table and one video table for the study."""
+import pandas as pd
+
+from dfscope.evaluation import gather
+from dfscope.runtime import configure_logging
+
+configure_logging(snakemake.log[0])
+i = snakemake.input
+gather(pd.read_parquet(i.videos), i.faces, i.features, i.paired,
+       snakemake.output.frames, snakemake.output.videos)

@@ -1,0 +1,9 @@
+"""Rule paired_metrics: MSE/PSNR/SSIM of one fake against its original, frame by frame."""
+from dfscope.analysis import compare_video
+from dfscope.runtime import configure_logging
+
+configure_logging(snakemake.log[0])
+p = snakemake.params
+compare_video(snakemake.input.fake, snakemake.input.original, snakemake.input.original_faces,
+              snakemake.output[0], video=snakemake.wildcards.video, original=p.original,
+              crop_size=p.crop_size, ssim_options=dict(p.ssim))
