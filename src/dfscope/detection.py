@@ -1,0 +1,466 @@
+"""A frame-level deepfake detector on the features, evaluated like DeepfakeTIMIT's IQM+SVM baseline.
+
+Protocol. A DeepfakeTIMIT fake of pair (A, B) shows A's body and B's face,
+so a detector tested on a video of A (or B) must not have seen A or B in
+training, or it could learn the people instead of the forgery. Videos are
+therefore grouped by :func:`pair_groups` (whole pairs: all real videos of A
+and B and every fake involving either) and every split keeps groups whole:
+k-fold over groups (:func:`folds`), or one fixed train/test split read from
+a file (:func:`read_split`).
+
+Detector. :func:`build_model` gives a standardised RBF SVM tuned by a small
+grid search in inner folds that are again over groups, or a logistic
+regression. It is trained on the frames of the training videos, all
+qualities together (real, LQ and HQ fakes), and scores every frame of the
+held-out videos (:func:`cross_validate`); frame scores are pooled into video
+scores by :func:`pool`.
+
+Metrics. :func:`detection_metrics` gives, per quality (real videos vs that
+quality's fakes) and level (frame, video), AUC, EER and the FRR at 10 % and
+1 % FAR with bootstrap 95 % intervals over videos; :func:`roc_band` gives a
+video-level ROC with a bootstrap band for a figure. Everything is seeded and
+single-threaded, so the same config gives byte-identical tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from scipy.stats import trim_mean
+from sklearn.base import BaseEstimator
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import auc as area_under_curve
+from sklearn.metrics import roc_curve
+from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from .evaluation import equal_error_rate
+from .tables import atomic_dir, write_csv, write_parquet
+
+log = logging.getLogger(__name__)
+
+#: Detectors :func:`build_model` knows.
+MODELS = ("svm", "logistic")
+
+#: Ways :func:`pool` turns frame scores into a video score.
+POOLINGS = ("mean", "median", "trimmed_mean")
+
+#: Fraction cut from each end of a video's frame scores by the trimmed mean.
+TRIM = 0.1
+
+#: The SVM's grid, searched in the inner folds.
+SVM_GRID = {"classify__C": [0.1, 1.0, 10.0, 100.0], "classify__gamma": ["scale", 0.01, 0.1]}
+
+#: Most inner folds of the grid search (fewer when there are fewer training groups).
+INNER_FOLDS = 3
+
+#: False-acceptance rates at which the false-rejection rate is reported, by column suffix.
+FAR_POINTS = {"far10": 0.10, "far1": 0.01}
+
+#: Measures of :func:`detection_metrics`, each with a bootstrap interval.
+MEASURES = ("auc", "eer", *(f"frr_at_{name}" for name in FAR_POINTS))
+
+#: Columns of the per-frame score table of :func:`cross_validate`.
+FRAME_SCORE_COLUMNS = ["video", "frame", "quality", "label", "fold", "score"]
+
+Fold = tuple[np.ndarray, np.ndarray]
+
+
+# --- Subject-disjoint splits ---------------------------------------------------------------------
+
+
+def pair_groups(frames: pd.DataFrame) -> pd.Series:
+    """Group id of each video (index: video, sorted): the people its split must keep together.
+
+    People are linked when one's face was put on the other's body, i.e. by
+    the (subject, face_source) edge of every fake; a group is a connected
+    component of that graph with all videos (real and fake) of its people.
+    In DeepfakeTIMIT that is one swap pair, but chains of swaps are merged
+    too, so no person ever lands on both sides of a split. A subject in no
+    fake is a group of its own. The id is the group's people joined by "+"
+    in sorted order, so it reads as the pair and does not depend on row
+    order. Real videos may have face_source NA or equal to subject.
+    """
+    _require(frames, ["video", "label", "subject", "face_source"])
+    videos = frames.drop_duplicates("video").set_index("video").sort_index()
+    parent: dict[str, str] = {}
+
+    def root(person: str) -> str:
+        while parent[person] != person:
+            parent[person] = parent[parent[person]]  # path halving keeps the trees flat
+            person = parent[person]
+        return person
+
+    for person in videos.subject:
+        parent.setdefault(person, person)
+    fakes = videos[videos.label == 1]
+    if fakes.face_source.isna().any():
+        raise ValueError(f"fakes without a face_source: {sorted(fakes.index[fakes.face_source.isna()])}")
+    for subject, source in zip(fakes.subject, fakes.face_source, strict=True):
+        parent.setdefault(source, source)
+        a, b = root(subject), root(source)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    members: dict[str, list[str]] = {}
+    for person in sorted(parent):
+        members.setdefault(root(person), []).append(person)
+    names = {r: "+".join(people) for r, people in members.items()}
+    return pd.Series([names[root(s)] for s in videos.subject], index=videos.index, name="group")
+
+
+def folds(groups: pd.Series, k: int, seed: int) -> list[Fold]:
+    """k folds (train videos, test videos) over the groups of :func:`pair_groups`.
+
+    Groups are shuffled with ``seed`` and dealt into k nearly equal parts,
+    so the folds are the same for the same seed. With k at least the number
+    of groups each group is held out alone (leave-one-pair-out), in sorted
+    order of group id, which is what small data sets need.
+    """
+    names = np.array(sorted(groups.unique()))
+    if len(names) < 2:
+        raise ValueError(f"cross-validation needs at least 2 groups of people, got {list(names)}")
+    if k < 2:
+        raise ValueError(f"k must be at least 2, got {k}")
+    if k >= len(names):
+        held_out = [names[i:i + 1] for i in range(len(names))]
+    else:
+        held_out = np.array_split(np.random.default_rng(seed).permutation(names), k)
+    result = []
+    for part in held_out:
+        test = groups.index[groups.isin(part)]
+        train = groups.index[~groups.isin(part)]
+        result.append((np.sort(train.to_numpy(dtype=str)), np.sort(test.to_numpy(dtype=str))))
+    return result
+
+
+def read_split(path: str | Path) -> list[Fold]:
+    """A fixed train/test split as a single fold, for the paper's style of evaluation.
+
+    The CSV has columns ``video`` and ``split`` (``train`` or ``test``). A
+    video listed twice or a side left empty is an error: either would make
+    the reported numbers mean something other than the user intended.
+    """
+    table = pd.read_csv(path, dtype=str)
+    _require(table, ["video", "split"], what=f"split file {path}")
+    bad = sorted(set(table.split) - {"train", "test"})
+    if bad:
+        raise ValueError(f"split file {path}: split must be 'train' or 'test', got {bad}")
+    twice = sorted(table.video[table.video.duplicated()])
+    if twice:
+        raise ValueError(f"split file {path}: videos listed more than once: {twice}")
+    train = np.sort(table.video[table.split == "train"].to_numpy(dtype=str))
+    test = np.sort(table.video[table.split == "test"].to_numpy(dtype=str))
+    if not len(train) or not len(test):
+        raise ValueError(f"split file {path}: needs both train and test videos")
+    return [(train, test)]
+
+
+# --- The detector --------------------------------------------------------------------------------
+
+
+def build_model(name: str, seed: int, n_groups: int) -> BaseEstimator:
+    """An unfitted detector; its ``decision_function`` is the score (higher = more fake).
+
+    Both detectors impute missing features with the training median (a
+    temporal feature is undefined on a video's first frame) and standardise
+    them, since the RBF kernel and the logistic penalty both assume
+    comparable scales. Classes are weighted as balanced because fakes (LQ
+    and HQ) outnumber real videos two to one. ``"svm"`` searches C and
+    gamma by AUC in inner folds over the ``n_groups`` training groups (fit
+    it with ``groups=``), so tuning never sees a test person either; with
+    fewer than 2 training groups there is nothing to hold out and the
+    default C and gamma are used.
+    """
+    if name == "logistic":
+        classifier = LogisticRegression(class_weight="balanced", max_iter=1000, random_state=seed)
+    elif name == "svm":
+        classifier = SVC(kernel="rbf", class_weight="balanced", random_state=seed)
+    else:
+        raise ValueError(f"unknown model {name!r}; known: {list(MODELS)}")
+    pipeline = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler()),
+                         ("classify", classifier)])
+    if name == "svm" and n_groups >= 2:
+        return GridSearchCV(pipeline, SVM_GRID, scoring="roc_auc",
+                            cv=GroupKFold(n_splits=min(INNER_FOLDS, n_groups)), n_jobs=1)
+    return pipeline
+
+
+def cross_validate(frames: pd.DataFrame, features: Sequence[str], *, model: str, k: int, seed: int,
+                   split: str | Path | None = None, models_dir: str | Path | None = None,
+                   frames_per_video: int | None = None) -> pd.DataFrame:
+    """Out-of-fold score of every frame: columns video, frame, quality, label, fold, score.
+
+    Folds are k-fold over pair groups, or the single fold of the ``split``
+    file when given (videos it does not list are left out, and a person on
+    both sides is warned about). Each fold's detector is trained on the
+    frames of its training videos, all qualities together, and scores all
+    frames of its test videos. Frames without any feature (no face found)
+    are neither trained on nor scored (score NaN). ``frames_per_video``
+    caps the training frames taken from each video (evenly spaced), since
+    an RBF SVM's cost grows faster than linearly with the training set and
+    consecutive frames add little; test frames are never thinned.
+    With ``models_dir`` each fitted detector is saved to
+    ``models_dir/fold_<i>.joblib``; the folder is replaced as a whole, so
+    no stale fold survives a run with fewer folds. Fitting on a DataFrame
+    stores the feature names in the model (``feature_names_in_``).
+    """
+    features = list(features)
+    _require(frames, ["video", "frame", "quality", "label", "subject", "face_source", *features])
+    groups = pair_groups(frames)
+    splits = read_split(split) if split is not None else folds(groups, k, seed)
+    frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
+    x = frames[features].astype("float64")
+    usable = x.notna().any(axis=1).to_numpy()
+    scores = np.full(len(frames), np.nan)
+    fold_of = np.full(len(frames), -1)
+    saving = atomic_dir(models_dir) if models_dir is not None else contextlib.nullcontext()
+    with saving as out:
+        for i, (train, test) in enumerate(splits):
+            train, test = _present(frames, train, test, split)
+            in_train = frames.video.isin(train).to_numpy()
+            in_test = frames.video.isin(test).to_numpy()
+            rows = in_train & usable
+            rows[rows] = _thin(frames.video[rows], frames_per_video)
+            _check_classes(i, frames.label[rows])
+            train_groups = groups.reindex(frames.video[rows]).to_numpy()
+            detector = build_model(model, seed, len(np.unique(train_groups)))
+            if isinstance(detector, GridSearchCV):
+                detector.fit(x[rows], frames.label[rows], groups=train_groups)
+                log.info("fold %d: best %s", i, detector.best_params_)
+            else:
+                detector.fit(x[rows], frames.label[rows])
+            scored = in_test & usable
+            scores[scored] = detector.decision_function(x[scored])
+            fold_of[in_test] = i
+            log.info("fold %d: trained on %d frames of %d videos, scored %d videos",
+                     i, int(rows.sum()), len(train), len(test))
+            if out is not None:
+                joblib.dump(detector, Path(out) / f"fold_{i}.joblib")
+    result = frames.loc[fold_of >= 0, ["video", "frame", "quality", "label"]].copy()
+    result["fold"] = fold_of[fold_of >= 0]
+    result["score"] = scores[fold_of >= 0]
+    return result.reset_index(drop=True)[FRAME_SCORE_COLUMNS]
+
+
+def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
+    """One score per video from its frames' scores: video, quality, label, fold, n_frames, score.
+
+    Frames without a score are skipped (``n_frames`` counts the scored
+    ones); a video with none gets NaN. The median and the trimmed mean
+    (:data:`TRIM` cut from each end) resist a few frames where the face
+    crop or the detector went wrong, at the price of ignoring a forgery
+    that shows only briefly.
+    """
+    functions: dict[str, Callable[[np.ndarray], float]] = {
+        "mean": np.mean, "median": np.median, "trimmed_mean": lambda s: trim_mean(s, TRIM)}
+    if how not in functions:
+        raise ValueError(f"unknown pooling {how!r}; known: {list(POOLINGS)}")
+    videos = frame_scores.drop_duplicates("video").set_index("video")[["quality", "label", "fold"]]
+    scored = frame_scores.dropna(subset=["score"]).groupby("video").score
+    videos["n_frames"] = scored.size().reindex(videos.index, fill_value=0).astype("int64")
+    videos["score"] = scored.agg(lambda s: float(functions[how](s.to_numpy()))).reindex(videos.index)
+    return videos.sort_index().reset_index()
+
+
+# --- Metrics -------------------------------------------------------------------------------------
+
+
+def frr_at_far(labels: np.ndarray, scores: np.ndarray, far: float | Sequence[float]) -> np.ndarray:
+    """False-rejection rate at a false-acceptance rate: smallest FRR over ROC points with FAR <= far.
+
+    Only thresholds that exist are used (no interpolation between ROC
+    points), so the value is an operating point a user can actually set;
+    fake = positive, so FAR is the ROC's false-positive rate and FRR one
+    minus its true-positive rate.
+    """
+    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
+    return 1 - _tpr_at(fpr, tpr, np.asarray(far, dtype=float))
+
+
+def detection_metrics(frame_scores: pd.DataFrame, video_scores: pd.DataFrame, qualities: Sequence[str],
+                      n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """AUC, EER and FRR at 10 % / 1 % FAR, with bootstrap 95 % intervals, per quality and level.
+
+    For quality q the real videos are compared with q's fakes, at frame
+    level (every scored frame) and at video level (pooled scores). The
+    interval resamples videos, not frames, because frames of a video are
+    far from independent; it resamples real and fake videos separately
+    (stratified) so every replicate has both classes, takes all frames of a
+    drawn video at frame level, and reports the 2.5 and 97.5 percentiles.
+    Each (quality, level) row draws from a fresh generator seeded with
+    ``seed``, so a row does not depend on which other rows are computed.
+    ``n_real``/``n_fake`` count frames or videos as the level says. Floats
+    are rounded to 6 decimals so the written table is byte-stable.
+    """
+    rows = []
+    for quality in qualities:
+        for level, table in (("frame", frame_scores), ("video", video_scores)):
+            part = table[table.quality.isin(["real", quality])].dropna(subset=["score"])
+            labels, values = part.label.to_numpy(dtype=int), part.score.to_numpy(dtype=float)
+            row: dict[str, object] = {"quality": quality, "level": level,
+                                      "n_real": int((labels == 0).sum()), "n_fake": int((labels == 1).sum())}
+            if row["n_real"] and row["n_fake"]:
+                point = _roc_measures(labels, values)
+                codes, names = pd.factorize(part.video, sort=True)
+                video_labels = part.groupby("video").label.first().reindex(names).to_numpy(dtype=int)
+                boot = _bootstrap(labels, values, codes, video_labels, n_boot, np.random.default_rng(seed))
+                for j, measure in enumerate(MEASURES):
+                    lo, hi = np.percentile(boot[:, j], [2.5, 97.5]) if n_boot else (np.nan, np.nan)
+                    row |= {measure: point[j], f"{measure}_lo": lo, f"{measure}_hi": hi}
+            rows.append(row)
+    columns = ["quality", "level", "n_real", "n_fake",
+               *(c for m in MEASURES for c in (m, f"{m}_lo", f"{m}_hi"))]
+    return pd.DataFrame(rows, columns=columns).round(6)
+
+
+def roc_band(labels: np.ndarray, scores: np.ndarray, *, n_boot: int = 1000, seed: int = 0,
+             n_points: int = 101) -> pd.DataFrame:
+    """A video-level ROC on a fixed FAR grid with a bootstrap 95 % band, for a figure.
+
+    ``labels`` and ``scores`` are one per video (NaN scores are dropped).
+    Columns: ``fpr`` (the grid, 0 to 1), ``tpr`` (the observed ROC),
+    ``tpr_mean`` (mean over replicates), ``tpr_lo``/``tpr_hi`` (2.5 and
+    97.5 percentiles). Videos are resampled per class as in
+    :func:`detection_metrics`. The TPR at a grid FAR is the best TPR among
+    ROC points with FAR <= it, i.e. the ROC read as a staircase of
+    thresholds that exist, not interpolated between them.
+    """
+    labels, scores = np.asarray(labels, dtype=int), np.asarray(scores, dtype=float)
+    keep = ~np.isnan(scores)
+    labels, scores = labels[keep], scores[keep]
+    grid = np.linspace(0, 1, n_points)
+    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
+    rng = np.random.default_rng(seed)
+    curves = np.empty((n_boot, n_points))
+    for b in range(n_boot):
+        drawn = _resample(labels, rng)
+        fpr_b, tpr_b, _ = roc_curve(labels[drawn], scores[drawn], drop_intermediate=False)
+        curves[b] = _tpr_at(fpr_b, tpr_b, grid)
+    return pd.DataFrame({"fpr": grid, "tpr": _tpr_at(fpr, tpr, grid), "tpr_mean": curves.mean(axis=0),
+                         "tpr_lo": np.percentile(curves, 2.5, axis=0),
+                         "tpr_hi": np.percentile(curves, 97.5, axis=0)}).round(6)
+
+
+# --- Workflow entry point ------------------------------------------------------------------------
+
+
+def run_detection(frames_path: str | Path, out_scores_parquet: str | Path, out_table_csv: str | Path,
+                  models_dir: str | Path | None, *, features: Sequence[str], model: str, k: int, seed: int,
+                  pooling: str, qualities: Sequence[str], n_boot: int = 1000,
+                  split_path: str | Path | None = None,
+                  frames_per_video: int | None = None) -> pd.DataFrame:
+    """Cross-validate the detector on the gathered frame table; write video scores and the metrics table.
+
+    Writes the per-video scores of :func:`pool` (Parquet) and the table of
+    :func:`detection_metrics` (CSV), both atomically and byte-reproducibly,
+    and the fold models under ``models_dir``. Returns the metrics table.
+    """
+    frames = pd.read_parquet(frames_path)
+    frame_scores = cross_validate(frames, features, model=model, k=k, seed=seed, split=split_path,
+                                  models_dir=models_dir, frames_per_video=frames_per_video)
+    video_scores = pool(frame_scores, pooling)
+    table = detection_metrics(frame_scores, video_scores, qualities, n_boot=n_boot, seed=seed)
+    write_parquet(video_scores, out_scores_parquet)
+    write_csv(table, out_table_csv)
+    return table
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _require(table: pd.DataFrame, columns: Sequence[str], what: str = "frame table") -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{what}: missing columns {missing}")
+
+
+def _present(frames: pd.DataFrame, train: np.ndarray, test: np.ndarray,
+             split: str | Path | None) -> Fold:
+    """Keep the videos that are in ``frames``; for a split file, say what it leaves out or leaks."""
+    known = set(frames.video)
+    if split is not None:
+        unknown = sorted((set(train) | set(test)) - known)
+        if unknown:
+            log.warning("split file %s: %d videos not in the frame table, ignored (e.g. %s)",
+                        split, len(unknown), unknown[0])
+        unlisted = known - set(train) - set(test)
+        if unlisted:
+            log.warning("split file %s: %d videos of the frame table not listed, left out",
+                        split, len(unlisted))
+    train = np.array([v for v in train if v in known], dtype=str)
+    test = np.array([v for v in test if v in known], dtype=str)
+    if not len(test):
+        raise ValueError(f"no test video of the split is in the frame table (split: {split or 'k-fold'})")
+    shared = _people(frames, train) & _people(frames, test)
+    if shared:
+        log.warning("people on both sides of the split (the detector may learn them): %s", sorted(shared))
+    return train, test
+
+
+def _people(frames: pd.DataFrame, videos: np.ndarray) -> set[str]:
+    """Everyone shown in ``videos``: their subjects (bodies) and face sources (faces)."""
+    part = frames[frames.video.isin(videos)]
+    return set(part.subject) | set(part.face_source.dropna())
+
+
+def _check_classes(fold: int, labels: pd.Series) -> None:
+    """A training set needs real and fake frames (with a face), or there is no difference to learn."""
+    for value, name in ((0, "real"), (1, "fake")):
+        if not (labels == value).any():
+            raise ValueError(f"fold {fold}: the training set has no {name} frames with features; "
+                             "use fewer folds or a split with both classes in train")
+
+
+def _thin(videos: pd.Series, per_video: int | None) -> np.ndarray:
+    """Mask of at most ``per_video`` evenly spaced rows per video (all rows when None).
+
+    Row p of a video's m rows is kept when a multiple of m falls in
+    ((p - 1) n, p n], i.e. the first row of each of n equal bins.
+    """
+    if per_video is None:
+        return np.ones(len(videos), dtype=bool)
+    if per_video < 1:
+        raise ValueError(f"frames_per_video must be at least 1, got {per_video}")
+    position = videos.groupby(videos, sort=False).cumcount().to_numpy()
+    size = videos.map(videos.value_counts()).to_numpy()
+    return (position * per_video) % size < per_video
+
+
+def _tpr_at(fpr: np.ndarray, tpr: np.ndarray, far: np.ndarray) -> np.ndarray:
+    """Best TPR among ROC points with FPR <= far (both rates rise along the curve)."""
+    return tpr[np.searchsorted(fpr, far, side="right") - 1]
+
+
+def _roc_measures(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """AUC, EER, then the FRR at each FAR of :data:`FAR_POINTS` (the order of :data:`MEASURES`)."""
+    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
+    frr = 1 - _tpr_at(fpr, tpr, np.array(list(FAR_POINTS.values())))
+    return np.array([area_under_curve(fpr, tpr), equal_error_rate(labels, scores)[0], *frr])
+
+
+def _resample(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Indices drawn with replacement within each class, as many as the class has."""
+    real, fake = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
+    return np.concatenate([rng.choice(real, len(real)), rng.choice(fake, len(fake))])
+
+
+def _bootstrap(labels: np.ndarray, scores: np.ndarray, codes: np.ndarray, video_labels: np.ndarray,
+               n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """:func:`_roc_measures` of ``n_boot`` replicates that redraw videos (``codes``: row -> video).
+
+    A video drawn c times contributes each of its rows c times.
+    """
+    result = np.empty((n_boot, len(MEASURES)))
+    for b in range(n_boot):
+        weight = np.bincount(_resample(video_labels, rng), minlength=len(video_labels))[codes]
+        result[b] = _roc_measures(np.repeat(labels, weight), np.repeat(scores, weight))
+    return result

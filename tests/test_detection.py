@@ -1,0 +1,243 @@
+"""The detector's protocol (pair-disjoint folds), pooling, metrics and determinism on synthetic tables."""
+
+from __future__ import annotations
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from dfscope.detection import (
+    _thin,
+    cross_validate,
+    detection_metrics,
+    folds,
+    frr_at_far,
+    pair_groups,
+    pool,
+    read_split,
+    roc_band,
+    run_detection,
+)
+
+PAIRS = [("fcol0", "fhop0"), ("mabc0", "mdef0"), ("fghi0", "mjkl0")]
+FEATURES = ["f1", "f2", "f3"]
+
+
+def synthetic(shift: float, *, pairs=PAIRS, lone=(), sentences=("sa1", "sa2"), n_frames=8,
+              seed=0) -> pd.DataFrame:
+    """A frame table of DeepfakeTIMIT layout: both swap directions of each pair, LQ and HQ.
+
+    Fakes' features are shifted by ``shift`` standard deviations. Real videos
+    carry face_source NA for the first pair and their own subject otherwise
+    (both occur in practice). Frame 0 has no temporal feature (f3 NaN) and
+    the last frame of every video no face at all.
+    """
+    rng = np.random.default_rng(seed)
+    videos = []
+    for i, (a, b) in enumerate(pairs):
+        for subject, source in ((a, b), (b, a)):
+            for sentence in sentences:
+                videos.append((f"real-{subject}-{sentence}", 0, "real", subject, None if i == 0 else subject))
+                for quality in ("LQ", "HQ"):
+                    videos.append((f"{quality.lower()}-{subject}-{sentence}-{source}", 1, quality,
+                                   subject, source))
+    videos += [(f"real-{s}-{sentence}", 0, "real", s, s) for s in lone for sentence in sentences]
+    rows = []
+    for video, label, quality, subject, source in videos:
+        values = rng.normal(size=(n_frames, len(FEATURES))) + shift * label
+        values[0, 2] = np.nan
+        values[-1] = np.nan
+        for frame in range(n_frames):
+            rows.append({"video": video, "label": label, "quality": quality, "subject": subject,
+                         "face_source": source, "frame": frame, **dict(zip(FEATURES, values[frame]))})
+    return pd.DataFrame(rows)
+
+
+def people(frames: pd.DataFrame, videos) -> set[str]:
+    part = frames[frames.video.isin(videos)]
+    return set(part.subject) | set(part.face_source.dropna())
+
+
+# --- Splits --------------------------------------------------------------------------------------
+
+
+def test_pair_groups_hold_whole_pairs_and_lone_subjects():
+    frames = pd.DataFrame({
+        "video": ["real-a-s1", "real-b-s1", "lq-a-s1-b", "hq-b-s1-a",
+                  "real-c-s1", "real-d-s1", "lq-d-s1-c", "real-e-s1"],
+        "label": [0, 0, 1, 1, 0, 0, 1, 0],
+        "subject": ["a", "b", "a", "b", "c", "d", "d", "e"],
+        "face_source": [None, None, "b", "a", "c", "d", "c", "e"],
+    })
+    groups = pair_groups(frames)
+    assert groups.to_dict() == {
+        "hq-b-s1-a": "a+b", "lq-a-s1-b": "a+b", "real-a-s1": "a+b", "real-b-s1": "a+b",
+        "lq-d-s1-c": "c+d", "real-c-s1": "c+d", "real-d-s1": "c+d", "real-e-s1": "e"}
+
+
+def test_pair_groups_merge_chains_of_swaps():
+    frames = pd.DataFrame({"video": ["lq-a-s1-b", "lq-b-s1-c", "real-c-s1"], "label": [1, 1, 0],
+                           "subject": ["a", "b", "c"], "face_source": ["b", "c", pd.NA]})
+    assert set(pair_groups(frames)) == {"a+b+c"}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_folds_never_put_a_person_on_both_sides(seed):
+    frames = synthetic(0, pairs=[*PAIRS, ("maaa0", "mbbb0")], lone=("fzzz0",))
+    splits = folds(pair_groups(frames), k=3, seed=seed)
+    assert len(splits) == 3
+    tested = np.concatenate([test for _, test in splits])
+    assert sorted(tested) == sorted(frames.video.unique())  # each video tested exactly once
+    for train, test in splits:
+        assert not set(train) & set(test)
+        assert not people(frames, train) & people(frames, test)
+    assert [t.tolist() for _, t in splits] == [t.tolist() for _, t in folds(pair_groups(frames), 3, seed)]
+
+
+def test_folds_leave_one_group_out_when_k_is_large():
+    frames = synthetic(0, lone=("fzzz0",))
+    groups = pair_groups(frames)
+    splits = folds(groups, k=10, seed=0)
+    assert len(splits) == 4
+    assert [set(groups[test]) for _, test in splits] == [{g} for g in sorted(groups.unique())]
+
+
+def test_folds_need_two_groups():
+    with pytest.raises(ValueError, match="at least 2 groups"):
+        folds(pair_groups(synthetic(0, pairs=PAIRS[:1])), k=5, seed=0)
+
+
+def test_read_split(tmp_path):
+    path = tmp_path / "split.csv"
+    path.write_text("video,split\nb,test\na,train\nc,train\n")
+    [(train, test)] = read_split(path)
+    assert train.tolist() == ["a", "c"] and test.tolist() == ["b"]
+    path.write_text("video,split\na,train\nb,validation\n")
+    with pytest.raises(ValueError, match="validation"):
+        read_split(path)
+    path.write_text("video,split\na,train\na,test\n")
+    with pytest.raises(ValueError, match="more than once"):
+        read_split(path)
+
+
+def test_a_training_set_without_fakes_is_an_error(tmp_path):
+    frames = synthetic(3)
+    videos = frames.drop_duplicates("video")
+    split = tmp_path / "split.csv"
+    pd.DataFrame({"video": videos.video, "split": np.where(videos.label == 0, "train", "test")}).to_csv(
+        split, index=False)
+    with pytest.raises(ValueError, match="fold 0: the training set has no fake frames"):
+        cross_validate(frames, FEATURES, model="logistic", k=2, seed=0, split=split)
+
+
+# --- Pooling and metrics -------------------------------------------------------------------------
+
+
+def test_pool_mean_median_trimmed_mean():
+    values = [1, 2, 2, 3, 3, 3, 4, 10, 20, 100, np.nan]
+    frame_scores = pd.DataFrame({"video": ["v"] * 11 + ["w"], "frame": [*range(11), 0],
+                                 "quality": "LQ", "label": 1, "fold": 0, "score": [*values, np.nan]})
+    expected = {"mean": 14.8, "median": 3.0, "trimmed_mean": 47 / 8}  # trimmed: 1 and 100 cut
+    for how, value in expected.items():
+        pooled = pool(frame_scores, how).set_index("video")
+        assert pooled.loc["v", "score"] == pytest.approx(value)
+        assert pooled.loc["v", "n_frames"] == 10
+        assert np.isnan(pooled.loc["w", "score"]) and pooled.loc["w", "n_frames"] == 0
+    with pytest.raises(ValueError, match="unknown pooling"):
+        pool(frame_scores, "max")
+
+
+def test_frr_at_far_by_hand():
+    real = np.arange(10) / 10  # 0.0 ... 0.9
+    fake = np.array([0.95, 0.85, 0.55, 0.05])
+    labels, scores = np.r_[np.zeros(10), np.ones(4)], np.r_[real, fake]
+    # FAR 0: only 0.95 accepted (FRR 3/4); FAR 1/10 (real 0.9 accepted): 0.95 and 0.85 (FRR 1/2).
+    assert frr_at_far(labels, scores, [0.01, 0.1, 0.15]).tolist() == [0.75, 0.5, 0.5]
+
+
+def scored_tables(seed=0):
+    rng = np.random.default_rng(seed)
+    videos = pd.DataFrame({"video": [f"v{i:02d}" for i in range(30)], "label": [0] * 10 + [1] * 20,
+                           "quality": ["real"] * 10 + ["LQ", "HQ"] * 10, "fold": 0})
+    frames = videos.loc[np.repeat(videos.index, 5)].reset_index(drop=True)
+    frames["frame"] = np.tile(np.arange(5), 30)
+    frames["score"] = rng.normal(size=len(frames)) + 1.2 * frames.label
+    return frames, pool(frames, "mean")
+
+
+def test_detection_metrics_intervals_contain_estimates_and_are_seeded():
+    frame_scores, video_scores = scored_tables()
+    table = detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
+    assert table[["quality", "level"]].values.tolist() == [
+        ["LQ", "frame"], ["LQ", "video"], ["HQ", "frame"], ["HQ", "video"]]
+    assert table.set_index(["quality", "level"]).loc[("LQ", "frame"), ["n_real", "n_fake"]].tolist() == [50, 50]
+    for measure in ("auc", "eer", "frr_at_far10", "frr_at_far1"):
+        assert (table[f"{measure}_lo"] <= table[measure]).all()
+        assert (table[measure] <= table[f"{measure}_hi"]).all()
+    assert (table.auc > 0.6).all()
+    pd.testing.assert_frame_equal(
+        table, detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3))
+    other = detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=4)
+    assert not table.auc_lo.equals(other.auc_lo)
+    assert table.auc.equals(other.auc)
+
+
+def test_roc_band_brackets_the_roc():
+    _, video_scores = scored_tables()
+    band = roc_band(video_scores.label, video_scores.score, n_boot=200, seed=0, n_points=21)
+    assert len(band) == 21 and band.fpr.iloc[-1] == 1 and band.tpr.iloc[-1] == 1
+    assert (band.tpr_lo <= band.tpr).all() and (band.tpr <= band.tpr_hi).all()
+    assert band.tpr.is_monotonic_increasing and band.tpr_lo.is_monotonic_increasing
+    assert band.equals(roc_band(video_scores.label, video_scores.score, n_boot=200, seed=0, n_points=21))
+
+
+# --- The detector --------------------------------------------------------------------------------
+
+
+def test_thin_keeps_evenly_spaced_frames():
+    videos = pd.Series(["a"] * 10 + ["b"] * 3)
+    kept = np.flatnonzero(_thin(videos, 4))
+    assert kept.tolist() == [0, 3, 5, 8, 10, 11, 12]
+
+
+@pytest.mark.parametrize("model", ["svm", "logistic"])
+def test_cross_validate_separates_shifted_fakes(model, tmp_path):
+    frames = synthetic(3)
+    scores = cross_validate(frames, FEATURES, model=model, k=5, seed=0, models_dir=tmp_path / "models")
+    assert scores.columns.tolist() == ["video", "frame", "quality", "label", "fold", "score"]
+    assert len(scores) == len(frames) and scores.fold.nunique() == 3  # leave one pair out
+    assert scores.score.isna().sum() == frames.video.nunique()  # the faceless last frames
+    table = detection_metrics(scores, pool(scores, "median"), ["LQ", "HQ"], n_boot=20, seed=0)
+    assert (table.auc > 0.95).all()
+    saved = sorted(p.name for p in (tmp_path / "models").iterdir())
+    assert saved == ["fold_0.joblib", "fold_1.joblib", "fold_2.joblib"]
+    detector = joblib.load(tmp_path / "models" / "fold_0.joblib")
+    assert list(detector.feature_names_in_) == FEATURES
+
+
+@pytest.mark.parametrize("model", ["svm", "logistic"])
+def test_cross_validate_on_noise_is_near_chance(model):
+    frames = synthetic(0, sentences=("sa1", "sa2", "si1"), n_frames=12)  # 0.34-0.68 over 10 data seeds
+    scores = cross_validate(frames, FEATURES, model=model, k=3, seed=0, frames_per_video=6)
+    table = detection_metrics(scores, pool(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0)
+    assert table.auc.between(0.2, 0.8).all()
+
+
+def test_run_detection_is_byte_identical(tmp_path):
+    frames_path = tmp_path / "frames.parquet"
+    synthetic(1).to_parquet(frames_path, index=False)
+    outputs = []
+    for run in ("a", "b"):
+        run_detection(frames_path, tmp_path / run / "scores.parquet", tmp_path / run / "detection.csv",
+                      tmp_path / run / "models", features=FEATURES, model="svm", k=3, seed=7,
+                      pooling="trimmed_mean", qualities=["LQ", "HQ"], n_boot=50)
+        outputs.append([(tmp_path / run / name).read_bytes() for name in ("scores.parquet", "detection.csv")])
+    assert outputs[0] == outputs[1]
+    table = pd.read_csv(tmp_path / "a" / "detection.csv")
+    assert len(table) == 4 and table.auc.notna().all()
+
+
+def test_unknown_model_is_an_error():
+    with pytest.raises(ValueError, match="unknown model"):
+        cross_validate(synthetic(3), FEATURES, model="forest", k=3, seed=0)
