@@ -80,3 +80,69 @@ def test_every_registered_feature_is_in_the_config_schema():
     schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
     listed = schema["properties"]["metrics"]["properties"]["features"]["items"]["enum"]
     assert sorted(listed) == sorted(FEATURES)
+
+
+def test_changed_regions_find_a_known_square():
+    difference = np.zeros((100, 100), np.float32)
+    difference[20:40, 50:80] = 0.8  # a 30 x 20 change
+    difference[90, 5] = 1.0  # one noisy pixel: below min_area
+    level, regions, mask = metrics.changed_regions(difference)
+    assert 0 <= level < 0.8  # Otsu cuts between the empty background and the change
+    assert len(regions) == 1
+    r = regions[0]
+    assert (r.x, r.y, r.w, r.h) == (50, 20, 30, 20)
+    assert (r.cx, r.cy) == pytest.approx((64.5, 29.5))
+    assert mask.sum() == 600
+
+
+def test_changed_regions_of_identical_images_are_none():
+    level, regions, mask = metrics.changed_regions(np.zeros((64, 64), np.float32))
+    assert regions == [] and not mask.any()
+
+
+def test_changed_regions_with_a_fixed_threshold_and_largest_first():
+    difference = np.zeros((100, 100), np.float32)
+    difference[10:20, 10:20] = 0.5
+    difference[50:80, 50:80] = 0.3
+    _, regions, _ = metrics.changed_regions(difference, threshold=0.2)
+    assert [(r.w, r.h) for r in regions] == [(30, 30), (10, 10)]
+    _, regions, _ = metrics.changed_regions(difference, threshold=0.4)
+    assert [(r.w, r.h) for r in regions] == [(10, 10)]
+
+
+def test_mean_abs_difference_inside_and_outside_an_ellipse():
+    a = np.zeros((40, 40, 3), np.uint8)
+    b = a.copy()
+    mask = metrics.ellipse_mask((40, 40), (10, 10, 30, 30))
+    assert mask[20, 20] and not mask[0, 0] and not mask[11, 11]  # corner of the box is outside
+    b[mask] = 30
+    assert metrics.mean_abs_difference(a, b, mask) == (30.0, 0.0)
+
+
+def test_diff_map_strip_round_trip(tmp_path):
+    from dfscope.analysis import read_diff_maps
+    from dfscope.video import write_image
+
+    maps = RNG.random((3, 16, 16)).astype(np.float32)
+    write_image(tmp_path / "strip.png", np.vstack([metrics.to_uint8(m) for m in maps]))
+    back = read_diff_maps(tmp_path / "strip.png", 16)
+    assert back.shape == (3, 16, 16)
+    assert np.abs(back - maps).max() <= 0.5 / 255 + 1e-6
+
+
+def test_landmark_jitter_ignores_head_motion_and_measures_the_rest():
+    from dfscope.analysis import landmark_jitter
+    from dfscope.sample import TEMPLATE
+
+    before = TEMPLATE * 100  # eyes 35.2 px apart
+    angle = np.deg2rad(10)
+    rot = 1.2 * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    moved = before @ rot.T + [7, -4]
+    assert landmark_jitter(before, moved) == pytest.approx(0, abs=1e-9)
+    # Move only the nose by d pixels: the best similarity absorbs part of it, the residual
+    # RMS is between d/sqrt(5) * 0.8 and d/sqrt(5) (the similarity can only shrink it).
+    shaken = before.copy()
+    shaken[2, 0] += 4.0
+    eyes = np.linalg.norm(shaken[1] - shaken[0])
+    assert 0.8 * 4 / np.sqrt(5) / eyes < landmark_jitter(before, shaken) <= 4 / np.sqrt(5) / eyes
+    assert np.isnan(landmark_jitter(before, np.full((5, 2), np.nan)))

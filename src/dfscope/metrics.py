@@ -7,6 +7,8 @@ population covariances), on grayscale (luma) or on each colour channel.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
@@ -50,3 +52,78 @@ def ssim(a: np.ndarray, b: np.ndarray, *, colour: bool = False, win_size: int = 
         return float(result)
     score, smap = result
     return float(score), (smap.mean(axis=-1) if colour else smap).astype(np.float32)
+
+
+def ssim_difference(ssim_map: np.ndarray) -> np.ndarray:
+    """The SSIM difference map ``1 - SSIM`` clipped to [0, 1]: 0 where structure agrees."""
+    return np.clip(1.0 - ssim_map, 0.0, 1.0).astype(np.float32)
+
+
+def to_uint8(difference: np.ndarray) -> np.ndarray:
+    """A [0, 1] difference map as uint8 grey levels (the stored and thresholded form)."""
+    return np.round(np.clip(difference, 0, 1) * 255).astype(np.uint8)
+
+
+class Region(NamedTuple):
+    """A changed region: bounding box (x, y, w, h), area in pixels and centroid, in map pixels."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    area: float
+    cx: float
+    cy: float
+
+
+def changed_regions(difference: np.ndarray, *, threshold: float | str = "otsu",
+                    min_area: float = 0.002) -> tuple[float, list[Region], np.ndarray]:
+    """Regions where a fake differs from its original: threshold the difference map, find contours.
+
+    difference : (H, W) SSIM difference map in [0, 1].
+    threshold : ``"otsu"`` (Otsu's method on the map's histogram: the cut
+        that best separates changed from unchanged pixels, with no tuning)
+        or a fixed value in [0, 1].
+    min_area : smallest region kept, as a fraction of the map's area, so
+        that single noisy pixels do not count as changes.
+
+    Returns (threshold used, in [0, 1]; the kept outer contours as
+    :class:`Region`, largest first; the boolean (H, W) mask of changed
+    pixels in kept regions). A map without any difference has no region.
+    """
+    grey = to_uint8(difference)
+    if threshold == "otsu":
+        level, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    else:
+        level, mask = cv2.threshold(grey, round(float(threshold) * 255), 255, cv2.THRESH_BINARY)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    kept = [c for c in contours if cv2.contourArea(c) >= min_area * mask.size]
+    filled = np.zeros_like(mask)
+    cv2.drawContours(filled, kept, -1, 255, thickness=cv2.FILLED)
+    regions = sorted((_region(c) for c in kept), key=lambda r: (-r.area, r.y, r.x))
+    return level / 255, regions, (filled > 0) & (mask > 0)
+
+
+def _region(contour: np.ndarray) -> Region:
+    x, y, w, h = (int(v) for v in cv2.boundingRect(contour))
+    moments = cv2.moments(contour)
+    m00 = moments["m00"]  # > 0: regions below min_area (> 0) were dropped
+    return Region(x, y, w, h, abs(float(m00)), moments["m10"] / m00, moments["m01"] / m00)
+
+
+def mean_abs_difference(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
+    """Mean absolute difference (grey levels, over channels) inside and outside a boolean ``mask``."""
+    diff = np.abs(a.astype(np.float64) - b.astype(np.float64)).mean(axis=-1)
+    inside = float(diff[mask].mean()) if mask.any() else float("nan")
+    outside = float(diff[~mask].mean()) if (~mask).any() else float("nan")
+    return inside, outside
+
+
+def ellipse_mask(shape: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:
+    """Boolean (H, W) mask of the ellipse inscribed in ``box = (x0, y0, x1, y1)``: the face, roughly."""
+    mask = np.zeros(shape, np.uint8)
+    x0, y0, x1, y1 = box
+    centre = (round((x0 + x1) / 2), round((y0 + y1) / 2))
+    axes = (max(1, round((x1 - x0) / 2)), max(1, round((y1 - y0) / 2)))
+    cv2.ellipse(mask, centre, axes, 0, 0, 360, 1, thickness=-1)
+    return mask.astype(bool)

@@ -1,5 +1,5 @@
-# Per-frame measures: no-reference features of every video's face crops, and
-# fake-vs-original comparison on pixel-aligned crops for every fake.
+# Per-frame measures: no-reference and temporal features of every video's face,
+# and fake-vs-original comparison on pixel-aligned crops for every fake.
 
 
 rule quality_features:
@@ -21,15 +21,37 @@ rule quality_features:
         "../scripts/quality_features.py"
 
 
+rule temporal_features:
+    input:
+        frames="results/frames/{video}",
+        faces="results/faces/{detector}/{video}.parquet",
+    output:
+        "results/metrics/{detector}/temporal/{video}.parquet",
+    params:
+        crop_size=config["crops"]["size"],
+        ssim=config["metrics"]["ssim"],
+        code=code_version("analysis", "metrics", "crops", "geometry"),
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/temporal/{detector}/{video}.log",
+    script:
+        "../scripts/temporal_features.py"
+
+
 rule paired_metrics:
     input:
         unpack(paired_inputs),
     output:
-        "results/metrics/{detector}/paired/{video}.parquet",
+        table="results/metrics/{detector}/paired/{video}.parquet",
+        diff="results/metrics/{detector}/paired/{video}.ssim_diff.png",
     params:
         original=original_of,
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
+        regions=config["metrics"]["regions"],
         code=code_version("analysis", "metrics", "crops"),
     resources:
         mem_mb=1000,
