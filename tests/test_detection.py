@@ -216,6 +216,20 @@ def test_cross_validate_separates_shifted_fakes(model, tmp_path):
     assert list(detector.feature_names_in_) == FEATURES
 
 
+def test_training_on_another_study_scores_every_video_of_this_one():
+    # This study: a single swap pair, where no fold could hold a pair out.
+    this = synthetic(3, pairs=[("ghost0", "elon0")], seed=1)
+    scores = cross_validate(this, FEATURES, model="svm", k=5, seed=0,
+                            train_frames=synthetic(3, seed=2))
+    assert set(scores.video) == set(this.video) and (scores.fold == 0).all()
+    videos = pool(scores, "mean")
+    lowest_fake = videos[videos.label == 1].score.min()
+    assert (videos[videos.label == 0].score < lowest_fake).all()
+    with pytest.raises(ValueError, match="not both"):
+        cross_validate(this, FEATURES, model="svm", k=5, seed=0, split="split.csv",
+                       train_frames=synthetic(3))
+
+
 @pytest.mark.parametrize("model", ["svm", "logistic"])
 def test_cross_validate_on_noise_is_near_chance(model):
     frames = synthetic(0, sentences=("sa1", "sa2", "si1"), n_frames=12)  # 0.34-0.68 over 10 data seeds

@@ -195,13 +195,17 @@ def build_model(name: str, seed: int, n_groups: int) -> BaseEstimator:
 
 
 def cross_validate(frames: pd.DataFrame, features: Sequence[str], *, model: str, k: int, seed: int,
-                   split: str | Path | None = None, models_dir: str | Path | None = None,
+                   split: str | Path | None = None, train_frames: pd.DataFrame | None = None,
+                   models_dir: str | Path | None = None,
                    frames_per_video: int | None = None) -> pd.DataFrame:
     """Out-of-fold score of every frame: columns video, frame, quality, label, fold, score.
 
     Folds are k-fold over pair groups, or the single fold of the ``split``
     file when given (videos it does not list are left out, and a person on
-    both sides is warned about). Each fold's detector is trained on the
+    both sides is warned about), or, with ``train_frames`` (the frame table
+    of another study), one fold that trains on all of that study and scores
+    all of this one: a cross-dataset test, and the only honest one on a
+    dataset with a single swap pair, where no fold could hold out a pair. Each fold's detector is trained on the
     frames of its training videos, all qualities together, and scores all
     frames of its test videos. Frames without any feature (no face found)
     are neither trained on nor scored (score NaN). ``frames_per_video``
@@ -214,9 +218,18 @@ def cross_validate(frames: pd.DataFrame, features: Sequence[str], *, model: str,
     stores the feature names in the model (``feature_names_in_``).
     """
     features = list(features)
-    _require(frames, ["video", "frame", "quality", "label", "subject", "face_source", *features])
+    columns = ["video", "frame", "quality", "label", "subject", "face_source", *features]
+    _require(frames, columns)
+    if train_frames is not None:
+        if split is not None:
+            raise ValueError("give a split file or a training table, not both")
+        _require(train_frames, columns, "training frame table")
+        external = train_frames[columns].assign(video="train:" + train_frames.video.astype(str))
+        splits = [(np.unique(external.video), np.unique(frames.video.astype(str)))]
+        frames = pd.concat([external, frames[columns]], ignore_index=True)
     groups = pair_groups(frames)
-    splits = read_split(split) if split is not None else folds(groups, k, seed)
+    if train_frames is None:
+        splits = read_split(split) if split is not None else folds(groups, k, seed)
     frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
     x = frames[features].astype("float64")
     usable = x.notna().any(axis=1).to_numpy()
@@ -356,7 +369,7 @@ def roc_band(labels: np.ndarray, scores: np.ndarray, *, n_boot: int = 1000, seed
 def run_detection(frames_path: str | Path, out_scores_parquet: str | Path, out_table_csv: str | Path,
                   models_dir: str | Path | None, *, features: Sequence[str], model: str, k: int, seed: int,
                   pooling: str, qualities: Sequence[str], n_boot: int = 1000,
-                  split_path: str | Path | None = None,
+                  split_path: str | Path | None = None, train_path: str | Path | None = None,
                   frames_per_video: int | None = None) -> pd.DataFrame:
     """Cross-validate the detector on the gathered frame table; write video scores and the metrics table.
 
@@ -365,8 +378,10 @@ def run_detection(frames_path: str | Path, out_scores_parquet: str | Path, out_t
     and the fold models under ``models_dir``. Returns the metrics table.
     """
     frames = pd.read_parquet(frames_path)
+    train = pd.read_parquet(train_path) if train_path is not None else None
     frame_scores = cross_validate(frames, features, model=model, k=k, seed=seed, split=split_path,
-                                  models_dir=models_dir, frames_per_video=frames_per_video)
+                                  train_frames=train, models_dir=models_dir,
+                                  frames_per_video=frames_per_video)
     video_scores = pool(frame_scores, pooling)
     table = detection_metrics(frame_scores, video_scores, qualities, n_boot=n_boot, seed=seed)
     write_parquet(video_scores, out_scores_parquet)
