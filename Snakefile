@@ -8,6 +8,9 @@ min_version("9.18")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 
 
@@ -21,6 +24,7 @@ include: "workflow/rules/frames.smk"
 include: "workflow/rules/faces.smk"
 include: "workflow/rules/metrics.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/detect.smk"
 
 
 rule all:

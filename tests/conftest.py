@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -14,6 +17,8 @@ SHARED = REPO.parent / "shared"
 os.environ.setdefault("MPLCONFIGDIR", str(REPO / ".pytest_cache" / "mpl"))
 os.environ.setdefault("KERAS_HOME", str(REPO / ".pytest_cache" / "keras"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+N_FRAMES = 20  # frames per sample clip in the workflow tests: fewer than the default 50, for CI
 
 
 def shared(path: str) -> Path:
@@ -40,3 +45,38 @@ def mtcnn():
     from dfscope.detectors import build
 
     return build("mtcnn", threads=2)
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the repository's workflow in ``workdir`` (which has its own config/); fail with its errors."""
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+               "--directory", str(workdir), "--cores", "2", *args]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode:
+        errors = [line for line in result.stderr.splitlines() if "Error" in line or "error" in line]
+        pytest.fail(f"snakemake {' '.join(args)} failed in {workdir}:\n" + "\n".join(errors[-20:])
+                    + f"\n...\n{result.stderr[-1500:]}", pytrace=False)
+    return result
+
+
+def write_config(workdir: Path, **changes) -> dict:
+    """The repository's config with ``N_FRAMES`` per sample clip and ``changes`` (section -> keys)."""
+    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
+    config["sample"]["n_frames"] = N_FRAMES
+    for section, values in changes.items():
+        config[section] |= values
+    (workdir / "config").mkdir(exist_ok=True)
+    (workdir / "config/config.yaml").write_text(yaml.safe_dump(config))
+    return config
+
+
+@pytest.fixture(scope="session")
+def run(tmp_path_factory):
+    """The whole workflow on the sample (default config, ``N_FRAMES`` frames): (workdir, config, result).
+
+    Session-wide: the workflow tests read it, and the real-footage test trains its detector on it.
+    """
+    workdir = tmp_path_factory.mktemp("workflow")
+    config = write_config(workdir)
+    result = snakemake(workdir)
+    return workdir, config, result

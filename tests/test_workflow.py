@@ -7,48 +7,20 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
-from dfscope.analysis import compare_video
+from dfscope.analysis import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, layout
 
-from .conftest import REPO
+from .conftest import N_FRAMES, REPO, snakemake, write_config
 
 pytestmark = pytest.mark.integration
-N_FRAMES = 20  # fewer than the default 50, to keep CI short; everything else is the default
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the repository's workflow in ``workdir`` (which has its own config/)."""
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(workdir), "--cores", "2", *args]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode:
-        pytest.fail(f"snakemake {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
-    return result
-
-
-def write_config(workdir: Path, **changes) -> dict:
-    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
-    config["sample"]["n_frames"] = N_FRAMES
-    for section, values in changes.items():
-        config[section] |= values
-    (workdir / "config").mkdir(exist_ok=True)
-    (workdir / "config/config.yaml").write_text(yaml.safe_dump(config))
-    return config
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("workflow")
-    config = write_config(workdir)
-    result = snakemake(workdir)
-    return workdir, config, result
+#: The study-level jobs that any change upstream of the gathered tables reruns.
+STUDY = {"gather": 1, "summary": 1, "feature_auc": 1, "plots": 1, "detect": 1, "detection_plot": 1,
+         "all": 1}
 
 
 def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
@@ -98,8 +70,13 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
     original = "real-fcol0-sa1"
     same = compare_video(workdir / f"results/frames/{original}", workdir / f"results/frames/{original}",
                          workdir / f"results/faces/mtcnn/{original}.parquet", tmp_path / "self.parquet",
-                         video=original, original=original, crop_size=128)
-    assert np.allclose(same.ssim, 1.0) and (same.mse == 0).all()
+                         tmp_path / "self.png", video=original, original=original, crop_size=128)
+    assert np.allclose(same.ssim, 1.0) and (same.mse == 0).all() and (same.n_regions == 0).all()
+    assert not read_diff_maps(tmp_path / "self.png", 128).any()
+    # The fakes' maps: one 128x128 map per frame, changed regions found in (nearly) every frame.
+    maps = read_diff_maps(workdir / "results/metrics/mtcnn/paired/lq-fcol0-sa1-fhop0.ssim_diff.png", 128)
+    assert maps.shape == (N_FRAMES, 128, 128) and maps.max() > 0.3
+    assert (fakes.n_regions > 0).mean() > 0.9 and fakes.changed_fraction.between(0, 1).all()
 
 
 def test_summary_and_plots(run):
@@ -110,7 +87,7 @@ def test_summary_and_plots(run):
     blur = summary[(summary.score == "face_blur_ratio") & (summary.level == "video")].set_index("quality")
     assert (blur.n_real == 8).all() and (blur.n_fake == 8).all()
     assert blur.loc["LQ", "auc"] > 0.9  # an upsampled 64x64 face is much blurrier than its surround
-    for name in ("roc.png", "paired_hist.png"):
+    for name in ("roc.png", "paired_hist.png", "feature_hist.png"):
         assert (workdir / f"results/plots/mtcnn/{name}").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "results/plots/mtcnn/roc.png" in result.stdout + result.stderr
 
@@ -127,8 +104,30 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
         planned = jobs_planned(snakemake(workdir, "-n"))
     finally:
         write_config(workdir)
-    assert planned == {"faces": 24, "quality_features": 24, "paired_metrics": 16,
-                       "gather": 1, "summary": 1, "plots": 1, "all": 1}
+    assert planned == {"faces": 24, "quality_features": 24, "temporal_features": 24,
+                       "paired_metrics": 16, "compare_figures": 16, **STUDY}
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    # The SSIM window feeds the paired and the temporal SSIM, not the no-reference features.
+    ({"metrics": {"ssim": {"gaussian_weights": False, "win_size": 9}}},
+     {"paired_metrics": 16, "temporal_features": 24, "compare_figures": 16}),
+    # The threshold of changed regions feeds the paired table and the boxes of the figures.
+    ({"metrics": {"regions": {"threshold": 0.3, "min_area": 0.002}}},
+     {"paired_metrics": 16, "compare_figures": 16}),
+    # Dropping features recomputes the feature tables only, not detection or paired metrics.
+    ({"metrics": {"features": ["face_blur_ratio"]},
+      "evaluation": {"scores": ["face_blur_ratio"], "roc_score": "face_blur_ratio"}},
+     {"quality_features": 24}),
+])
+def test_metric_parameter_change_reruns_metrics_and_what_follows_only(run, changes, expected):
+    workdir, _, _ = run
+    write_config(workdir, **changes)
+    try:
+        planned = jobs_planned(snakemake(workdir, "-n"))
+    finally:
+        write_config(workdir)
+    assert planned == expected | STUDY
 
 
 def test_lint_is_clean():
@@ -151,3 +150,95 @@ def test_bad_config_stops_before_any_job_naming_the_key(tmp_path, section, value
     assert result.returncode != 0
     assert message in result.stderr + result.stdout
     assert not (tmp_path / "results").exists()
+
+
+def test_temporal_features_and_single_feature_aucs(run):
+    workdir, config, _ = run
+    frames = pd.read_parquet(workdir / "results/tables/mtcnn/frames.parquet")
+    temporal = ["temporal_ssim", "temporal_abs_diff", "landmark_jitter"]
+    first = frames.frame == 1
+    assert frames.loc[first, temporal].isna().all().all()  # no previous frame
+    assert frames.loc[~first, temporal].notna().all().all()
+    assert frames.loc[~first, "temporal_ssim"].between(0, 1).all()
+    assert (frames.loc[~first, "landmark_jitter"] < 0.5).all()  # in eye distances
+    table = pd.read_csv(workdir / "results/tables/mtcnn/feature_auc.csv")
+    features = config["metrics"]["features"] + temporal
+    assert sorted(set(table.feature)) == sorted(features)
+    assert len(table) == len(features) * 2 * 2  # x {LQ, HQ} x {frame, video}
+    assert table.auc.between(0, 1).all() and (table.auc_best >= 0.5).all()
+    assert (table.direction == np.where(table.auc >= 0.5, 1, -1)).all()
+
+
+def test_comparison_figures_of_every_fake(run):
+    workdir, config, _ = run
+    videos = pd.read_parquet(workdir / "results/tables/videos.parquet")
+    for video in videos[videos.label == 1].video:
+        figures = sorted((workdir / f"results/plots/mtcnn/compare/{video}").glob("*.png"))
+        # Evenly spaced over the 20 paired frames, first and last included.
+        assert [f.name for f in figures] == ["frame_00001.png", "frame_00011.png", "frame_00020.png"]
+
+
+def test_detector_table_with_confidence_intervals(run):
+    workdir, _, _ = run
+    table = pd.read_csv(workdir / "results/tables/mtcnn/detection.csv")
+    assert sorted(zip(table.quality, table.level)) == [("HQ", "frame"), ("HQ", "video"),
+                                                        ("LQ", "frame"), ("LQ", "video")]
+    for measure in ("auc", "eer", "frr_at_far10", "frr_at_far1"):
+        assert (table[f"{measure}_lo"] <= table[measure]).all()
+        assert (table[measure] <= table[f"{measure}_hi"]).all()
+    video = table[table.level == "video"].set_index("quality")
+    assert (video.n_real == 8).all() and (video.n_fake == 8).all()
+    lq = video.loc["LQ"]
+    assert lq.auc > 0.9, lq  # an upsampled 64x64 face is easy to tell from a real one
+    models = sorted(p.name for p in (workdir / "results/models/mtcnn").glob("*.joblib"))
+    assert models == ["fold_0.joblib", "fold_1.joblib"]  # 2 swap pairs: leave-one-pair-out
+
+
+@pytest.fixture(scope="module")
+def report(run):
+    workdir, _, _ = run
+    path = workdir / "results/report.html"
+    snakemake(workdir, "--report", str(path))
+    return path
+
+
+def test_report_holds_every_marked_result(report):
+    html = report.read_text()
+    for name in ("detection_roc.png", "detection.csv", "roc.png", "feature_hist.png",
+                 "feature_auc.csv", "summary.csv", "paired_hist.png", "frame_00011.png"):
+        assert name in html, name
+
+
+def test_report_shows_the_roc_figure_in_a_browser(report):
+    """Open the report in headless Chromium, go to Detection, and view the ROC figure."""
+    browser_path = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+    if browser_path is None:
+        pytest.skip("needs Chromium from the system packages (e.g. apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(report.as_uri())
+            page.get_by_role("link", name="Detection").click()
+            page.locator("tr", has_text="detection_roc.png").locator("a[iconname=eye]").click()
+            figure = page.locator('img[src^="data:image/png"]')
+            figure.wait_for(timeout=10_000)
+            width, height = figure.evaluate("e => [e.naturalWidth, e.naturalHeight]")
+        finally:
+            browser.close()
+    assert (width, height) == (660, 600)  # the 5.5 x 5 inch figure at 120 dpi, decoded
+
+
+def test_changed_regions_of_the_sample_fakes_fall_on_the_face(run):
+    workdir, _, _ = run
+    frames = pd.read_parquet(workdir / "results/tables/mtcnn/frames.parquet")
+    fakes = frames[(frames.label == 1) & (frames.n_regions > 0)]
+    for original, paired in fakes.groupby("original"):
+        faces = pd.read_parquet(workdir / f"results/faces/mtcnn/{original}.parquet").set_index("frame")
+        det = faces.loc[paired.frame].set_index(paired.index)
+        scale = 128 / det.crop_side
+        x0, y0 = (det.x - det.crop_x) * scale, (det.y - det.crop_y) * scale
+        inside = (paired.region_cx.between(x0, x0 + det.w * scale)
+                  & paired.region_cy.between(y0, y0 + det.h * scale))
+        assert inside.mean() > 0.9, f"fakes of {original}: largest change off the face"

@@ -19,18 +19,22 @@ DETECTION_KEEP = ["n_faces", "face", "confidence"]
 
 
 def gather(videos: pd.DataFrame, faces: Sequence[str | Path], quality: Sequence[str | Path],
-           paired: Sequence[str | Path], frames_out: str | Path, videos_out: str | Path) -> pd.DataFrame:
+           temporal: Sequence[str | Path], paired: Sequence[str | Path], frames_out: str | Path,
+           videos_out: str | Path) -> pd.DataFrame:
     """One frame table (every frame of every video) and one video table (means per video).
 
     The frame table joins, on (video, frame): the video's row of the video
-    table, the detection summary, the no-reference features and, for fakes,
-    the paired metrics (NaN for real videos). Row order is (video, frame).
+    table, the detection summary, the no-reference and temporal features
+    and, for fakes, the paired metrics (NaN for real videos). Row order is
+    (video, frame).
     """
     detections = pd.concat([pd.read_parquet(p) for p in faces], ignore_index=True)
-    features = pd.concat([pd.read_parquet(p) for p in quality], ignore_index=True)
     frames = videos.drop(columns=["path", "n_frames"]).merge(
         detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many")
-    frames = frames.merge(features, on=["video", "frame"], how="left", validate="one_to_one")
+    for tables in (quality, temporal):
+        if tables:
+            per_frame = pd.concat([pd.read_parquet(p) for p in tables], ignore_index=True)
+            frames = frames.merge(per_frame, on=["video", "frame"], how="left", validate="one_to_one")
     if paired:
         pairs = pd.concat([pd.read_parquet(p) for p in paired], ignore_index=True)
         frames = frames.merge(pairs.drop(columns="original"), on=["video", "frame"], how="left",
@@ -101,6 +105,24 @@ def score_summary(frames: pd.DataFrame, videos: pd.DataFrame, scores: Sequence[s
                 rows.append(row)
     return pd.DataFrame(rows, columns=["score", "quality", "level", "n_real", "n_fake",
                                        "auc", "eer", "eer_threshold"])
+
+
+def feature_auc(frames_path: str | Path, videos_path: str | Path, out: str | Path, *,
+                features: Sequence[str], qualities: Sequence[str]) -> pd.DataFrame:
+    """Each single feature's power to tell real from fake, per quality, at frame and video level.
+
+    ``auc`` is taken with higher = fake; ``direction`` is +1 where fakes
+    score higher (auc >= 0.5) and -1 where they score lower, and
+    ``auc_best = max(auc, 1 - auc)`` is the AUC of the feature used in its
+    better direction: how much it separates, whatever the sign.
+    """
+    table = score_summary(pd.read_parquet(frames_path), pd.read_parquet(videos_path),
+                          features, qualities).drop(columns=["eer_threshold"])
+    table.insert(table.columns.get_loc("auc") + 1, "direction", np.where(table.auc >= 0.5, 1, -1))
+    table.insert(table.columns.get_loc("auc") + 2, "auc_best", np.maximum(table.auc, 1 - table.auc))
+    table = table.rename(columns={"score": "feature"})
+    write_csv(table, out)
+    return table
 
 
 def summarise(frames_path: str | Path, videos_path: str | Path, out: str | Path, *,

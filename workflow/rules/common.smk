@@ -1,11 +1,12 @@
-# Helpers of the rule files: config validation, the video table, wildcard constraints,
-# input functions and the list of final targets. No rule lives here.
+# Helpers for the other .smk files: config validation, the video table, input functions
+# and the list of final targets. No rule is defined here.
 import hashlib
 import importlib.util
 from pathlib import Path
 
 from snakemake.utils import validate
 
+from dfscope.analysis import TEMPORAL_COLUMNS
 from dfscope.dataset import discover
 from dfscope.sample import SampleSpec, layout
 
@@ -15,12 +16,16 @@ validate(config, schema="../schemas/config.schema.yaml")
 
 def check_config(cfg):
     """Cross-key rules JSON schema cannot say; the message names the key and the value."""
-    features = cfg["metrics"]["features"]
+    features = cfg["metrics"]["features"] + (TEMPORAL_COLUMNS[2:] if cfg["metrics"]["temporal"] else [])
     for key, names in (("evaluation.scores", cfg["evaluation"]["scores"]),
                        ("evaluation.roc_score", [cfg["evaluation"]["roc_score"]])):
         for name in names:
             if name not in features:
                 raise ValueError(f"config {key}: {name!r} is not computed (metrics.features: {features})")
+    detection = cfg["detection"]
+    if detection["split"] and detection["train_on"]:
+        raise ValueError(f"config detection.split ({detection['split']!r}) and detection.train_on "
+                         f"({detection['train_on']!r}): give one of the two")
 
 
 check_config(config)
@@ -28,6 +33,9 @@ check_config(config)
 DETECTOR = config["detector"]["name"]
 QUALITIES = config["dataset"]["qualities"]
 FRAME_EXT = config["frames"]["format"]
+#: Every per-frame feature a detector can use without the original (histograms, feature AUCs).
+ALL_FEATURES = config["metrics"]["features"] + (
+    TEMPORAL_COLUMNS[2:] if config["metrics"]["temporal"] else [])
 
 
 def dataset_roots(cfg):
@@ -107,14 +115,30 @@ def per_video(pattern, fakes_only=False):
     return inputs
 
 
+def temporal_inputs(wildcards):
+    """Temporal-feature tables of every video, or none when ``metrics.temporal`` is off."""
+    if not config["metrics"]["temporal"]:
+        return []
+    return per_video("results/metrics/{detector}/temporal/{video}.parquet")(wildcards)
+
+
+def detection_inputs(wildcards):
+    """The split file and the other study's training table of ``detection``, where set."""
+    options = config["detection"]
+    return {key: options[name] for key, name in (("split", "split"), ("train", "train_on"))
+            if options[name]}
+
+
 def final_targets():
     """The study's tables and figures for the configured detector."""
     return [
         "results/tables/videos.parquet",
         *expand("results/tables/{detector}/{name}", detector=DETECTOR,
-                name=["frames.parquet", "videos.parquet", "summary.csv"]),
+                name=["frames.parquet", "videos.parquet", "summary.csv", "feature_auc.csv",
+                      "detection.csv"]),
         *expand("results/plots/{detector}/{name}", detector=DETECTOR,
-                name=["roc.png", "paired_hist.png"]),
+                name=["roc.png", "paired_hist.png", "feature_hist.png", "detection_roc.png"]),
+        *expand("results/plots/{detector}/compare/{video}", detector=DETECTOR, video=FAKES.index),
     ]
 
 
@@ -123,7 +147,12 @@ def results_message():
         "dfscope finished. Results:",
         f"  ROC curves (LQ and HQ):   results/plots/{DETECTOR}/roc.png",
         f"  paired-metric histograms: results/plots/{DETECTOR}/paired_hist.png",
+        f"  feature histograms:       results/plots/{DETECTOR}/feature_hist.png",
+        f"  fake vs original figures: results/plots/{DETECTOR}/compare/<video>/",
+        f"  detector (AUC/EER, CIs):  results/tables/{DETECTOR}/detection.csv",
+        f"  detector ROC with band:   results/plots/{DETECTOR}/detection_roc.png",
         f"  AUC / EER table:          results/tables/{DETECTOR}/summary.csv",
+        f"  single-feature AUCs:      results/tables/{DETECTOR}/feature_auc.csv",
         f"  per-frame table:          results/tables/{DETECTOR}/frames.parquet",
         f"  per-video table:          results/tables/{DETECTOR}/videos.parquet",
     ])

@@ -6,6 +6,7 @@ rule gather:
         videos="results/tables/videos.parquet",
         faces=per_video("results/faces/{detector}/{video}.parquet"),
         features=per_video("results/metrics/{detector}/features/{video}.parquet"),
+        temporal=temporal_inputs,
         paired=per_video("results/metrics/{detector}/paired/{video}.parquet", fakes_only=True),
     output:
         frames="results/tables/{detector}/frames.parquet",
@@ -25,7 +26,8 @@ rule summary:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
     output:
-        "results/tables/{detector}/summary.csv",
+        report("results/tables/{detector}/summary.csv", caption="../report/summary.rst",
+               category="Single features"),
     params:
         scores=config["evaluation"]["scores"],
         qualities=QUALITIES,
@@ -38,15 +40,39 @@ rule summary:
         "../scripts/summary.py"
 
 
+rule feature_auc:
+    input:
+        frames="results/tables/{detector}/frames.parquet",
+        videos="results/tables/{detector}/videos.parquet",
+    output:
+        report("results/tables/{detector}/feature_auc.csv", caption="../report/feature_auc.rst",
+               category="Single features"),
+    params:
+        features=ALL_FEATURES,
+        qualities=QUALITIES,
+        code=code_version("evaluation"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/feature_auc/{detector}.log",
+    script:
+        "../scripts/feature_auc.py"
+
+
 rule plots:
     input:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
     output:
-        roc="results/plots/{detector}/roc.png",
-        hist="results/plots/{detector}/paired_hist.png",
+        roc=report("results/plots/{detector}/roc.png", caption="../report/roc.rst",
+                   category="Single features"),
+        hist=report("results/plots/{detector}/paired_hist.png", caption="../report/paired_hist.rst",
+                    category="Fake vs original"),
+        features=report("results/plots/{detector}/feature_hist.png",
+                        caption="../report/feature_hist.rst", category="Single features"),
     params:
         score=config["evaluation"]["roc_score"],
+        features=ALL_FEATURES,
         qualities=QUALITIES,
         code=code_version("plots", "evaluation"),
     conda:
@@ -55,3 +81,25 @@ rule plots:
         "results/logs/plots/{detector}.log",
     script:
         "../scripts/plots.py"
+
+
+rule compare_figures:
+    input:
+        unpack(paired_inputs),
+        table="results/metrics/{detector}/paired/{video}.parquet",
+        diff="results/metrics/{detector}/paired/{video}.ssim_diff.png",
+    output:
+        report(directory("results/plots/{detector}/compare/{video}"), patterns=["{name}.png"],
+               caption="../report/compare.rst", category="Fake vs original",
+               subcategory="{video}"),
+    params:
+        n_frames=config["plots"]["compare_frames"],
+        crop_size=config["crops"]["size"],
+        regions=config["metrics"]["regions"],
+        code=code_version("plots", "metrics", "crops"),
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/compare/{detector}/{video}.log",
+    script:
+        "../scripts/compare_figures.py"

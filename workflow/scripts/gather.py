@@ -6,5 +6,5 @@ from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
 i = snakemake.input
-gather(pd.read_parquet(i.videos), i.faces, i.features, i.paired,
+gather(pd.read_parquet(i.videos), i.faces, i.features, i.temporal, i.paired,
        snakemake.output.frames, snakemake.output.videos)
