@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from skimage.metrics import structural_similarity
@@ -146,3 +147,22 @@ def test_landmark_jitter_ignores_head_motion_and_measures_the_rest():
     eyes = np.linalg.norm(shaken[1] - shaken[0])
     assert 0.8 * 4 / np.sqrt(5) / eyes < landmark_jitter(before, shaken) <= 4 / np.sqrt(5) / eyes
     assert np.isnan(landmark_jitter(before, np.full((5, 2), np.nan)))
+
+
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("options", [{"gaussian_weights": True}, {"gaussian_weights": False, "win_size": 7},
+                                     {"gaussian_weights": False, "win_size": 9}])
+def test_ssim_with_opencv_filters_equals_scikit_image(colour, options):
+    rng = np.random.default_rng(3)
+    a = cv2.GaussianBlur(rng.integers(0, 256, (96, 80, 3), dtype=np.uint8), (5, 5), 1.2)
+    b = np.clip(a + rng.normal(0, 12, a.shape), 0, 255).astype(np.uint8)
+    score, smap = metrics.ssim(a, b, colour=colour, full=True, **options)
+    x, y = (a, b) if colour else (cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(b, cv2.COLOR_BGR2GRAY))
+    reference = {"win_size": options.get("win_size", 7)}
+    if options["gaussian_weights"]:
+        reference = {"gaussian_weights": True, "sigma": 1.5, "use_sample_covariance": False}
+    expected, expected_map = structural_similarity(x, y, data_range=255.0, full=True,
+                                                   channel_axis=-1 if colour else None, **reference)
+    assert score == pytest.approx(expected, abs=1e-6)
+    expected_map = expected_map.mean(axis=-1) if colour else expected_map
+    assert np.abs(smap - expected_map).max() < 1e-6

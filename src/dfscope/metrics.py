@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import cv2
 import numpy as np
-from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+from skimage.metrics import peak_signal_noise_ratio
 
 DATA_RANGE = 255.0
 
@@ -39,19 +39,47 @@ def ssim(a: np.ndarray, b: np.ndarray, *, colour: bool = False, win_size: int = 
     ``win_size`` is the side of the sliding window when ``gaussian_weights``
     is False; with Gaussian weights (sigma 1.5) the window is 11 pixels and
     ``win_size`` is ignored, as in Wang et al.
+
+    The value is that of ``skimage.metrics.structural_similarity`` with the
+    same settings (a test holds them equal within 1e-6), computed with
+    OpenCV's separable filters, which is several times faster: SSIM runs
+    on every frame of every fake and, for the temporal features, of every
+    video.
     """
     if not colour:
         a, b = cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(b, cv2.COLOR_BGR2GRAY)
-    options = {"data_range": DATA_RANGE, "full": full, "channel_axis": -1 if colour else None}
-    if gaussian_weights:
-        options |= {"gaussian_weights": True, "sigma": 1.5, "use_sample_covariance": False}
-    else:
-        options |= {"win_size": win_size}
-    result = structural_similarity(a, b, **options)
+    smap = _ssim_map(a.astype(np.float64), b.astype(np.float64), win_size, gaussian_weights)
+    pad = (11 if gaussian_weights else win_size) // 2
+    inner = smap[pad:-pad, pad:-pad] if pad else smap
+    score = float(inner.mean(axis=(0, 1)).mean()) if colour else float(inner.mean())
     if not full:
-        return float(result)
-    score, smap = result
-    return float(score), (smap.mean(axis=-1) if colour else smap).astype(np.float32)
+        return score
+    return score, (smap.mean(axis=-1) if colour else smap).astype(np.float32)
+
+
+def _ssim_map(a: np.ndarray, b: np.ndarray, win_size: int, gaussian_weights: bool) -> np.ndarray:
+    """Per-pixel SSIM of two float images (2-D, or 3-D with channels last), as scikit-image has it.
+
+    Local means, variances and covariance under the window, with the image
+    border reflected (scipy's ``reflect`` is OpenCV's ``BORDER_REFLECT``):
+    a Gaussian of sigma 1.5 truncated at 3.5 sigma (11 taps) and population
+    statistics, or a ``win_size`` box with sample statistics.
+    """
+    if gaussian_weights:
+        def blur(x):
+            return cv2.GaussianBlur(x, (11, 11), 1.5, borderType=cv2.BORDER_REFLECT)
+        cov_norm = 1.0
+    else:
+        def blur(x):
+            return cv2.blur(x, (win_size, win_size), borderType=cv2.BORDER_REFLECT)
+        cov_norm = win_size**2 / (win_size**2 - 1)
+    mu_a, mu_b = blur(a), blur(b)
+    var_a = cov_norm * (blur(a * a) - mu_a * mu_a)
+    var_b = cov_norm * (blur(b * b) - mu_b * mu_b)
+    cov = cov_norm * (blur(a * b) - mu_a * mu_b)
+    c1, c2 = (0.01 * DATA_RANGE) ** 2, (0.03 * DATA_RANGE) ** 2
+    return ((2 * mu_a * mu_b + c1) * (2 * cov + c2)
+            / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2)))
 
 
 def ssim_difference(ssim_map: np.ndarray) -> np.ndarray:
