@@ -204,6 +204,11 @@ def test_extract_frames_records_an_undecodable_video_instead_of_failing(tmp_path
     assert list((tmp_path / "frames").iterdir()) == []
 
 
+def test_a_failure_to_write_our_own_frames_fails_instead_of_marking_the_video_bad(tmp_path):
+    with pytest.raises(OSError, match="could not be written"):
+        write_image(tmp_path / "no such folder" / "00001.png", np.zeros((4, 4, 3), np.uint8))
+
+
 class _TwoFaces:
     """A stub detector: two faces in frame 1 (the larger second), none in frame 2."""
 

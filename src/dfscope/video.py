@@ -94,10 +94,14 @@ def read_frame(path: str | Path) -> np.ndarray:
 
 
 def write_image(path: str | Path, image: np.ndarray, jpeg_quality: int = 95) -> None:
-    """Write a BGR image; the format follows the suffix (PNG lossless, JPEG at ``jpeg_quality``)."""
+    """Write a BGR image; the format follows the suffix (PNG lossless, JPEG at ``jpeg_quality``).
+
+    A failure raises OSError, not :class:`VideoError`: a full disk is no
+    fault of the input video and must fail the job, not mark the video bad.
+    """
     params = [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality] if str(path).endswith(".jpg") else []
     if not cv2.imwrite(str(path), image, params):
-        raise VideoError(f"{path}: could not be written")
+        raise OSError(f"{path}: could not be written")
 
 
 def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path, *,
@@ -129,7 +133,7 @@ def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path
                 write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
             if n == 0:
                 raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
-        except (VideoError, cv2.error, OSError) as exc:
+        except (VideoError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
             error, notes = str(exc), []
             n, height, width = 0, 0, 0
             for path in tmp.iterdir():
