@@ -7,7 +7,8 @@ import logging
 
 import pytest
 
-from dfscope.dataset import DatasetError, discover, fake_id, real_id
+from dfscope.dataset import (DatasetError, discover, fake_id, numbering_gaps,
+                             original_frame_files, real_id)
 
 from .conftest import shared
 
@@ -78,11 +79,13 @@ def test_strays_are_skipped_and_named(tmp_path, caplog):
     odd.write_bytes(b"")
     extra = tmp_path / "VidTIMIT" / "fadg0" / "video" / "sa1" / "Thumbs.db"
     extra.write_bytes(b"")
+    at_root = tmp_path / "DeepfakeTIMIT" / "README.txt"  # beside lower_quality/: never read
+    at_root.write_bytes(b"")
     with caplog.at_level(logging.WARNING):
         table = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
     assert list(table.video) == ["lq-fadg0-sa1-fram1", "real-fadg0-sa1"]
     assert (table.n_frames == 4).all()  # numbered frames only
-    for path in (stray, odd, extra):
+    for path in (stray, odd, extra, at_root):
         assert str(path) in caplog.text
 
 
@@ -90,3 +93,11 @@ def test_missing_quality_folder_is_an_error(tmp_path):
     (tmp_path / "DeepfakeTIMIT").mkdir()
     with pytest.raises(DatasetError, match="lower_quality"):
         discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
+
+
+def test_numbering_gaps_are_the_missing_frame_numbers(tmp_path):
+    folder = _make_original(tmp_path, "fadg0", "sa1", n=6)
+    (folder / "002").unlink()
+    (folder / "005").unlink()
+    assert numbering_gaps(original_frame_files(folder)) == [2, 5]
+    assert numbering_gaps([]) == []

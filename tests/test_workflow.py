@@ -137,18 +137,21 @@ def test_lint_is_clean():
     assert "Lints for" not in result.stdout + result.stderr, result.stdout
 
 
-@pytest.mark.parametrize(("section", "values", "message"), [
-    ("crops", {"margin": -0.5}, "margin"),
-    ("detector", {"name": "retina"}, "retina"),
-    ("crops", {"size": "big"}, "size"),
+@pytest.mark.parametrize(("section", "values", "messages"), [
+    ("crops", {"margin": -0.5}, ["-0.5 is less than the minimum", "['crops']['properties']['margin']"]),
+    ("detector", {"name": "retina"}, ["'retina' is not one of", "['detector']['properties']['name']"]),
+    ("crops", {"size": "big"}, ["'big' is not of type 'integer'", "['crops']['properties']['size']"]),
+    ("dataset", {"sample": False, "fakes_root": "no/such/DeepfakeTIMIT"},
+     ["dataset.fakes_root: 'no/such/DeepfakeTIMIT' is not a folder"]),
 ])
-def test_bad_config_stops_before_any_job_naming_the_key(tmp_path, section, values, message):
+def test_bad_config_stops_before_any_job_naming_the_key_and_value(tmp_path, section, values, messages):
     write_config(tmp_path, **{section: values})
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
                "--directory", str(tmp_path), "--cores", "1", "-n"]
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode != 0
-    assert message in result.stderr + result.stdout
+    for message in messages:
+        assert message in result.stderr + result.stdout
     assert not (tmp_path / "results").exists()
 
 

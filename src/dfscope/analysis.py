@@ -71,7 +71,7 @@ def compare_video(fake_frames: str | Path, original_frames: str | Path,
                           "n_regions": "Int32", **{c: "float64" for c in PAIRED_COLUMNS[4:]
                                                    if c != "n_regions"}})
     with atomic_path(diff_out) as tmp:
-        write_image(tmp, np.vstack(maps))
+        write_image(tmp, diff_strip(maps, crop_size))
     write_parquet(table, out)
     log.info("%s: %d frames compared with %s", video, int(table.paired.sum()), original)
     return table
@@ -96,12 +96,23 @@ def compare_crops(fake: np.ndarray, original: np.ndarray, face: tuple[int, int, 
     return measures, difference
 
 
+def diff_strip(maps: list[np.ndarray], crop_size: int) -> np.ndarray:
+    """The uint8 maps stacked top to bottom; one black row when there is none.
+
+    A PNG cannot be 0 pixels high, and a fake that could not be decoded
+    still needs its (empty) strip, so that every later step runs.
+    :func:`read_diff_maps` reads the single row as no map.
+    """
+    return np.vstack(maps) if maps else np.zeros((1, crop_size), np.uint8)
+
+
 def read_diff_maps(path: str | Path, crop_size: int) -> np.ndarray:
-    """The (N, S, S) float32 SSIM difference maps in [0, 1] of a paired strip PNG."""
+    """The (N, S, S) float32 SSIM difference maps in [0, 1] of a paired strip PNG (N may be 0)."""
     strip = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
     if strip is None:
         raise ValueError(f"{path}: not a readable difference-map strip")
-    return (strip.reshape(-1, crop_size, crop_size) / 255).astype(np.float32)
+    n = strip.shape[0] // crop_size
+    return (strip[:n * crop_size].reshape(n, crop_size, crop_size) / 255).astype(np.float32)
 
 
 def quality_video(crops_dir: str | Path, faces_table: str | Path, out: str | Path, *,

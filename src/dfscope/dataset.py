@@ -79,12 +79,32 @@ def original_frame_files(folder: Path) -> list[Path]:
     VidTIMIT names frames 001, 002, ... without extension; anything else in
     the folder is not a frame and is reported, not read.
     """
+    return frame_folder_listing(folder)[0]
+
+
+def frame_folder_listing(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(frame files in numeric order, other entries) of a VidTIMIT sentence folder.
+
+    The other entries are named in the log here, once per listing, and
+    returned so that the frames step can record them in its manifest.
+    """
     files, extra = [], []
     for entry in folder.iterdir():
         (files if entry.is_file() and FRAME_NAME.match(entry.name) else extra).append(entry)
-    for entry in sorted(extra):
+    extra.sort()
+    for entry in extra:
         log.warning("%s: not a VidTIMIT frame name, ignored", entry)
-    return sorted(files, key=lambda p: int(p.name))
+    return sorted(files, key=lambda p: int(p.name)), extra
+
+
+def numbering_gaps(files: list[Path]) -> list[int]:
+    """Frame numbers missing between 1 and the last of ``files`` (VidTIMIT names, in order).
+
+    A gap means a frame the camera recorded is not on disk: the frames after
+    it no longer line up by index with a fake made from the full sequence.
+    """
+    present = {int(p.name) for p in files}
+    return [n for n in range(1, max(present, default=0) + 1) if n not in present]
 
 
 def _is_companion(path: Path) -> bool:
@@ -103,6 +123,7 @@ def discover(fakes_root: str | Path, originals_root: str | Path,
     evaluation.
     """
     fakes_root, originals_root = Path(fakes_root), Path(originals_root)
+    _warn_strays(fakes_root, set(QUALITY_DIRS.values()))
     rows: dict[str, Video] = {}
     for quality in qualities:
         qdir = fakes_root / QUALITY_DIRS[quality]
@@ -129,6 +150,19 @@ def discover(fakes_root: str | Path, originals_root: str | Path,
     if not rows:
         raise DatasetError(f"{fakes_root}: no fake videos found under {list(QUALITY_DIRS.values())}")
     return video_table(rows.values())
+
+
+def _warn_strays(root: Path, expected: set[str]) -> None:
+    """Name in the log every entry of a dataset root that is not one of ``expected`` folders.
+
+    They are never read, but a README or a misplaced video there is worth a
+    line: a video copied to the wrong level would otherwise just be missing.
+    """
+    if not root.is_dir():
+        return
+    for entry in sorted(root.iterdir()):
+        if entry.name not in expected:
+            log.warning("%s: not one of %s, skipped", entry, sorted(expected))
 
 
 def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) -> Video:

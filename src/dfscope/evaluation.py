@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,17 +19,28 @@ log = logging.getLogger(__name__)
 DETECTION_KEEP = ["n_faces", "face", "confidence"]
 
 
+#: Columns of problems.csv: the video, the step that met the problem, what it is.
+PROBLEM_COLUMNS = ["video", "stage", "problem"]
+
+
 def gather(videos: pd.DataFrame, faces: Sequence[str | Path], quality: Sequence[str | Path],
            temporal: Sequence[str | Path], paired: Sequence[str | Path], frames_out: str | Path,
-           videos_out: str | Path) -> pd.DataFrame:
+           videos_out: str | Path, *, manifests: Sequence[str | Path] = (),
+           problems_out: str | Path | None = None) -> pd.DataFrame:
     """One frame table (every frame of every video) and one video table (means per video).
 
     The frame table joins, on (video, frame): the video's row of the video
     table, the detection summary, the no-reference and temporal features
     and, for fakes, the paired metrics (NaN for real videos). Row order is
-    (video, frame).
+    (video, frame). A video without decoded frames has no row in it and
+    NaN means in the video table, so it drops out of every score by itself;
+    ``problems_out`` (from the frame ``manifests`` and the detections) says
+    which videos those are, and why.
     """
     detections = pd.concat([pd.read_parquet(p) for p in faces], ignore_index=True)
+    if problems_out is not None:
+        problems = video_problems([json.loads(Path(p).read_text()) for p in manifests], detections)
+        write_csv(problems, problems_out)
     frames = videos.drop(columns=["path", "n_frames"]).merge(
         detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many")
     for tables in (quality, temporal):
@@ -61,7 +73,57 @@ def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
     summary = grouped[measures].mean().add_prefix("mean_")
     summary.insert(0, "frames_with_face", grouped["face"].apply(lambda f: int((f >= 0).sum())))
     summary.insert(0, "n_decoded", grouped.size())
-    return videos.merge(summary.reset_index(), on="video", how="left", validate="one_to_one")
+    table = videos.merge(summary.reset_index(), on="video", how="left", validate="one_to_one")
+    counts = ["n_decoded", "frames_with_face"]  # a video without frames: 0, not NaN
+    table[counts] = table[counts].fillna(0).astype("int64")
+    return table
+
+
+def video_problems(manifests: Sequence[dict], detections: pd.DataFrame) -> pd.DataFrame:
+    """Every problem met on the way to the study tables, one row per video, stage and problem.
+
+    From the frames step's manifests: a video that could not be decoded
+    (its error names the file), a decoded count other than the original's,
+    odd files or numbering gaps in a frame folder. From the detections:
+    no face in any frame, no face in some, several faces in a frame (one
+    was kept, by ``detector.choose``). Each is also logged, so that the
+    gather log and ``problems.csv`` tell the same story. Sorted by video.
+    """
+    rows = []
+    for info in manifests:
+        video = info["video"]
+        if info.get("error"):
+            rows.append((video, "frames", f"unreadable, left out: {info['error']}"))
+        elif not info["count_ok"]:
+            rows.append((video, "frames", f"decoded {info['n_decoded']} of {info['n_expected']} "
+                                          "frames (paired by index)"))
+        rows.extend((video, "frames", note) for note in info.get("notes", []))
+    for video, part in detections.groupby("video", sort=True):
+        missing, several = int((part.face < 0).sum()), int((part.n_faces > 1).sum())
+        if missing == len(part):
+            rows.append((video, "faces", f"no face in any of {len(part)} frames"))
+        elif missing:
+            rows.append((video, "faces", f"no face in {missing} of {len(part)} frames"))
+        if several:
+            rows.append((video, "faces", f"several faces in {several} of {len(part)} frames "
+                                         "(one kept by detector.choose)"))
+    table = pd.DataFrame(rows, columns=PROBLEM_COLUMNS).sort_values(
+        ["video", "stage", "problem"], kind="stable").reset_index(drop=True)
+    for row in table.itertuples():
+        log.warning("%s (%s): %s", row.video, row.stage, row.problem)
+    return table
+
+
+def problems_message(path: str | Path) -> str:
+    """One line for the end of a run: how many videos had problems and where they are listed."""
+    path = Path(path)
+    if not path.exists():
+        return ""
+    problems = pd.read_csv(path)
+    if problems.empty:
+        return f"  no problem with any video  ({path})"
+    return (f"  {problems.video.nunique()} video(s) had problems ({len(problems)} in all, e.g. "
+            f"{problems.video.iloc[0]}: {problems.problem.iloc[0]}): see {path}")
 
 
 def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:

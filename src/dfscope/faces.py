@@ -53,7 +53,9 @@ def detect_video(frames_dir: str | Path, crops_dir: str | Path, table_path: str 
                 rows.append(row)
     table = detection_table(rows)
     missing = int((table.face < 0).sum())
-    if missing:
+    if table.empty:
+        log.warning("%s: no frames to detect faces in (see its frames manifest)", video)
+    elif missing:
         log.warning("%s: no face in %d of %d frames", video, missing, len(table))
     write_parquet(table, table_path)
     log.info("%s: %d frames, %d with a face", video, len(table), len(table) - missing)

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .dataset import original_frame_files
+from .dataset import frame_folder_listing, numbering_gaps, original_frame_files
 from .tables import atomic_dir, atomic_path
 
 log = logging.getLogger(__name__)
@@ -48,16 +48,36 @@ def iter_video(path: str | Path) -> Iterator[np.ndarray]:
 
 def iter_frame_folder(folder: str | Path) -> Iterator[np.ndarray]:
     """Yield the frames of a VidTIMIT sentence folder (001, 002, ... JPEG) as BGR arrays."""
-    for path in original_frame_files(Path(folder)):
-        frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if frame is None:
-            raise VideoError(f"{path}: not a readable image")
-        yield frame
+    return _read_images(original_frame_files(Path(folder)))
 
 
-def iter_source(path: str | Path) -> Iterator[np.ndarray]:
-    """Frames of a dataset video, whether a video file (fake) or a frame folder (original)."""
-    return iter_frame_folder(path) if Path(path).is_dir() else iter_video(path)
+def _read_images(paths: list[Path]) -> Iterator[np.ndarray]:
+    for path in paths:
+        yield read_frame(path)
+
+
+def open_source(path: str | Path) -> tuple[Iterator[np.ndarray], list[str]]:
+    """Frames of a dataset video (video file or frame folder), and what is odd about its folder.
+
+    The notes (files that are not frames, gaps in the numbering) are for
+    the manifest: each is already logged, but a run over hundreds of videos
+    needs them collected where the gather step can list them.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return iter_video(path), []
+    files, extra = frame_folder_listing(path)
+    notes = [f"{entry.name}: not a frame name, ignored" for entry in extra]
+    gaps = numbering_gaps(files)
+    if gaps:
+        log.warning("%s: frame numbering skips %s (later frames pair with the fake's by index)",
+                    path, _numbers(gaps))
+        notes.append(f"frame numbering skips {_numbers(gaps)}")
+    return _read_images(files), notes
+
+
+def _numbers(gaps: list[int]) -> str:
+    return ", ".join(f"{n:03d}" for n in gaps)
 
 
 def frame_files(folder: str | Path) -> list[Path]:
@@ -74,10 +94,14 @@ def read_frame(path: str | Path) -> np.ndarray:
 
 
 def write_image(path: str | Path, image: np.ndarray, jpeg_quality: int = 95) -> None:
-    """Write a BGR image; the format follows the suffix (PNG lossless, JPEG at ``jpeg_quality``)."""
+    """Write a BGR image; the format follows the suffix (PNG lossless, JPEG at ``jpeg_quality``).
+
+    A failure raises OSError, not :class:`VideoError`: a full disk is no
+    fault of the input video and must fail the job, not mark the video bad.
+    """
     params = [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality] if str(path).endswith(".jpg") else []
     if not cv2.imwrite(str(path), image, params):
-        raise VideoError(f"{path}: could not be written")
+        raise OSError(f"{path}: could not be written")
 
 
 def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path, *,
@@ -89,22 +113,36 @@ def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path
     originals alike and blur the very differences the study measures.
 
     The decoded count is checked against ``expected`` (the original's frame
-    count). No frame at all is an error naming the file; a different count
-    is reported in the log and in the manifest (``count_ok``) and the frames
-    are kept, so that pairing by index can go on and nothing is dropped
-    silently.
+    count); a different count is logged and recorded (``count_ok``) and the
+    frames are kept, so that pairing by index can go on and nothing is
+    dropped silently. A source that cannot be decoded at all (empty or
+    corrupt video, unreadable JPEG in a frame folder) does not fail the
+    job: one bad file among hundreds must not stop the others. Its error,
+    naming the file, is logged and recorded in the manifest (``error``) and
+    the frame folder is left empty, so that every later step sees a video
+    of 0 frames and the gather step lists it in ``problems.csv``.
+    Frames after an unreadable JPEG would no longer line up with the fake's,
+    so such a folder is not used at all.
     """
-    n = 0
-    height = width = 0
+    n, height, width, error = 0, 0, 0, None
     with atomic_dir(out_dir) as tmp:
-        for n, frame in enumerate(iter_source(source), start=1):
-            height, width = frame.shape[:2]
-            write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
-        if n == 0:
-            raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
+        try:
+            frames, notes = open_source(source)
+            for n, frame in enumerate(frames, start=1):
+                height, width = frame.shape[:2]
+                write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
+            if n == 0:
+                raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
+        except (VideoError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
+            error, notes = str(exc), []
+            n, height, width = 0, 0, 0
+            for path in tmp.iterdir():
+                path.unlink()
+            log.error("%s: %s; the video is left out (0 frames)", source, error)
     info = {"video": video, "source": str(source), "n_decoded": n, "n_expected": int(expected),
-            "count_ok": n == expected, "width": width, "height": height}
-    if n != expected:
+            "count_ok": n == expected, "width": width, "height": height, "error": error,
+            "notes": notes}
+    if error is None and n != expected:
         log.warning("%s: decoded %d frames, expected %d (frames are paired by index)",
                     source, n, expected)
     log.info("%s: %d frames of %dx%d -> %s", source, n, width, height, out_dir)

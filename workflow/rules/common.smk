@@ -8,6 +8,7 @@ from snakemake.utils import validate
 
 from dfscope.analysis import TEMPORAL_COLUMNS
 from dfscope.dataset import discover
+from dfscope.evaluation import problems_message
 from dfscope.sample import SampleSpec, layout
 
 
@@ -22,6 +23,11 @@ def check_config(cfg):
         for name in names:
             if name not in features:
                 raise ValueError(f"config {key}: {name!r} is not computed (metrics.features: {features})")
+    if not cfg["dataset"]["sample"]:
+        for key in ("fakes_root", "originals_root"):
+            if not Path(cfg["dataset"][key]).is_dir():
+                raise ValueError(f"config dataset.{key}: {cfg['dataset'][key]!r} is not a folder "
+                                 "(dataset.sample is false, so the dataset is read from there)")
     detection = cfg["detection"]
     if detection["split"] and detection["train_on"]:
         raise ValueError(f"config detection.split ({detection['split']!r}) and detection.train_on "
@@ -134,8 +140,8 @@ def final_targets():
     return [
         "results/tables/videos.parquet",
         *expand("results/tables/{detector}/{name}", detector=DETECTOR,
-                name=["frames.parquet", "videos.parquet", "summary.csv", "feature_auc.csv",
-                      "detection.csv"]),
+                name=["frames.parquet", "videos.parquet", "problems.csv", "summary.csv",
+                      "feature_auc.csv", "detection.csv"]),
         *expand("results/plots/{detector}/{name}", detector=DETECTOR,
                 name=["roc.png", "paired_hist.png", "feature_hist.png", "detection_roc.png"]),
         *expand("results/plots/{detector}/compare/{video}", detector=DETECTOR, video=FAKES.index),
@@ -155,4 +161,6 @@ def results_message():
         f"  single-feature AUCs:      results/tables/{DETECTOR}/feature_auc.csv",
         f"  per-frame table:          results/tables/{DETECTOR}/frames.parquet",
         f"  per-video table:          results/tables/{DETECTOR}/videos.parquet",
+        f"  bad inputs, by video:     results/tables/{DETECTOR}/problems.csv",
+        problems_message(f"results/tables/{DETECTOR}/problems.csv"),
     ])

@@ -1,4 +1,5 @@
-# Study-level tables and figures: gather per-video tables, score ROC/AUC/EER, plot.
+# Study-level tables and figures: gather per-video tables (and every video's problems),
+# score ROC/AUC/EER, plot.
 
 
 rule gather:
@@ -8,9 +9,11 @@ rule gather:
         features=per_video("results/metrics/{detector}/features/{video}.parquet"),
         temporal=temporal_inputs,
         paired=per_video("results/metrics/{detector}/paired/{video}.parquet", fakes_only=True),
+        manifests=per_video("results/frames/{video}.json"),
     output:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
+        problems="results/tables/{detector}/problems.csv",
     params:
         code=code_version("evaluation"),
     conda:

@@ -1,4 +1,4 @@
-"""Rule gather: one frame table and one video table for the study."""
+"""Rule gather: one frame table and one video table for the study, and its problems."""
 import pandas as pd
 
 from dfscope.evaluation import gather
@@ -6,5 +6,6 @@ from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
 i = snakemake.input
-gather(pd.read_parquet(i.videos), i.faces, i.features, i.temporal, i.paired,
-       snakemake.output.frames, snakemake.output.videos)
+o = snakemake.output
+gather(pd.read_parquet(i.videos), i.faces, i.features, i.temporal, i.paired, o.frames, o.videos,
+       manifests=i.manifests, problems_out=o.problems)

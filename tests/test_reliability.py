@@ -1,0 +1,315 @@
+"""Bad input, crashes and reruns: every case of the README's "Bad input" table, on tiny datasets.
+
+The workflow runs use the Haar detector, which starts in a fraction of a second (MTCNN's
+TensorFlow start-up would cost seconds per video); the study is the same code either way.
+One run covers every damaged input at once; three runs of an undamaged copy check that
+results are byte-reproducible and that a run killed mid-way and resumed gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+
+from dfscope.analysis import compare_video, read_diff_maps
+from dfscope.detectors import Detection
+from dfscope.evaluation import video_problems
+from dfscope.faces import DETECTION_COLUMNS, detect_video
+from dfscope.sample import SampleSpec, generate
+from dfscope.tables import atomic_path, write_parquet
+from dfscope.video import extract_frames, frame_files, write_image
+
+from .conftest import REPO, snakemake, write_config
+
+pytestmark = pytest.mark.integration
+SPEC = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=6)
+#: The fhop0 side trains the detector, the fcol0 side is scored: one swap pair has no k-fold.
+TRAIN = ("real-fhop0-sa1", "hq-fhop0-sa1-fcol0")
+
+
+def _dataset(root: Path) -> tuple[Path, Path]:
+    """The tiny sample under ``root``, and a fixed train/test split file for its detector."""
+    table = generate(SPEC, root)
+    split = root / "split.csv"
+    split.write_text("video,split\n" + "".join(
+        f"{v},{'train' if v in TRAIN else 'test'}\n" for v in table.video))
+    return root, split
+
+
+def _config(workdir: Path, root: Path, split: Path) -> None:
+    write_config(workdir, dataset={"sample": False, "fakes_root": str(root / "DeepfakeTIMIT"),
+                                   "originals_root": str(root / "VidTIMIT")},
+                 detector={"name": "haar"}, detection={"split": str(split), "n_boot": 100})
+
+
+def _blank_jpeg(path: Path) -> None:
+    ok, data = cv2.imencode(".jpg", np.full((384, 512, 3), 128, np.uint8))
+    path.write_bytes(data.tobytes())
+
+
+def _blank_avi(path: Path, n: int) -> None:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (512, 384))
+    for _ in range(n):
+        writer.write(np.full((384, 512, 3), 128, np.uint8))
+    writer.release()
+
+
+def _damage(root: Path) -> None:
+    """Every bad input of the README table, each on its own video."""
+    fakes, originals = root / "DeepfakeTIMIT", root / "VidTIMIT"
+    lq, hq = fakes / "lower_quality", fakes / "higher_quality"
+    # A fake that stops half-way (3 of 6 frames decode) and one of 0 bytes.
+    avi = lq / "fcol0/sa1-video-fhop0.avi"
+    avi.write_bytes(avi.read_bytes()[: avi.stat().st_size // 2])
+    (hq / "fcol0/sa1-video-fhop0.avi").write_bytes(b"")
+    # An original with a gap in its numbering and a file that is not a frame.
+    (originals / "fcol0/video/sa1/003").unlink()
+    (originals / "fcol0/video/sa1/Thumbs.db").write_bytes(b"junk")
+    # An original whose last two frames show no face, and a fake with no face at all.
+    for name in ("005", "006"):
+        _blank_jpeg(originals / f"fhop0/video/sa1/{name}")
+    _blank_avi(lq / "fhop0/sa1-video-fcol0.avi", 6)
+    # A second sentence: an original with an unreadable JPEG, and its (intact) fake.
+    sentence = originals / "fcol0/video/sx19"
+    sentence.mkdir()
+    for frame in sorted((originals / "fhop0/video/sa1").iterdir()):
+        sentence.joinpath(frame.name).write_bytes(frame.read_bytes())
+    (sentence / "002").write_bytes(b"not a JPEG")
+    (hq / "fcol0/sx19-video-fhop0.avi").write_bytes((hq / "fhop0/sa1-video-fcol0.avi").read_bytes())
+    # Files the layout does not know: skipped, and named in the log.
+    (fakes / "README.txt").write_text("notes")
+    (lq / "fcol0/sa1-video-FHOP0 copy.avi").write_bytes(b"")
+
+
+#: What problems.csv must say of each damaged video (stage, start of the problem).
+EXPECTED_PROBLEMS = [
+    ("hq-fcol0-sa1-fhop0", "frames", "unreadable, left out:"),
+    ("lq-fcol0-sa1-fhop0", "frames", "decoded 3 of 5 frames"),
+    ("lq-fhop0-sa1-fcol0", "faces", "no face in any of 6 frames"),
+    ("real-fcol0-sa1", "frames", "Thumbs.db: not a frame name, ignored"),
+    ("real-fcol0-sa1", "frames", "frame numbering skips 003"),
+    ("real-fcol0-sx19", "frames", "unreadable, left out:"),
+    ("real-fhop0-sa1", "faces", "no face in 2 of 6 frames"),
+]
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory):
+    """One --keep-going run over a dataset with every bad input, under paths with spaces and
+    non-ASCII characters: (workdir, dataset root, the run's result)."""
+    base = tmp_path_factory.mktemp("reliability")
+    root, split = _dataset(base / "dätä set")
+    _damage(root)
+    workdir = base / "run dïr"
+    workdir.mkdir()
+    _config(workdir, root, split)
+    return workdir, root, snakemake(workdir, "--keep-going")
+
+
+def test_every_bad_video_is_listed_in_problems_csv(damaged):
+    workdir, root, result = damaged
+    problems = pd.read_csv(workdir / "results/tables/haar/problems.csv")
+    found = list(problems.itertuples(index=False))
+    for video, stage, start in EXPECTED_PROBLEMS:
+        assert any(p.video == video and p.stage == stage and p.problem.startswith(start)
+                   for p in found), (video, stage, start, problems)
+    unreadable = problems.set_index("video").problem
+    assert str(root / "DeepfakeTIMIT/higher_quality/fcol0/sa1-video-fhop0.avi") in unreadable["hq-fcol0-sa1-fhop0"]
+    assert str(root / "VidTIMIT/fcol0/video/sx19/002") in unreadable["real-fcol0-sx19"]
+    assert "hq-fhop0-sa1-fcol0" not in set(problems.video)  # the intact fake
+    assert "6 video(s) had problems" in result.stdout and "problems.csv" in result.stdout
+
+
+def test_an_unreadable_video_is_an_error_in_its_log_and_manifest(damaged):
+    workdir, root, _ = damaged
+    path = str(root / "DeepfakeTIMIT/higher_quality/fcol0/sa1-video-fhop0.avi")
+    manifest = json.loads((workdir / "results/frames/hq-fcol0-sa1-fhop0.json").read_text())
+    assert manifest["n_decoded"] == 0 and path in manifest["error"]
+    assert frame_files(workdir / "results/frames/hq-fcol0-sa1-fhop0") == []
+    log = (workdir / "results/logs/frames/hq-fcol0-sa1-fhop0.log").read_text()
+    assert "ERROR" in log and path in log
+    gather_log = (workdir / "results/logs/gather/haar.log").read_text()
+    assert "hq-fcol0-sa1-fhop0 (frames): unreadable" in gather_log
+
+
+def test_videos_without_frames_get_empty_tables_and_drop_out_of_the_scores(damaged):
+    workdir, _, _ = damaged
+    for video in ("hq-fcol0-sa1-fhop0", "real-fcol0-sx19"):
+        faces = pd.read_parquet(workdir / f"results/faces/haar/{video}.parquet")
+        assert faces.empty and list(faces.columns) == DETECTION_COLUMNS
+        for step in ("features", "temporal"):
+            assert pd.read_parquet(workdir / f"results/metrics/haar/{step}/{video}.parquet").empty
+    # The fake of an unreadable original: its frames are kept, none is paired.
+    paired = pd.read_parquet(workdir / "results/metrics/haar/paired/hq-fcol0-sx19-fhop0.parquet")
+    assert len(paired) == 6 and not paired.paired.any()
+    assert read_diff_maps(workdir / "results/metrics/haar/paired/hq-fcol0-sa1-fhop0.ssim_diff.png",
+                          128).shape == (0, 128, 128)
+    assert not list((workdir / "results/plots/haar/compare/hq-fcol0-sa1-fhop0").glob("*.png"))
+    frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
+    assert not {"hq-fcol0-sa1-fhop0", "real-fcol0-sx19"} & set(frames.video)
+    videos = pd.read_parquet(workdir / "results/tables/haar/videos.parquet").set_index("video")
+    assert videos.loc["hq-fcol0-sa1-fhop0", "n_decoded"] == 0
+    assert np.isnan(videos.loc["hq-fcol0-sa1-fhop0", "mean_face_sharpness"])
+    assert videos.loc["lq-fcol0-sa1-fhop0", "n_decoded"] == 3
+    scores = pd.read_parquet(workdir / "results/metrics/haar/detection/video_scores.parquet")
+    assert "hq-fcol0-sa1-fhop0" not in set(scores.video) and "lq-fcol0-sa1-fhop0" in set(scores.video)
+    assert (workdir / "results/plots/haar/detection_roc.png").exists()
+
+
+def test_files_outside_the_layout_are_skipped_and_named(damaged):
+    workdir, root, result = damaged
+    log = (workdir / "results/logs/video_table.log").read_text()
+    for stray in (root / "DeepfakeTIMIT/README.txt",
+                  root / "DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi"):
+        assert str(stray) in log and str(stray) in result.stdout + result.stderr
+    table = pd.read_parquet(workdir / "results/tables/videos.parquet")
+    assert len(table) == 8 and not table.path.str.contains("copy").any()
+
+
+def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
+    root, split = _dataset(tmp_path / "data")
+    missing = root / "VidTIMIT/fhop0/video/sa1"
+    for frame in missing.iterdir():
+        frame.unlink()
+    missing.rmdir()
+    _config(tmp_path, root, split)
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+               "--directory", str(tmp_path), "--cores", "1", "-n"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert f"original frame folder {missing} is missing" in result.stdout + result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+# --- Units: what the per-video steps do with a bad input ------------------------------------------
+
+
+def test_extract_frames_records_an_undecodable_video_instead_of_failing(tmp_path):
+    (tmp_path / "empty.avi").write_bytes(b"")
+    info = extract_frames(tmp_path / "empty.avi", tmp_path / "frames", tmp_path / "m.json",
+                          video="lq-a-sa1-b", expected=6)
+    assert info["n_decoded"] == 0 and not info["count_ok"]
+    assert str(tmp_path / "empty.avi") in info["error"]
+    assert json.loads((tmp_path / "m.json").read_text()) == info
+    assert list((tmp_path / "frames").iterdir()) == []
+
+
+def test_a_failure_to_write_our_own_frames_fails_instead_of_marking_the_video_bad(tmp_path):
+    with pytest.raises(OSError, match="could not be written"):
+        write_image(tmp_path / "no such folder" / "00001.png", np.zeros((4, 4, 3), np.uint8))
+
+
+class _TwoFaces:
+    """A stub detector: two faces in frame 1 (the larger second), none in frame 2."""
+
+    name = "stub"
+
+    def detect(self, frames):
+        small = Detection((10.0, 10.0, 20.0, 20.0), 0.99)
+        large = Detection((40.0, 30.0, 60.0, 60.0), 0.95)
+        return [[small, large], []][: len(frames)]
+
+
+def test_the_largest_of_two_faces_is_kept_and_recorded(tmp_path):
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for index in (1, 2):
+        write_image(frames / f"{index:05d}.png", np.full((120, 160, 3), 100, np.uint8))
+    table = detect_video(frames, tmp_path / "crops", tmp_path / "faces.parquet", video="real-a-sa1",
+                         detector=_TwoFaces(), margin=0.2, crop_size=32)
+    assert table.n_faces.tolist() == [2, 0] and table.face.tolist() == [1, -1]
+    assert table.loc[0, ["x", "w"]].tolist() == [40.0, 60.0]
+    assert sorted(p.name for p in (tmp_path / "crops").iterdir()) == ["00001.png"]
+    problems = video_problems([], table)
+    assert problems.problem.tolist() == ["no face in 1 of 2 frames",
+                                         "several faces in 1 of 2 frames (one kept by detector.choose)"]
+
+
+def test_a_fake_with_no_frames_gets_a_valid_empty_paired_table(tmp_path):
+    (tmp_path / "fake").mkdir()
+    (tmp_path / "original").mkdir()
+    write_parquet(pd.DataFrame(columns=DETECTION_COLUMNS), tmp_path / "faces.parquet")
+    table = compare_video(tmp_path / "fake", tmp_path / "original", tmp_path / "faces.parquet",
+                          tmp_path / "paired.parquet", tmp_path / "diff.png", video="lq-a-sa1-b",
+                          original="real-a-sa1", crop_size=16)
+    assert table.empty and pd.read_parquet(tmp_path / "paired.parquet").columns.equals(table.columns)
+    assert read_diff_maps(tmp_path / "diff.png", 16).shape == (0, 16, 16)
+
+
+def test_a_failed_write_leaves_nothing_and_a_killed_ones_debris_is_cleared(tmp_path):
+    target = tmp_path / "table.parquet"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("crash")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / ".table.parquet.abc123.part.parquet").write_bytes(b"left by kill -9")
+    write_parquet(pd.DataFrame({"a": [1]}), target)
+    assert [p.name for p in tmp_path.iterdir()] == ["table.parquet"]
+
+
+# --- Reruns: byte-identical results, and a run killed mid-way resumes to the same bytes -----------
+
+
+def _table_bytes(workdir: Path) -> dict[str, bytes]:
+    """Every Parquet and CSV under results/tables and results/metrics, by relative path."""
+    return {str(p.relative_to(workdir)): p.read_bytes()
+            for folder in ("results/tables", "results/metrics")
+            for p in sorted((workdir / folder).rglob("*")) if p.suffix in (".parquet", ".csv")}
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """An undamaged tiny dataset and its split file."""
+    return _dataset(tmp_path_factory.mktemp("clean"))
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, clean):
+    """An uninterrupted run from scratch: its tables' bytes."""
+    workdir = tmp_path_factory.mktemp("reference")
+    _config(workdir, *clean)
+    snakemake(workdir)
+    return _table_bytes(workdir)
+
+
+def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, reference):
+    _config(tmp_path, *clean)
+    snakemake(tmp_path)
+    again = _table_bytes(tmp_path)
+    assert len(reference) == 24 and "results/tables/haar/detection.csv" in reference
+    assert sorted(again) == sorted(reference)
+    assert [name for name in reference if again[name] != reference[name]] == []
+
+
+def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, reference):
+    _config(tmp_path, *clean)
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+               "--directory", str(tmp_path), "--cores", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    logs, deadline = tmp_path / "results/logs/faces/haar", time.monotonic() + 120
+    try:
+        while not (logs.is_dir() and any(logs.iterdir())) and process.poll() is None:
+            assert time.monotonic() < deadline, "no faces job started within 2 minutes"
+            time.sleep(0.02)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert not (tmp_path / "results/tables/haar/frames.parquet").exists(), "killed too late"
+    for table in (tmp_path / "results").rglob("*.parquet"):  # whatever exists is whole
+        pd.read_parquet(table)
+    snakemake(tmp_path, "--unlock")  # the killed Snakemake could not release its lock
+    snakemake(tmp_path, "--rerun-incomplete")
+    assert _table_bytes(tmp_path) == reference
+    debris = [p for p in (tmp_path / "results").rglob("*") if ".part" in p.name]
+    assert debris == []
