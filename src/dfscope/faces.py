@@ -17,55 +17,137 @@ from .video import frame_files, frame_name, read_frame, write_image
 log = logging.getLogger(__name__)
 
 LANDMARK_COLUMNS = [f"{name}_{axis}" for name in LANDMARKS for axis in "xy"]
+#: The chosen face's geometry that is interpolated between keyframes (``detector.every`` > 1).
+GEOMETRY_COLUMNS = ["x", "y", "w", "h", *LANDMARK_COLUMNS]
 #: Schema of a detection table: one row per frame, faces or not.
 #: x, y, w, h: the chosen face's box in frame pixels; crop_x, crop_y, crop_side: the square
 #: the crop was cut from (frame pixels); landmarks in frame pixels (NaN if the detector has none).
+#: interpolated: the face was not detected but interpolated between keyframes; such a frame
+#: has n_faces = 1, face = 0 and confidence NaN (no detector score exists for it).
 DETECTION_COLUMNS = ["video", "frame", "n_faces", "face", "confidence", "x", "y", "w", "h",
-                     "crop_x", "crop_y", "crop_side", *LANDMARK_COLUMNS, "crop"]
+                     "crop_x", "crop_y", "crop_side", *LANDMARK_COLUMNS, "crop", "interpolated"]
 
 
 def detect_video(frames_dir: str | Path, crops_dir: str | Path, table_path: str | Path, *,
                  video: str, detector: Detector, margin: float, crop_size: int,
-                 batch_size: int = 16, choose: str = "largest", ext: str = "png") -> pd.DataFrame:
-    """Detect faces in every frame of ``frames_dir``; write crops and the detection table.
+                 batch_size: int = 16, choose: str = "largest", every: int = 1,
+                 ext: str = "png") -> pd.DataFrame:
+    """Detect faces in the frames of ``frames_dir``; write crops and the detection table.
 
-    Frames are read once and fed to the detector in batches of
-    ``batch_size``. Every frame gets a row: a frame without a face has
+    The detector runs on the keyframes (every ``every``-th frame and the
+    last, see :func:`keyframes`), fed in batches of ``batch_size``; the
+    chosen face of the frames in between is interpolated (see
+    :func:`interpolate_keyframes`), which divides the detector's cost,
+    the bulk of this step, by about ``every``. Each frame is read once and
+    gets a row and, if it has a face, a crop: a frame without a face has
     ``n_faces = 0``, ``face = -1``, NaN geometry and no crop, so that it is
     counted, not lost.
     """
     files = frame_files(frames_dir)
-    rows, previous = [], None
+    keys = keyframes(len(files), every)
     with atomic_dir(crops_dir) as tmp:
-        for start in range(0, len(files), batch_size):
-            batch = files[start:start + batch_size]
-            images = [read_frame(path) for path in batch]
-            for index, image, faces in zip(range(start + 1, start + 1 + len(batch)), images,
-                                           detector.detect(images)):
-                chosen = choose_face(faces, previous, choose)
-                row = {"video": video, "frame": index, "n_faces": len(faces), "face": chosen}
-                if chosen >= 0:
-                    previous = faces[chosen].box
-                    square = crop_square(previous, margin)
-                    name = frame_name(index, ext)
-                    write_image(tmp / name, cut(image, square, crop_size))
-                    row |= _face_fields(faces[chosen], square) | {"crop": name}
-                rows.append(row)
-    table = detection_table(rows)
+        rows = _detect_keyframes(files, keys, tmp, detector=detector, margin=margin,
+                                 crop_size=crop_size, batch_size=batch_size, choose=choose, ext=ext)
+        rows += _interpolate_between(files, keys, rows, tmp, margin=margin, crop_size=crop_size,
+                                     ext=ext)
+    table = detection_table([{"video": video} | row for row in sorted(rows, key=lambda r: r["frame"])])
     missing = int((table.face < 0).sum())
     if table.empty:
         log.warning("%s: no frames to detect faces in (see its frames manifest)", video)
     elif missing:
         log.warning("%s: no face in %d of %d frames", video, missing, len(table))
     write_parquet(table, table_path)
-    log.info("%s: %d frames, %d with a face", video, len(table), len(table) - missing)
+    log.info("%s: %d frames, %d with a face (%d interpolated)", video, len(table),
+             len(table) - missing, int(table.interpolated.sum()))
     return table
 
 
-def _face_fields(face: Detection, square: tuple[int, int, int]) -> dict:
+def keyframes(n_frames: int, every: int) -> np.ndarray:
+    """0-based indices of the frames the detector sees: 0, every, 2 * every, ... and the last.
+
+    The last frame is always a keyframe, so that every frame lies between
+    two detections and none is extrapolated.
+    """
+    if every < 1:
+        raise ValueError(f"detector.every: {every} is not >= 1")
+    if n_frames == 0:
+        return np.zeros(0, int)
+    return np.unique(np.append(np.arange(0, n_frames, every), n_frames - 1))
+
+
+def interpolate_keyframes(key_frames: np.ndarray, key_values: np.ndarray,
+                          frames: np.ndarray) -> np.ndarray:
+    """Values at ``frames``, linear between the two keyframes around each; NaN rows stay NaN.
+
+    ``key_frames`` (K,) are increasing frame indices, ``key_values`` (K, D)
+    their values (a row of NaN: no face there), ``frames`` (M,) indices in
+    ``[key_frames[0], key_frames[-1]]``. A value is NaN where either
+    surrounding keyframe's is: a face is only interpolated between two
+    detections of it, never guessed across a keyframe that has none.
+    """
+    key_frames = np.asarray(key_frames)
+    key_values = np.asarray(key_values, float)
+    frames = np.asarray(frames)
+    right = np.clip(np.searchsorted(key_frames, frames, side="left"), 1, len(key_frames) - 1)
+    left = right - 1
+    span = key_frames[right] - key_frames[left]
+    weight = ((frames - key_frames[left]) / span)[:, None]
+    return (1 - weight) * key_values[left] + weight * key_values[right]
+
+
+def _detect_keyframes(files: list[Path], keys: np.ndarray, crops: Path, *, detector: Detector,
+                      margin: float, crop_size: int, batch_size: int, choose: str,
+                      ext: str) -> list[dict]:
+    """Rows (with crops) of the keyframes, detected in batches; the face chosen as for every frame."""
+    rows, previous = [], None
+    for start in range(0, len(keys), batch_size):
+        batch = keys[start:start + batch_size]
+        images = [read_frame(files[i]) for i in batch]
+        for index, image, faces in zip(batch + 1, images, detector.detect(images)):
+            chosen = choose_face(faces, previous, choose)
+            row = {"frame": int(index), "n_faces": len(faces), "face": chosen, "interpolated": False}
+            if chosen >= 0:
+                previous = faces[chosen].box
+                row |= _face_fields(faces[chosen]) | _write_crop(image, previous, crops, int(index),
+                                                                 margin=margin, size=crop_size, ext=ext)
+            rows.append(row)
+    return rows
+
+
+def _interpolate_between(files: list[Path], keys: np.ndarray, key_rows: list[dict], crops: Path, *,
+                         margin: float, crop_size: int, ext: str) -> list[dict]:
+    """Rows (with crops) of the frames between keyframes, their face interpolated."""
+    between = np.setdiff1d(np.arange(len(files)), keys)
+    if not len(between):
+        return []
+    key_values = pd.DataFrame(key_rows).reindex(columns=GEOMETRY_COLUMNS).to_numpy(float)
+    values = interpolate_keyframes(keys, key_values, between)
+    rows = []
+    for index, row_values in zip(between, values):
+        row = {"frame": int(index) + 1, "n_faces": 0, "face": -1, "interpolated": False}
+        if not np.isnan(row_values[:4]).any():
+            fields = dict(zip(GEOMETRY_COLUMNS, row_values))
+            box = (fields["x"], fields["y"], fields["w"], fields["h"])
+            image = read_frame(files[index])
+            row |= {"n_faces": 1, "face": 0, "interpolated": True, **fields}
+            row |= _write_crop(image, box, crops, int(index) + 1, margin=margin, size=crop_size,
+                               ext=ext)
+        rows.append(row)
+    return rows
+
+
+def _write_crop(image: np.ndarray, box: tuple, crops: Path, frame: int, *, margin: float,
+                size: int, ext: str) -> dict:
+    """Cut and write the crop of ``box``; its fields of the table row."""
+    square = crop_square(box, margin)
+    name = frame_name(frame, ext)
+    write_image(crops / name, cut(image, square, size))
+    return {"crop_x": square[0], "crop_y": square[1], "crop_side": square[2], "crop": name}
+
+
+def _face_fields(face: Detection) -> dict:
     x, y, w, h = face.box
-    fields = {"confidence": face.confidence, "x": x, "y": y, "w": w, "h": h,
-              "crop_x": square[0], "crop_y": square[1], "crop_side": square[2]}
+    fields = {"confidence": face.confidence, "x": x, "y": y, "w": w, "h": h}
     if face.landmarks is not None:
         fields |= dict(zip(LANDMARK_COLUMNS, np.asarray(face.landmarks, float).ravel()))
     return fields
@@ -78,7 +160,7 @@ def detection_table(rows: list[dict]) -> pd.DataFrame:
     table[floats] = table[floats].astype("float64")
     table[["crop_x", "crop_y", "crop_side"]] = table[["crop_x", "crop_y", "crop_side"]].astype("Int32")
     return table.astype({"frame": "int32", "n_faces": "int16", "face": "int16",
-                         "video": "string", "crop": "string"})
+                         "video": "string", "crop": "string", "interpolated": "bool"})
 
 
 def square_of(row) -> tuple[int, int, int] | None:
