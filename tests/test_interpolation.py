@@ -1,0 +1,75 @@
+"""Detecting every k-th frame and interpolating the face in between (``detector.every``)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dfscope.faces import detect_video, interpolate_keyframes, keyframes
+from dfscope.geometry import iou
+from dfscope.video import iter_frame_folder, iter_video, write_image
+
+from .conftest import shared
+
+EVERY = 4
+MIN_MEAN_IOU = 0.9
+
+
+def test_keyframes_include_the_first_and_the_last_frame():
+    assert keyframes(10, 4).tolist() == [0, 4, 8, 9]
+    assert keyframes(9, 4).tolist() == [0, 4, 8]
+    assert keyframes(3, 1).tolist() == [0, 1, 2]
+    assert keyframes(1, 4).tolist() == [0] and keyframes(0, 4).tolist() == []
+    with pytest.raises(ValueError, match="detector.every"):
+        keyframes(5, 0)
+
+
+def test_interpolation_is_linear_between_keyframes_and_stops_at_a_missing_face():
+    key_frames = np.array([0, 4, 8, 10])
+    boxes = np.array([[0, 0, 10, 10], [40, 20, 50, 30], [np.nan] * 4, [0, 0, 10, 10]], float)
+    values = interpolate_keyframes(key_frames, boxes, np.array([1, 2, 3, 4, 5, 9]))
+    np.testing.assert_allclose(values[:4], [[10, 5, 20, 15], [20, 10, 30, 20], [30, 15, 40, 25],
+                                            [40, 20, 50, 30]])
+    assert np.isnan(values[4:]).all()  # next to keyframe 8, which has no face: nothing guessed
+
+
+class _Moving:
+    """Stub detector: one face moving 4 px right per frame, none in frame 7 (index 6)."""
+
+    name = "moving"
+
+    def __init__(self):
+        self.seen = 0
+
+    def detect(self, frames):
+        from dfscope.detectors import Detection
+
+        self.seen += len(frames)
+        return [[] if f[0, 0, 0] == 6 else
+                [Detection((10.0 + 4 * f[0, 0, 0], 20.0, 30.0, 30.0), 0.99, np.full((5, 2), 1.0 * f[0, 0, 0]))]
+                for f in frames]
+
+
+def test_detect_video_interpolates_rows_and_crops(tmp_path):
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for index in range(10):  # the frame's index is its first pixel, for the stub
+        write_image(frames / f"{index + 1:05d}.png", np.full((80, 120, 3), index, np.uint8))
+    detector = _Moving()
+    table = detect_video(frames, tmp_path / "crops", tmp_path / "faces.parquet", video="real-a-sa1",
+                         detector=detector, margin=0.2, crop_size=16, batch_size=2, every=3)
+    assert detector.seen == 4  # keyframes 1, 4, 7 and 10 (the last)
+    assert table.frame.tolist() == list(range(1, 11))
+    assert table.interpolated.tolist() == [False, True, True, False, False, False, False,
+                                           False, False, False]
+    assert table.face.tolist() == [0, 0, 0, 0, -1, -1, -1, -1, -1, 0]
+    assert table.x[1] == pytest.approx(14.0) and table.left_eye_x[2] == pytest.approx(2.0)
+    assert table.n_faces[1] == 1 and np.isnan(table.confidence[1])
+    assert sorted(p.name for p in (tmp_path / "crops").iterdir()) == [
+        "00001.png", "00002.png", "00003.png", "00004.png", "00010.png"]
+    assert pd.read_parquet(tmp_path / "faces.parquet").interpolated.dtype == bool
