@@ -1,4 +1,5 @@
-# Detect the face in every frame (one detector per job, batched) and cut square crops.
+# Detect the face in every frame, or every detector.every-th and interpolate (one detector per
+# job, batched), and cut square crops.
 
 
 rule faces:
@@ -11,6 +12,7 @@ rule faces:
         detector=detector_params,
         batch_size=config["detector"]["batch_size"],
         choose=config["detector"]["choose"],
+        every=config["detector"]["every"],
         margin=config["crops"]["margin"],
         crop_size=config["crops"]["size"],
         code=code_version("faces", "detectors", "crops", "geometry"),

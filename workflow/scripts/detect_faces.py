@@ -9,4 +9,4 @@ p = snakemake.params
 detector = detectors.build(snakemake.wildcards.detector, threads=threads, **p.detector)
 detect_video(snakemake.input[0], snakemake.output.crops, snakemake.output.table,
              video=snakemake.wildcards.video, detector=detector, margin=p.margin,
-             crop_size=p.crop_size, batch_size=p.batch_size, choose=p.choose)
+             crop_size=p.crop_size, batch_size=p.batch_size, choose=p.choose, every=p.every)
