@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from dfscope.detectors import Detection
 from dfscope.faces import detect_video, interpolate_keyframes, keyframes
 from dfscope.geometry import iou
 from dfscope.video import iter_frame_folder, iter_video, write_image
@@ -47,12 +48,12 @@ class _Moving:
         self.seen = 0
 
     def detect(self, frames):
-        from dfscope.detectors import Detection
-
         self.seen += len(frames)
-        return [[] if f[0, 0, 0] == 6 else
-                [Detection((10.0 + 4 * f[0, 0, 0], 20.0, 30.0, 30.0), 0.99, np.full((5, 2), 1.0 * f[0, 0, 0]))]
-                for f in frames]
+        return [[] if f[0, 0, 0] == 6 else [self._face(int(f[0, 0, 0]))] for f in frames]
+
+    @staticmethod
+    def _face(index: int) -> Detection:
+        return Detection((10.0 + 4 * index, 20.0, 30.0, 30.0), 0.99, np.full((5, 2), float(index)))
 
 
 def test_detect_video_interpolates_rows_and_crops(tmp_path):
@@ -73,3 +74,52 @@ def test_detect_video_interpolates_rows_and_crops(tmp_path):
     assert sorted(p.name for p in (tmp_path / "crops").iterdir()) == [
         "00001.png", "00002.png", "00003.png", "00004.png", "00010.png"]
     assert pd.read_parquet(tmp_path / "faces.parquet").interpolated.dtype == bool
+
+
+def write_frames(frames: Iterable[np.ndarray], folder: Path, limit: int) -> Path:
+    """The first ``limit`` frames as a numbered PNG folder, as the frames rule leaves them."""
+    folder.mkdir(parents=True)
+    for index, frame in enumerate(itertools.islice(frames, limit), start=1):
+        write_image(folder / f"{index:05d}.png", frame)
+    return folder
+
+
+def mean_iou(full: pd.DataFrame, sparse: pd.DataFrame) -> float:
+    """Mean IoU of the chosen boxes over frames where either table has a face (a face in one only: 0)."""
+    either = (full.face >= 0) | (sparse.face >= 0)
+    pairs = zip(*(table.loc[either, ["x", "y", "w", "h"]].to_numpy() for table in (full, sparse)))
+    return float(np.mean([0.0 if np.isnan([*a, *b]).any() else iou(tuple(a), tuple(b))
+                          for a, b in pairs]))
+
+
+def iou_to_full_detection(folder: Path, detector, tmp_path: Path) -> float:
+    """Mean IoU between detecting every frame of ``folder`` and every ``EVERY``-th frame."""
+    tables = [detect_video(folder, tmp_path / f"crops{every}", tmp_path / f"faces{every}.parquet",
+                           video=folder.name, detector=detector, margin=0.2, crop_size=64,
+                           every=every) for every in (1, EVERY)]
+    assert tables[1].interpolated.sum() > 0
+    return mean_iou(*tables)
+
+
+@pytest.fixture(scope="module")
+def sample_folders(tmp_path_factory):
+    """Every video of a 2-subject, 20-frame generated sample as a frame folder."""
+    from dfscope.sample import SampleSpec, generate
+
+    root = tmp_path_factory.mktemp("interp_sample")
+    table = generate(SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=20), root)
+    return [write_frames(iter_frame_folder(row.path) if row.label == 0 else iter_video(row.path),
+                         root / "frames" / row.video, 20) for row in table.itertuples()]
+
+
+def test_interpolated_boxes_match_full_detection_on_the_sample(sample_folders, mtcnn, tmp_path):
+    ious = {folder.name: iou_to_full_detection(folder, mtcnn, tmp_path / folder.name)
+            for folder in sample_folders}
+    assert np.mean(list(ious.values())) >= MIN_MEAN_IOU, ious
+
+
+@pytest.mark.parametrize("clip", ["bbaf2n.mpg", "swiz3n.mpg"])
+def test_interpolated_boxes_match_full_detection_on_grid_clips(clip, mtcnn, tmp_path):
+    folder = write_frames(iter_video(shared(f"media/grid/{clip}")), tmp_path / Path(clip).stem, 75)
+    mean = iou_to_full_detection(folder, mtcnn, tmp_path)
+    assert mean >= MIN_MEAN_IOU, mean
