@@ -16,7 +16,7 @@ from .tables import write_csv, write_parquet
 log = logging.getLogger(__name__)
 
 #: Columns of the detection table carried into the frame table.
-DETECTION_KEEP = ["n_faces", "face", "confidence"]
+DETECTION_KEEP = ["n_faces", "face", "confidence", "interpolated"]
 
 
 #: Columns of problems.csv: the video, the step that met the problem, what it is.
