@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from dfscope.dataset import (DatasetError, discover, fake_id, numbering_gaps,
+from dfscope.dataset import (DatasetError, discover, fake_id, frame_folder_listing, numbering_gaps,
                              original_frame_files, real_id)
 
 from .conftest import shared
@@ -101,3 +101,14 @@ def test_numbering_gaps_are_the_missing_frame_numbers(tmp_path):
     (folder / "005").unlink()
     assert numbering_gaps(original_frame_files(folder)) == [2, 5]
     assert numbering_gaps([]) == []
+
+
+def test_hidden_bookkeeping_files_in_a_frame_folder_are_not_reported(tmp_path, caplog):
+    folder = _make_original(tmp_path, "fadg0", "sa1", n=3)
+    (folder / ".snakemake_timestamp").write_text("")  # Snakemake marks directory() outputs so
+    (folder / "Thumbs.db").write_text("")
+    with caplog.at_level(logging.WARNING):
+        files, extra = frame_folder_listing(folder)
+    assert [f.name for f in files] == ["001", "002", "003"]
+    assert [e.name for e in extra] == ["Thumbs.db"]
+    assert ".snakemake_timestamp" not in caplog.text

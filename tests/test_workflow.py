@@ -245,3 +245,11 @@ def test_changed_regions_of_the_sample_fakes_fall_on_the_face(run):
         inside = (paired.region_cx.between(x0, x0 + det.w * scale)
                   & paired.region_cy.between(y0, y0 + det.h * scale))
         assert inside.mean() > 0.9, f"fakes of {original}: largest change off the face"
+
+
+def test_the_clean_sample_has_no_problems(run):
+    workdir, _, result = run
+    problems = pd.read_csv(workdir / "results/tables/mtcnn/problems.csv")
+    assert problems.columns.tolist() == ["video", "stage", "problem"]
+    assert problems.empty, problems.to_string()
+    assert "no problem with any video" in result.stdout + result.stderr

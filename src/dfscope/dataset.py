@@ -87,9 +87,15 @@ def frame_folder_listing(folder: Path) -> tuple[list[Path], list[Path]]:
 
     The other entries are named in the log here, once per listing, and
     returned so that the frames step can record them in its manifest.
+    Hidden entries (``.snakemake_timestamp``, which Snakemake puts in every
+    ``directory()`` output such as the generated sample's frame folders, or
+    a file manager's ``.DS_Store``) are bookkeeping, not data: skipped
+    without a word.
     """
     files, extra = [], []
     for entry in folder.iterdir():
+        if entry.name.startswith("."):
+            continue
         (files if entry.is_file() and FRAME_NAME.match(entry.name) else extra).append(entry)
     extra.sort()
     for entry in extra:
