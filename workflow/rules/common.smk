@@ -1,7 +1,5 @@
 # Helpers for the other .smk files: config validation, the video table, input functions
 # and the list of final targets. No rule is defined here.
-import hashlib
-import importlib.util
 from pathlib import Path
 
 from snakemake.utils import validate
@@ -9,6 +7,7 @@ from snakemake.utils import validate
 from dfscope.analysis import TEMPORAL_COLUMNS
 from dfscope.dataset import discover
 from dfscope.evaluation import problems_message
+from dfscope.provenance import code_version
 from dfscope.sample import SampleSpec, layout
 
 
@@ -70,19 +69,6 @@ def load_videos(cfg):
 FAKES_ROOT, ORIGINALS_ROOT = dataset_roots(config)
 VIDEOS = load_videos(config)
 FAKES = VIDEOS[VIDEOS.label == 1]
-
-
-def code_version(*modules):
-    """Hash of the dfscope modules a rule's output depends on, for its params.
-
-    Snakemake notices edits of a rule's script but not of the library the
-    script calls; with this hash in ``params:``, editing the algorithm reruns
-    exactly the rules that use it (Snakemake's params rerun trigger).
-    """
-    digest = hashlib.sha256()
-    for module in modules:
-        digest.update(Path(importlib.util.find_spec(f"dfscope.{module}").origin).read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def video_source(wildcards):
