@@ -42,15 +42,16 @@ def stage_frames(work: Path) -> int:
     return int(table.n_frames.sum())
 
 
-def stage_faces(work: Path, name: str) -> int:
+def stage_faces(work: Path, name: str, every: int = 1) -> int:
     from dfscope.detectors import build
     from dfscope.faces import detect_video
 
     detector = build(name, threads=2, **DETECTOR_PARAMS[name])
+    out = work / (name if every == 1 else f"{name}_every{every}")
     total = 0
     for video in videos(work).video:
-        table = detect_video(work / "frames" / video, work / name / video, work / name / f"{video}.parquet",
-                             video=video, detector=detector, margin=0.2, crop_size=128)
+        table = detect_video(work / "frames" / video, out / video, out / f"{video}.parquet",
+                             video=video, detector=detector, margin=0.2, crop_size=128, every=every)
         total += len(table)
     return total
 
@@ -120,6 +121,7 @@ def stage_dryrun(work: Path) -> int:
 
 
 STAGES = {"frames": stage_frames, "faces_mtcnn": lambda w: stage_faces(w, "mtcnn"),
+          "faces_mtcnn_every4": lambda w: stage_faces(w, "mtcnn", every=4),
           "faces_haar": lambda w: stage_faces(w, "haar"), "features": stage_features,
           "temporal": stage_temporal, "paired": stage_paired, "seed_baseline": stage_seed,
           "dryrun_960": stage_dryrun}
