@@ -49,13 +49,18 @@ def roc_figure(frames: pd.DataFrame, videos: pd.DataFrame, score: str,
             area = auc(far, tpr)
             ax.plot(far, tpr, style, color=COLOURS.get(quality), drawstyle="default",
                     label=f"{quality} {level}: AUC {area:.3f}, EER {100 * eer:.1f} %")
+    _roc_axes(ax, f"ROC of {score}: real vs fake", legend_size=8)
+    fig.tight_layout()
+    return fig
+
+
+def _roc_axes(ax: plt.Axes, title: str, *, legend_size: int) -> None:
+    """The frame every ROC figure shares: chance diagonal, rates named as the forensics reader says them."""
     ax.plot([0, 1], [0, 1], ":", color="grey", lw=0.8)
     ax.set(xlabel="false acceptance rate (real called fake)",
            ylabel="true detection rate (fake called fake)",
-           title=f"ROC of {score}: real vs fake", xlim=(0, 1), ylim=(0, 1.01), aspect="equal")
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    return fig
+           title=title, xlim=(0, 1), ylim=(0, 1.01), aspect="equal")
+    ax.legend(loc="lower right", fontsize=legend_size)
 
 
 def paired_histograms(frames: pd.DataFrame, measures: Sequence[str] = ("mse", "ssim"),
@@ -181,12 +186,7 @@ def detection_roc_figure(video_scores: pd.DataFrame, table: pd.DataFrame, qualit
         ax.step(band.fpr, band.tpr, where="post", color=colour,
                 label=f"{quality}: AUC {r.auc:.3f} [{r.auc_lo:.3f}, {r.auc_hi:.3f}], "
                       f"EER {100 * r.eer:.1f} % [{100 * r.eer_lo:.1f}, {100 * r.eer_hi:.1f}]")
-    ax.plot([0, 1], [0, 1], ":", color="grey", lw=0.8)
-    ax.set(xlabel="false acceptance rate (real called fake)",
-           ylabel="true detection rate (fake called fake)",
-           title="Detector, video level, 95 % bootstrap band", xlim=(0, 1), ylim=(0, 1.01),
-           aspect="equal")
-    ax.legend(loc="lower right", fontsize=7)
+    _roc_axes(ax, "Detector, video level, 95 % bootstrap band", legend_size=7)
     fig.tight_layout()
     return fig
 
