@@ -46,10 +46,10 @@ def _dataset(root: Path) -> tuple[Path, Path]:
     return root, split
 
 
-def _config(workdir: Path, root: Path, split: Path) -> None:
+def _config(workdir: Path, root: Path, split: Path, **changes) -> None:
     write_config(workdir, dataset={"sample": False, "fakes_root": str(root / "DeepfakeTIMIT"),
                                    "originals_root": str(root / "VidTIMIT")},
-                 detector={"name": "haar"}, detection={"split": str(split), "n_boot": 100})
+                 detector={"name": "haar"}, detection={"split": str(split), "n_boot": 100}, **changes)
 
 
 def _blank_jpeg(path: Path) -> None:
@@ -289,6 +289,17 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     assert len(reference) == 24 and "results/tables/haar/detection.csv" in reference
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
+
+
+def test_temporary_frames_are_deleted_and_change_no_table(tmp_path, clean, reference):
+    _config(tmp_path, *clean, frames={"temporary": True})
+    snakemake(tmp_path)
+    frames = tmp_path / "results/frames"
+    assert [p for p in frames.iterdir() if p.is_dir()] == []
+    assert len(list(frames.glob("*.json"))) == 6  # the manifests of the decoded counts stay
+    assert _table_bytes(tmp_path) == reference
+    dry_run = snakemake(tmp_path, "-n")
+    assert "Nothing to be done" in dry_run.stdout + dry_run.stderr
 
 
 def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, reference):

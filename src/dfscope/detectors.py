@@ -105,19 +105,63 @@ class MTCNNDetector:
         # mtcnn 1.0 answers an internal error in *one* image (a frame with no face candidate)
         # with no faces for the *whole* batch: look at each empty frame again on its own.
         if len(small) > 1:
-            found = [faces or self._detect_batch([image])[0] for faces, image in zip(found, small)]
-        return [[_rescale(self._convert(face), self.scale) for face in faces
-                 if face["confidence"] >= self.min_confidence] for faces in found]
+            found = [faces if len(faces) else self._detect_batch([image])[0]
+                     for faces, image in zip(found, small)]
+        return [[_rescale(self._convert(row), self.scale) for row in rows
+                 if row[5] >= self.min_confidence] for rows in found]
 
-    def _detect_batch(self, images: list[np.ndarray]) -> list[list[dict]]:
-        found = self._model.detect_faces(images, min_face_size=self._min_face_size)
-        return found if found else [[] for _ in images]
+    def _detect_batch(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """Rows (image, x1, y1, x2, y2, confidence, 5 landmark x, 5 landmark y) per image.
+
+        The package's NumPy output, not its JSON, which rounds boxes and landmarks to whole
+        pixels (2 px steps at ``scale`` 0.5, enough to swamp landmark jitter).
+        """
+        rows = self._model.detect_faces(images, min_face_size=self._min_face_size,
+                                        output_type="numpy", box_format="xyxy")
+        return [rows[rows[:, 0] == i] for i in range(len(images))]
 
     @staticmethod
-    def _convert(face: dict) -> Detection:
-        points = face["keypoints"]
-        landmarks = np.array([points[k] for k in LANDMARKS], float)
-        return Detection(tuple(float(v) for v in face["box"]), float(face["confidence"]), landmarks)
+    def _convert(row: np.ndarray) -> Detection:
+        x1, y1, x2, y2 = (float(v) for v in row[1:5])
+        return Detection((x1, y1, x2 - x1, y2 - y1), float(row[5]), np.stack([row[6:11], row[11:16]], 1))
+
+
+@register
+class TorchMTCNNDetector:
+    """The same MTCNN, weights and thresholds, on PyTorch (:mod:`dfscope.mtcnn_torch`).
+
+    It finds the boxes the ``mtcnn`` package finds (to 0.1 px on the sample, a test holds
+    them together) at about twice its speed on a CPU, imports in ~1.5 s instead of
+    TensorFlow's ~5 s, and runs each stage batched on CUDA with ``device: cuda``.
+    """
+
+    name: ClassVar[str] = "mtcnn_torch"
+
+    def __init__(self, *, threads: int = 1, scale: float = 0.5, min_face_size: int = 20,
+                 min_confidence: float = 0.9, device: str = "cpu") -> None:
+        import torch
+
+        from dfscope.mtcnn_torch import TorchMTCNN
+
+        torch.set_num_threads(threads)
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise RuntimeError(f"detector mtcnn_torch: device {device!r} asked for, but PyTorch "
+                               f"{torch.__version__} sees no CUDA device")
+        self.scale, self.min_confidence = scale, min_confidence
+        self._model = TorchMTCNN(device=device, min_face_size=min_face_size)
+
+    def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
+        small = [cv2.cvtColor(f, cv2.COLOR_BGR2RGB) for f in _resize_all(frames, self.scale)]
+        found: list[list[Detection]] = [[] for _ in small]
+        for shape in {image.shape for image in small}:  # one batch per frame size
+            index = [i for i, image in enumerate(small) if image.shape == shape]
+            faces = self._model.detect(np.stack([small[i] for i in index]))
+            for j, box, score, points in zip(faces.image, faces.boxes, faces.scores, faces.landmarks):
+                if score >= self.min_confidence:
+                    x1, y1, x2, y2 = box
+                    face = Detection((x1, y1, x2 - x1, y2 - y1), float(score), points)
+                    found[index[j]].append(_rescale(face, self.scale))
+        return found
 
 
 @register

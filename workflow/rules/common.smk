@@ -98,6 +98,19 @@ def detector_params(wildcards):
     return config["detector"]["params"][wildcards.detector]
 
 
+def frame_folder(pattern):
+    """A video's frame folder; with ``frames.temporary`` it is deleted once every job that
+    reads it (faces, metrics, figures) is done, saving the decoded dataset's disk (PNG frames
+    of the sample take 280 KB each: about 28 GB for the full DeepfakeTIMIT). Changing a setting upstream of the metrics
+    then decodes the video again."""
+    return temp(directory(pattern)) if config["frames"]["temporary"] else directory(pattern)
+
+
+def detector_gpus(wildcards):
+    """Resource ``gpu``: 1 for a faces job whose detector runs on CUDA, else 0."""
+    return int(str(detector_params(wildcards).get("device", "cpu")).startswith("cuda"))
+
+
 def per_video(pattern, fakes_only=False):
     """Input function: ``pattern`` for every video (or every fake) with the wildcard's detector."""
     def inputs(wildcards):

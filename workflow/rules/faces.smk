@@ -19,6 +19,7 @@ rule faces:
     threads: 2
     resources:
         mem_mb=2000,
+        gpu=detector_gpus,
     conda:
         "../../environment.yml"
     log:

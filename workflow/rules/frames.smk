@@ -22,7 +22,7 @@ rule frames:
     input:
         video_source,
     output:
-        frames=directory("results/frames/{video}"),
+        frames=frame_folder("results/frames/{video}"),
         manifest="results/frames/{video}.json",
     params:
         expected=expected_frames,
