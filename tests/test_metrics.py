@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from skimage.metrics import structural_similarity
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from dfscope import metrics
 from dfscope.features import FEATURES, face_blur_ratio, face_sharpness, laplacian_variance
@@ -23,6 +23,13 @@ def test_mse_and_psnr_of_a_constant_offset():
     assert metrics.mse(a, b) == 100.0
     assert metrics.psnr(a, b) == pytest.approx(10 * np.log10(255**2 / 100))
     assert metrics.psnr(a, a) == float("inf")
+
+
+def test_psnr_equals_scikit_image():
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
+    b = np.clip(a + rng.normal(0, 9, a.shape), 0, 255).astype(np.uint8)
+    assert metrics.psnr(a, b) == pytest.approx(peak_signal_noise_ratio(a, b, data_range=255), abs=1e-9)
 
 
 def test_ssim_is_one_for_identical_images_and_lower_for_noisy_ones():
