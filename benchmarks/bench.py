@@ -1,14 +1,18 @@
 """Time each stage of dfscope, and the seed-style baseline, on the same generated frames.
 
     .venv/bin/python benchmarks/bench.py [--frames 50] [--out benchmarks/results]
+    .venv/bin/python benchmarks/bench.py --device cuda --batch 256 --only detect_only_mtcnn_torch \
+        --out benchmarks/results/gpu
 
 Every stage runs in a process of its own, as a Snakemake job would, and reports its wall
 time and peak memory (``ru_maxrss``). Stages call the library functions the rules call, on a
 generated sample of 2 subjects, 1 sentence, ``--frames`` frames at 512x384: 2 originals, 2 LQ
-and 2 HQ fakes. Writes ``results.csv`` and ``results.md`` to ``--out``. With
+and 2 HQ fakes. ``workflow_*`` stages run Snakemake itself (``--cores 2``) from the videos to
+the gathered frame table, so they add what a user also waits for: every job's start-up and the
+scheduling. Writes ``results.csv`` and ``results.md`` to ``--out``. With
 ``../shared/dataset/lq_listing.csv`` present it also times ``snakemake -n`` on a stub dataset
-of the full DeepfakeTIMIT's size (960 videos; see ``stub_dataset.py``).
-"""
+of the full DeepfakeTIMIT's size (960 videos; see ``stub_dataset.py``). ``--device`` and
+``--batch`` set the PyTorch detector's; ``--only`` runs some stages (into another ``--out``)."""
 
 from __future__ import annotations
 
@@ -25,7 +29,10 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DETECTOR_PARAMS = {"mtcnn": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
+                   "mtcnn_torch": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
                    "haar": {"scale": 0.5, "min_face_size": 20, "min_neighbors": 5}}
+#: The PyTorch detector's device and batch (``--device``, ``--batch``): cpu and 16 by default.
+TORCH = {"device": "cpu", "batch": 16}
 
 
 def videos(work: Path) -> pd.DataFrame:
@@ -42,18 +49,44 @@ def stage_frames(work: Path) -> int:
     return int(table.n_frames.sum())
 
 
-def stage_faces(work: Path, name: str, every: int = 1) -> int:
+def detector(name: str):
     from dfscope.detectors import build
+
+    params = DETECTOR_PARAMS[name] | ({"device": TORCH["device"]} if name == "mtcnn_torch" else {})
+    return build(name, threads=2, **params)
+
+
+def stage_faces(work: Path, name: str, every: int = 1) -> int:
     from dfscope.faces import detect_video
 
-    detector = build(name, threads=2, **DETECTOR_PARAMS[name])
+    model = detector(name)
+    batch = TORCH["batch"] if name == "mtcnn_torch" else 16
     out = work / (name if every == 1 else f"{name}_every{every}")
     total = 0
     for video in videos(work).video:
         table = detect_video(work / "frames" / video, out / video, out / f"{video}.parquet",
-                             video=video, detector=detector, margin=0.2, crop_size=128, every=every)
+                             video=video, detector=model, margin=0.2, crop_size=128, every=every,
+                             batch_size=batch)
         total += len(table)
     return total
+
+
+def stage_detect_only(work: Path, repeat: int = 4) -> int:
+    """Detection alone, on frames already decoded into memory (``repeat`` passes over them).
+
+    What a GPU detector is measured by: no frame reading, cropping or table writing.
+    """
+    from dfscope.video import frame_files, read_frame
+
+    frames = [read_frame(p) for video in videos(work).video for p in frame_files(work / "frames" / video)]
+    model = detector("mtcnn_torch")
+    model.detect(frames[:TORCH["batch"]])  # warm-up: CUDA context and kernels, CPU allocator
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for i in range(0, len(frames), TORCH["batch"]):
+            model.detect(frames[i:i + TORCH["batch"]])
+    print(json.dumps({"detect_seconds": time.perf_counter() - start}))
+    return repeat * len(frames)
 
 
 def stage_features(work: Path) -> int:
@@ -120,13 +153,42 @@ def stage_dryrun(work: Path) -> int:
     return len(table)
 
 
+def stage_workflow(work: Path, name: str) -> int:
+    """``snakemake --cores 2`` from the videos to the gathered frame table, with detector ``name``.
+
+    What a user waits for: every job's process start, imports and model build, Snakemake's
+    own scheduling, and two jobs at a time on the two cores.
+    """
+    workdir = work / f"workflow_{name}"
+    config = workdir / "config.yaml"
+    workdir.mkdir(parents=True, exist_ok=True)
+    config.write_text(json.dumps({
+        "dataset": {"sample": False, "fakes_root": str(work / "sample/DeepfakeTIMIT"),
+                    "originals_root": str(work / "sample/VidTIMIT")},
+        "detector": {"name": name, "params": {name: DETECTOR_PARAMS[name]}}}))
+    command = [sys.executable, "-m", "snakemake", "--quiet", "--snakefile", str(REPO / "Snakefile"),
+               "--directory", str(workdir), "--configfile", str(config), "--cores", "2",
+               "--forceall", f"results/tables/{name}/frames.parquet"]
+    subprocess.run(command, check=True, capture_output=True)
+    return int(videos(work).n_frames.sum())
+
+
 STAGES = {"frames": stage_frames, "faces_mtcnn": lambda w: stage_faces(w, "mtcnn"),
           "faces_mtcnn_every4": lambda w: stage_faces(w, "mtcnn", every=4),
+          "faces_mtcnn_torch": lambda w: stage_faces(w, "mtcnn_torch"),
+          "faces_mtcnn_torch_every4": lambda w: stage_faces(w, "mtcnn_torch", every=4),
+          "detect_only_mtcnn_torch": stage_detect_only,
           "faces_haar": lambda w: stage_faces(w, "haar"), "features": stage_features,
           "temporal": stage_temporal, "paired": stage_paired, "seed_baseline": stage_seed,
-          "dryrun_960": stage_dryrun}
-#: The workflow's own stages, frames to metrics, with the default detector.
-PIPELINE = ["frames", "faces_mtcnn", "features", "temporal", "paired"]
+          "dryrun_960": stage_dryrun,
+          "workflow_mtcnn": lambda w: stage_workflow(w, "mtcnn"),
+          "workflow_mtcnn_torch": lambda w: stage_workflow(w, "mtcnn_torch")}
+#: The workflow's own stages, frames to metrics, with each face stage in turn (default first).
+METRICS = ["features", "temporal", "paired"]
+PIPELINES = {"mtcnn": ["frames", "faces_mtcnn", *METRICS],
+             "mtcnn every 4": ["frames", "faces_mtcnn_every4", *METRICS],
+             "mtcnn_torch": ["frames", "faces_mtcnn_torch", *METRICS],
+             "mtcnn_torch every 4": ["frames", "faces_mtcnn_torch_every4", *METRICS]}
 
 
 def run_stage(name: str, work: Path) -> None:
@@ -143,9 +205,11 @@ def run_stage(name: str, work: Path) -> None:
 
 
 def measure(name: str, work: Path) -> dict:
-    result = subprocess.run([sys.executable, __file__, "--stage", name, "--work", str(work)],
-                            check=True, capture_output=True, text=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    command = [sys.executable, __file__, "--stage", name, "--work", str(work),
+               "--device", TORCH["device"], "--batch", str(TORCH["batch"])]
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return {k: v for line in lines for k, v in line.items()}
 
 
 def main() -> None:
@@ -153,8 +217,13 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=50, help="frames per generated clip")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: OUT/work)")
+    parser.add_argument("--device", default="cpu", help="PyTorch device of mtcnn_torch (cpu, cuda)")
+    parser.add_argument("--batch", type=int, default=16, help="frames per mtcnn_torch call")
+    parser.add_argument("--only", nargs="+", choices=list(STAGES), metavar="STAGE",
+                        help=f"run these stages only (of: {', '.join(STAGES)})")
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    TORCH.update(device=args.device, batch=args.batch)
     work = args.work or args.out / "work"
     if args.stage:
         return run_stage(args.stage, work)
@@ -163,8 +232,8 @@ def main() -> None:
 
     spec = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=args.frames)
     generate(spec, work / "sample").to_parquet(work / "videos.parquet")
-    stages = [s for s in STAGES if s != "dryrun_960"]
-    if (REPO.parent / "shared/dataset/lq_listing.csv").exists():
+    stages = args.only or [s for s in STAGES if s != "dryrun_960"]
+    if not args.only and (REPO.parent / "shared/dataset/lq_listing.csv").exists():
         stages.append("dryrun_960")
     rows = []
     for name in stages:
@@ -172,24 +241,44 @@ def main() -> None:
         print(f"{name}: {rows[-1]}", flush=True)
     table = pd.DataFrame(rows)
     table["per_second"] = table["items"] / table.seconds
-    frames = int(table.set_index("stage").loc["frames", "items"])
-    pipeline = table[table.stage.isin(PIPELINE)]
-    seed = table.set_index("stage").loc["seed_baseline"]
-    summary = {"pipeline_frames_per_s": frames / pipeline.seconds.sum(),
-               "seed_frames_per_s": seed["items"] / seed.seconds,
-               "pipeline_peak_mib": pipeline.peak_mib.max()}
-    summary["speedup_vs_seed"] = summary["pipeline_frames_per_s"] / summary["seed_frames_per_s"]
     args.out.mkdir(parents=True, exist_ok=True)
     table.round(3).to_csv(args.out / "results.csv", index=False)
+    report = "\n".join([*stage_lines(table), "", *pipeline_lines(table)]) + "\n"
+    (args.out / "results.md").write_text(report)
+    print(report)
+
+
+def stage_lines(table: pd.DataFrame) -> list[str]:
     lines = ["| stage | items | seconds | items/s | peak MiB |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {r.stage} | {r.items} {r.unit} | {r.seconds:.1f} | {r.per_second:.1f} | {r.peak_mib:.0f} |"
-              for r in table.itertuples()]
-    lines += ["", f"Pipeline (frames, MTCNN faces, features, temporal, paired) on {frames} frames: "
-              f"{summary['pipeline_frames_per_s']:.1f} frames/s, peak {summary['pipeline_peak_mib']:.0f} MiB; "
-              f"seed-style baseline {summary['seed_frames_per_s']:.2f} frames/s; "
-              f"speed-up {summary['speedup_vs_seed']:.1f}x."]
-    (args.out / "results.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    for r in table.itertuples():
+        seconds = f"{r.seconds:.1f}"
+        if isinstance(getattr(r, "detect_seconds", None), float) and r.detect_seconds == r.detect_seconds:
+            seconds += f" ({r.detect_seconds:.1f} detecting)"
+        lines.append(f"| {r.stage} | {r.items} {r.unit} | {seconds} | {r.per_second:.1f} | {r.peak_mib:.0f} |")
+    return lines
+
+
+def pipeline_lines(table: pd.DataFrame) -> list[str]:
+    """Frames to metrics, each stage's process included, per face stage; and the ratio to the seed."""
+    by_stage = table.set_index("stage")
+    if not {"frames", "seed_baseline"} <= set(by_stage.index):
+        return []
+    frames = int(by_stage.loc["frames", "items"])
+    seed = by_stage.loc["seed_baseline", "items"] / by_stage.loc["seed_baseline", "seconds"]
+    lines = [f"End to end (frames, faces, features, temporal, paired; each stage a process) on {frames} "
+             f"frames, against the seed-style baseline's {seed:.2f} frames/s:", "",
+             "| detector | frames/s | x seed | peak MiB |", "| --- | --- | --- | --- |"]
+    for name, stages in PIPELINES.items():
+        if not set(stages) <= set(by_stage.index):
+            continue
+        part = by_stage.loc[stages]
+        rate = frames / part.seconds.sum()
+        lines.append(f"| {name} | {rate:.1f} | {rate / seed:.1f} | {part.peak_mib.max():.0f} |")
+    if "detect_only_mtcnn_torch" in by_stage.index:
+        row = by_stage.loc["detect_only_mtcnn_torch"]
+        lines += ["", f"mtcnn_torch detection alone on {TORCH['device']}, batch {TORCH['batch']}: "
+                  f"{row['items'] / row['detect_seconds']:.1f} frames/s."]
+    return lines
 
 
 if __name__ == "__main__":
