@@ -39,13 +39,18 @@ def videos(work: Path) -> pd.DataFrame:
     return pd.read_parquet(work / "videos.parquet")
 
 
-def stage_frames(work: Path) -> int:
+def frames_dir(work: Path, fmt: str = "png") -> Path:
+    """Where stage ``frames`` put the frames in format ``fmt`` (``frames.format``)."""
+    return work / ("frames" if fmt == "png" else f"frames_{fmt}")
+
+
+def stage_frames(work: Path, fmt: str = "png") -> int:
     from dfscope.video import extract_frames
 
-    table = videos(work)
+    table, out = videos(work), frames_dir(work, fmt)
     for row in table.itertuples():
-        extract_frames(row.path, work / "frames" / row.video, work / "frames" / f"{row.video}.json",
-                       video=row.video, expected=row.n_frames)
+        extract_frames(row.path, out / row.video, out / f"{row.video}.json",
+                       video=row.video, expected=row.n_frames, ext=fmt)
     return int(table.n_frames.sum())
 
 
@@ -56,15 +61,15 @@ def detector(name: str):
     return build(name, threads=2, **params)
 
 
-def stage_faces(work: Path, name: str, every: int = 1) -> int:
+def stage_faces(work: Path, name: str, every: int = 1, fmt: str = "png") -> int:
     from dfscope.faces import detect_video
 
     model = detector(name)
     batch = TORCH["batch"] if name == "mtcnn_torch" else 16
-    out = work / (name if every == 1 else f"{name}_every{every}")
+    out = work / (name + (f"_every{every}" if every > 1 else "") + (f"_{fmt}" if fmt != "png" else ""))
     total = 0
     for video in videos(work).video:
-        table = detect_video(work / "frames" / video, out / video, out / f"{video}.parquet",
+        table = detect_video(frames_dir(work, fmt) / video, out / video, out / f"{video}.parquet",
                              video=video, detector=model, margin=0.2, crop_size=128, every=every,
                              batch_size=batch)
         total += len(table)
@@ -101,22 +106,22 @@ def stage_features(work: Path) -> int:
     return total
 
 
-def stage_temporal(work: Path) -> int:
+def stage_temporal(work: Path, fmt: str = "png") -> int:
     from dfscope.analysis import temporal_video
 
     total = 0
     for video in videos(work).video:
-        total += len(temporal_video(work / "frames" / video, work / "mtcnn" / f"{video}.parquet",
+        total += len(temporal_video(frames_dir(work, fmt) / video, work / "mtcnn" / f"{video}.parquet",
                                     work / "temporal" / f"{video}.parquet", video=video, crop_size=128))
     return total
 
 
-def stage_paired(work: Path) -> int:
+def stage_paired(work: Path, fmt: str = "png") -> int:
     from dfscope.analysis import compare_video
 
-    total = 0
+    total, frames = 0, frames_dir(work, fmt)
     for row in videos(work).query("label == 1").itertuples():
-        total += len(compare_video(work / "frames" / row.video, work / "frames" / row.original,
+        total += len(compare_video(frames / row.video, frames / row.original,
                                    work / "mtcnn" / f"{row.original}.parquet",
                                    work / "paired" / f"{row.video}.parquet",
                                    work / "paired" / f"{row.video}.png",
@@ -153,19 +158,21 @@ def stage_dryrun(work: Path) -> int:
     return len(table)
 
 
-def stage_workflow(work: Path, name: str) -> int:
-    """``snakemake --cores 2`` from the videos to the gathered frame table, with detector ``name``.
+def stage_workflow(work: Path, name: str, fast: bool = False) -> int:
+    """``snakemake --cores 2`` from the videos to the gathered frame table, with detector ``name``
+    (``fast``: detecting every 4th frame, frames as BMP, deleted when read: see FAST).
 
     What a user waits for: every job's process start, imports and model build, Snakemake's
     own scheduling, and two jobs at a time on the two cores.
     """
-    workdir = work / f"workflow_{name}"
+    workdir = work / (f"workflow_{name}" + ("_fast" if fast else ""))
     config = workdir / "config.yaml"
     workdir.mkdir(parents=True, exist_ok=True)
     config.write_text(json.dumps({
         "dataset": {"sample": False, "fakes_root": str(work / "sample/DeepfakeTIMIT"),
                     "originals_root": str(work / "sample/VidTIMIT")},
-        "detector": {"name": name, "params": {name: DETECTOR_PARAMS[name]}}}))
+        "detector": {"name": name, "params": {name: DETECTOR_PARAMS[name]}} | (FAST["detector"] if fast else {}),
+        "frames": FAST["frames"] if fast else {}}))
     command = [sys.executable, "-m", "snakemake", "--quiet", "--snakefile", str(REPO / "Snakefile"),
                "--directory", str(workdir), "--configfile", str(config), "--cores", "2",
                "--forceall", f"results/tables/{name}/frames.parquet"]
@@ -182,13 +189,21 @@ STAGES = {"frames": stage_frames, "faces_mtcnn": lambda w: stage_faces(w, "mtcnn
           "temporal": stage_temporal, "paired": stage_paired, "seed_baseline": stage_seed,
           "dryrun_960": stage_dryrun,
           "workflow_mtcnn": lambda w: stage_workflow(w, "mtcnn"),
-          "workflow_mtcnn_torch": lambda w: stage_workflow(w, "mtcnn_torch")}
+          "workflow_mtcnn_torch": lambda w: stage_workflow(w, "mtcnn_torch"),
+          "frames_bmp": lambda w: stage_frames(w, "bmp"),
+          "faces_mtcnn_torch_every4_bmp": lambda w: stage_faces(w, "mtcnn_torch", every=4, fmt="bmp"),
+          "temporal_bmp": lambda w: stage_temporal(w, "bmp"), "paired_bmp": lambda w: stage_paired(w, "bmp"),
+          "workflow_mtcnn_torch_fast": lambda w: stage_workflow(w, "mtcnn_torch", fast=True)}
 #: The workflow's own stages, frames to metrics, with each face stage in turn (default first).
 METRICS = ["features", "temporal", "paired"]
 PIPELINES = {"mtcnn": ["frames", "faces_mtcnn", *METRICS],
              "mtcnn every 4": ["frames", "faces_mtcnn_every4", *METRICS],
              "mtcnn_torch": ["frames", "faces_mtcnn_torch", *METRICS],
-             "mtcnn_torch every 4": ["frames", "faces_mtcnn_torch_every4", *METRICS]}
+             "mtcnn_torch every 4": ["frames", "faces_mtcnn_torch_every4", *METRICS],
+             "mtcnn_torch every 4, BMP frames": ["frames_bmp", "faces_mtcnn_torch_every4_bmp",
+                                                 "features", "temporal_bmp", "paired_bmp"]}
+#: The fastest settings: the config a workflow_*_fast stage runs with.
+FAST = {"detector": {"every": 4}, "frames": {"format": "bmp", "temporary": True}}
 
 
 def run_stage(name: str, work: Path) -> None:
@@ -207,7 +222,9 @@ def run_stage(name: str, work: Path) -> None:
 def measure(name: str, work: Path) -> dict:
     command = [sys.executable, __file__, "--stage", name, "--work", str(work),
                "--device", TORCH["device"], "--batch", str(TORCH["batch"])]
-    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"stage {name} failed:\n{result.stderr[-3000:]}")
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     return {k: v for line in lines for k, v in line.items()}
 
@@ -224,7 +241,7 @@ def main() -> None:
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     TORCH.update(device=args.device, batch=args.batch)
-    work = args.work or args.out / "work"
+    work = (args.work or args.out / "work").resolve()
     if args.stage:
         return run_stage(args.stage, work)
 

@@ -27,7 +27,7 @@ from dfscope.evaluation import video_problems
 from dfscope.faces import DETECTION_COLUMNS, detect_video
 from dfscope.sample import SampleSpec, generate
 from dfscope.tables import atomic_path, write_parquet
-from dfscope.video import extract_frames, frame_files, write_image
+from dfscope.video import extract_frames, frame_files, read_frame, write_image
 
 from .conftest import REPO, snakemake, write_config
 
@@ -204,6 +204,17 @@ def test_extract_frames_records_an_undecodable_video_instead_of_failing(tmp_path
     assert list((tmp_path / "frames").iterdir()) == []
 
 
+def test_bmp_frames_hold_the_same_pixels_as_png(tmp_path, clean):
+    video = next((clean[0] / "DeepfakeTIMIT").rglob("*.avi"))
+    folders = {}
+    for ext in ("png", "bmp"):
+        extract_frames(video, tmp_path / ext, tmp_path / f"{ext}.json", video="v", expected=6, ext=ext)
+        folders[ext] = frame_files(tmp_path / ext)
+    assert [p.name for p in folders["bmp"]] == [f"{i:05d}.bmp" for i in range(1, 7)]
+    for png, bmp in zip(folders["png"], folders["bmp"]):
+        assert np.array_equal(read_frame(png), read_frame(bmp))
+
+
 def test_a_failure_to_write_our_own_frames_fails_instead_of_marking_the_video_bad(tmp_path):
     with pytest.raises(OSError, match="could not be written"):
         write_image(tmp_path / "no such folder" / "00001.png", np.zeros((4, 4, 3), np.uint8))
@@ -291,8 +302,9 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     assert [name for name in reference if again[name] != reference[name]] == []
 
 
-def test_temporary_frames_are_deleted_and_change_no_table(tmp_path, clean, reference):
-    _config(tmp_path, *clean, frames={"temporary": True})
+def test_temporary_bmp_frames_are_deleted_and_change_no_table(tmp_path, clean, reference):
+    """The fast frame settings: uncompressed (lossless) BMP, deleted once read."""
+    _config(tmp_path, *clean, frames={"temporary": True, "format": "bmp"})
     snakemake(tmp_path)
     frames = tmp_path / "results/frames"
     assert [p for p in frames.iterdir() if p.is_dir()] == []

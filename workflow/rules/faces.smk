@@ -16,7 +16,9 @@ rule faces:
         margin=config["crops"]["margin"],
         crop_size=config["crops"]["size"],
         code=code_version("faces", "detectors", "crops", "geometry"),
-    threads: 2
+    # One thread: with hundreds of videos, jobs side by side use the cores better than threads
+    # within a job, whose start-up (imports, model) is serial (measured: benchmarks/bench.py).
+    threads: 1
     resources:
         mem_mb=2000,
         gpu=detector_gpus,
