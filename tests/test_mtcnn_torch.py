@@ -12,7 +12,7 @@ from dfscope import mtcnn_torch  # noqa: E402
 from dfscope.detectors import build  # noqa: E402
 from dfscope.sample import load_photo  # noqa: E402
 
-from .conftest import snakemake  # noqa: E402
+from .conftest import snakemake, write_config  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +94,15 @@ def test_frames_without_faces_or_too_small_for_the_pyramid(ported):
 def test_cuda_without_a_gpu_is_a_clear_error():
     with pytest.raises(RuntimeError, match="device 'cuda' asked for, but PyTorch .* sees no CUDA"):
         build("mtcnn_torch", device="cuda")
+
+
+@pytest.mark.parametrize(("device", "gpus"), [("cpu", "gpu=0"), ("cuda", "gpu=1")])
+def test_faces_jobs_ask_for_a_gpu_only_on_cuda(tmp_path, device, gpus):
+    write_config(tmp_path, detector={"name": "mtcnn_torch",
+                                     "params": {"mtcnn_torch": {"device": device}}})
+    plan = snakemake(tmp_path, "-n").stdout
+    faces = [job for job in plan.split("rule ")[1:] if job.startswith("faces:")]
+    assert len(faces) == 24 and all(f"{gpus}," in job for job in faces)
 
 
 @pytest.mark.integration

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.integration
 #: The study-level jobs that any change upstream of the gathered tables reruns.
 STUDY = {"gather": 1, "summary": 1, "feature_auc": 1, "plots": 1, "detect": 1, "detection_plot": 1,
          "all": 1}
+#: The comparison figures of the 16 fakes: 2 per quality (plots.report_fakes) for the report.
+COMPARE = {"compare_figures": 12, "compare_figures_in_report": 4}
 
 
 def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
@@ -105,16 +107,16 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
     finally:
         write_config(workdir)
     assert planned == {"faces": 24, "quality_features": 24, "temporal_features": 24,
-                       "paired_metrics": 16, "compare_figures": 16, **STUDY}
+                       "paired_metrics": 16, **COMPARE, **STUDY}
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
     # The SSIM window feeds the paired and the temporal SSIM, not the no-reference features.
     ({"metrics": {"ssim": {"gaussian_weights": False, "win_size": 9}}},
-     {"paired_metrics": 16, "temporal_features": 24, "compare_figures": 16}),
+     {"paired_metrics": 16, "temporal_features": 24, **COMPARE}),
     # The threshold of changed regions feeds the paired table and the boxes of the figures.
     ({"metrics": {"regions": {"threshold": 0.3, "min_area": 0.002}}},
-     {"paired_metrics": 16, "compare_figures": 16}),
+     {"paired_metrics": 16, **COMPARE}),
     # Dropping features recomputes the feature tables only, not detection or paired metrics.
     ({"metrics": {"features": ["face_blur_ratio"]},
       "evaluation": {"scores": ["face_blur_ratio"], "roc_score": "face_blur_ratio"}},
@@ -210,6 +212,15 @@ def test_report_holds_every_marked_result(report):
     for name in ("detection_roc.png", "detection.csv", "roc.png", "feature_hist.png",
                  "feature_auc.csv", "summary.csv", "paired_hist.png", "frame_00011.png"):
         assert name in html, name
+
+
+def test_report_embeds_the_figures_of_two_fakes_per_quality_of_different_people(report, run):
+    html = report.read_text()
+    shown = {fake for fake in re.findall(r"(?:lq|hq)-[a-z0-9]+-[a-z0-9]+-[a-z0-9]+", html)}
+    assert shown == {"lq-fcol0-sa1-fhop0", "lq-fcol1-sa1-fhop1", "hq-fcol0-sa1-fhop0",
+                     "hq-fcol1-sa1-fhop1"}
+    drawn = list((run[0] / "results/plots/mtcnn/compare").glob("*/*.png"))
+    assert len(drawn) == 16 * 3  # every fake's figures are still drawn
 
 
 def test_report_shows_the_roc_figure_in_a_browser(report):

@@ -1,5 +1,6 @@
 # Helpers for the other .smk files: config validation, the video table, input functions
 # and the list of final targets. No rule is defined here.
+import re
 from pathlib import Path
 
 from snakemake.utils import validate
@@ -69,6 +70,14 @@ def load_videos(cfg):
 FAKES_ROOT, ORIGINALS_ROOT = dataset_roots(config)
 VIDEOS = load_videos(config)
 FAKES = VIDEOS[VIDEOS.label == 1]
+# Fakes whose comparison figures the Snakemake report embeds: plots.report_fakes per quality,
+# one per target subject in turn (by name), so that they show different people. Embedding all
+# (three ~560 KB figures a fake) would make the full dataset's report about 1.6 GB; the other
+# fakes' figures stay in results/plots/<detector>/compare/.
+_TURN = FAKES.sort_index().groupby(["quality", "subject"]).cumcount().rename("turn")
+REPORTED_FAKES = (FAKES.sort_index().join(_TURN).sort_values("turn", kind="stable")
+                  .groupby("quality").head(config["plots"]["report_fakes"]).index)
+REPORTED_PATTERN = "|".join(map(re.escape, REPORTED_FAKES)) or "(?!)"  # (?!) matches nothing
 
 
 def video_source(wildcards):

@@ -92,9 +92,7 @@ rule compare_figures:
         table="results/metrics/{detector}/paired/{video}.parquet",
         diff="results/metrics/{detector}/paired/{video}.ssim_diff.png",
     output:
-        report(directory("results/plots/{detector}/compare/{video}"), patterns=["{name}.png"],
-               caption="../report/compare.rst", category="Fake vs original",
-               subcategory="{video}"),
+        directory("results/plots/{detector}/compare/{video}"),
     params:
         n_frames=config["plots"]["compare_frames"],
         crop_size=config["crops"]["size"],
@@ -106,3 +104,14 @@ rule compare_figures:
         "results/logs/compare/{detector}/{video}.log",
     script:
         "../scripts/compare_figures.py"
+
+
+# The same figures of REPORTED_FAKES, marked for the report.
+use rule compare_figures as compare_figures_in_report with:
+    output:
+        report(directory(f"results/plots/{{detector}}/compare/{{video,{REPORTED_PATTERN}}}"),
+               patterns=["{name}.png"], caption="../report/compare.rst",
+               category="Fake vs original", subcategory="{video}"),
+
+
+ruleorder: compare_figures_in_report > compare_figures
