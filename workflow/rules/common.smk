@@ -74,9 +74,10 @@ FAKES = VIDEOS[VIDEOS.label == 1]
 # one per target subject in turn (by name), so that they show different people. Embedding all
 # (three ~560 KB figures a fake) would make the full dataset's report about 1.6 GB; the other
 # fakes' figures stay in results/plots/<detector>/compare/.
-_TURN = FAKES.sort_index().groupby(["quality", "subject"]).cumcount().rename("turn")
-REPORTED_FAKES = (FAKES.sort_index().join(_TURN).sort_values("turn", kind="stable")
-                  .groupby("quality").head(config["plots"]["report_fakes"]).index)
+_BY_NAME = FAKES.sort_index()
+REPORTED_FAKES = (_BY_NAME.assign(turn=_BY_NAME.groupby(["quality", "subject"]).cumcount())
+                  .sort_values("turn", kind="stable").groupby("quality")
+                  .head(config["plots"]["report_fakes"]).index)
 REPORTED_PATTERN = "|".join(map(re.escape, REPORTED_FAKES)) or "(?!)"  # (?!) matches nothing
 
 
@@ -110,8 +111,8 @@ def detector_params(wildcards):
 def frame_folder(pattern):
     """A video's frame folder; with ``frames.temporary`` it is deleted once every job that
     reads it (faces, metrics, figures) is done, saving the decoded dataset's disk (PNG frames
-    of the sample take 280 KB each: about 28 GB for the full DeepfakeTIMIT). Changing a setting upstream of the metrics
-    then decodes the video again."""
+    of the sample take 280 KB each: about 28 GB for the full DeepfakeTIMIT). Changing a
+    setting upstream of the metrics then decodes the video again."""
     return temp(directory(pattern)) if config["frames"]["temporary"] else directory(pattern)
 
 
