@@ -76,7 +76,7 @@ def stage_faces(work: Path, name: str, every: int = 1, fmt: str = "png") -> int:
     return total
 
 
-def stage_detect_only(work: Path, repeat: int = 4) -> int:
+def stage_detect_only(work: Path, name: str, repeat: int = 4) -> int:
     """Detection alone, on frames already decoded into memory (``repeat`` passes over them).
 
     What a GPU detector is measured by: no frame reading, cropping or table writing.
@@ -84,12 +84,13 @@ def stage_detect_only(work: Path, repeat: int = 4) -> int:
     from dfscope.video import frame_files, read_frame
 
     frames = [read_frame(p) for video in videos(work).video for p in frame_files(work / "frames" / video)]
-    model = detector("mtcnn_torch")
-    model.detect(frames[:TORCH["batch"]])  # warm-up: CUDA context and kernels, CPU allocator
+    model = detector(name)
+    batch = TORCH["batch"] if name == "mtcnn_torch" else 16
+    model.detect(frames[:batch])  # warm-up: CUDA context and kernels, CPU allocator
     start = time.perf_counter()
     for _ in range(repeat):
-        for i in range(0, len(frames), TORCH["batch"]):
-            model.detect(frames[i:i + TORCH["batch"]])
+        for i in range(0, len(frames), batch):
+            model.detect(frames[i:i + batch])
     print(json.dumps({"detect_seconds": time.perf_counter() - start}))
     return repeat * len(frames)
 
@@ -184,7 +185,8 @@ STAGES = {"frames": stage_frames, "faces_mtcnn": lambda w: stage_faces(w, "mtcnn
           "faces_mtcnn_every4": lambda w: stage_faces(w, "mtcnn", every=4),
           "faces_mtcnn_torch": lambda w: stage_faces(w, "mtcnn_torch"),
           "faces_mtcnn_torch_every4": lambda w: stage_faces(w, "mtcnn_torch", every=4),
-          "detect_only_mtcnn_torch": stage_detect_only,
+          "detect_only_mtcnn": lambda w: stage_detect_only(w, "mtcnn"),
+          "detect_only_mtcnn_torch": lambda w: stage_detect_only(w, "mtcnn_torch"),
           "faces_haar": lambda w: stage_faces(w, "haar"), "features": stage_features,
           "temporal": stage_temporal, "paired": stage_paired, "seed_baseline": stage_seed,
           "dryrun_960": stage_dryrun,
@@ -260,7 +262,7 @@ def main() -> None:
     table["per_second"] = table["items"] / table.seconds
     args.out.mkdir(parents=True, exist_ok=True)
     table.round(3).to_csv(args.out / "results.csv", index=False)
-    report = "\n".join([*stage_lines(table), "", *pipeline_lines(table)]) + "\n"
+    report = "\n".join([*stage_lines(table), "", *pipeline_lines(table), *detection_lines(table)]) + "\n"
     (args.out / "results.md").write_text(report)
     print(report)
 
@@ -291,10 +293,17 @@ def pipeline_lines(table: pd.DataFrame) -> list[str]:
         part = by_stage.loc[stages]
         rate = frames / part.seconds.sum()
         lines.append(f"| {name} | {rate:.1f} | {rate / seed:.1f} | {part.peak_mib.max():.0f} |")
-    if "detect_only_mtcnn_torch" in by_stage.index:
-        row = by_stage.loc["detect_only_mtcnn_torch"]
-        lines += ["", f"mtcnn_torch detection alone on {TORCH['device']}, batch {TORCH['batch']}: "
-                  f"{row['items'] / row['detect_seconds']:.1f} frames/s."]
+    return lines
+
+
+def detection_lines(table: pd.DataFrame) -> list[str]:
+    """Frames/s of detection alone (frames in memory), where those stages ran."""
+    by_stage, lines = table.set_index("stage"), []
+    for name, device, batch in (("mtcnn", "cpu", 16), ("mtcnn_torch", TORCH["device"], TORCH["batch"])):
+        if f"detect_only_{name}" in by_stage.index:
+            row = by_stage.loc[f"detect_only_{name}"]
+            lines += ["", f"{name} detection alone on {device}, batch {batch}: "
+                      f"{row['items'] / row['detect_seconds']:.1f} frames/s."]
     return lines
 
 
