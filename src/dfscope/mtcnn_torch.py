@@ -23,8 +23,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-#: Package defaults of ``mtcnn`` 1.0.0 (``MTCNN.detect_faces``' keyword arguments).
+#: Package defaults of ``mtcnn`` 1.0.0 (``MTCNN.detect_faces``' keyword arguments): score
+#: thresholds, and overlap limits of the suppression (P-Net within a scale, then over scales).
 PNET_THRESHOLD, RNET_THRESHOLD, ONET_THRESHOLD = 0.6, 0.7, 0.8
+PNET_SCALE_NMS, PNET_NMS, RNET_NMS, ONET_NMS = 0.5, 0.7, 0.7, 0.7
 PYRAMID_FACTOR, CELL, STRIDE = 0.709, 12, 2
 #: Largest (images x boxes x boxes) IoU block computed at once: bounds memory on a big batch.
 IOU_BLOCK = 1 << 24
@@ -283,17 +285,17 @@ class TorchMTCNN:
             x, y = (c * STRIDE + 1).float(), (r * STRIDE + 1).float()
             box = torch.stack([x + d[:, 0], y + d[:, 1], x + CELL - 1 + d[:, 2], y + CELL - 1 + d[:, 3]], 1)
             rows = torch.cat([image[:, None].float(), box / float(scale), score[image, r, c][:, None]], 1)
-            found.append(suppress(rows, n_images, 0.5))
+            found.append(suppress(rows, n_images, PNET_SCALE_NMS))
         if not found:  # a frame smaller than one P-Net cell
             return images.new_zeros((0, 6))
-        rows = suppress(torch.cat(found), n_images, 0.7)
+        rows = suppress(torch.cat(found), n_images, PNET_NMS)
         return torch.cat([rows[:, :1], square(rows[:, 1:5]), rows[:, 5:6]], 1)
 
     def refine(self, images: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         """R-Net on 24x24 patches: rows rescored, regressed, thresholded, suppressed, squared."""
         offsets, score = self.rnet(patches(images, rows, 24))
         rows = regress(torch.cat([rows[:, :5], score[:, None]], 1), offsets)
-        rows = suppress(rows[score > RNET_THRESHOLD], len(images), 0.7)
+        rows = suppress(rows[score > RNET_THRESHOLD], len(images), RNET_NMS)
         return torch.cat([rows[:, :1], square(rows[:, 1:5]), rows[:, 5:6]], 1)
 
     def output(self, images: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -304,5 +306,5 @@ class TorchMTCNN:
         rows = regress(torch.cat([rows[:, :5], score[:, None]], 1), offsets)
         keep = score > ONET_THRESHOLD
         rows = torch.cat([rows[keep], points[keep].flatten(1)], 1)
-        rows = suppress(rows, len(images), 0.7, method="min")
+        rows = suppress(rows, len(images), ONET_NMS, method="min")
         return rows[:, :6], rows[:, 6:].view(-1, 5, 2)
