@@ -160,24 +160,25 @@ def resize_area(images: torch.Tensor, height: int, width: int) -> torch.Tensor:
     return rows @ images @ cols.T
 
 
-def by_image(image: torch.Tensor, n_images: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each row's slot in a (n_images, K) padded layout: rows must be grouped by image."""
+def by_image(rows: torch.Tensor, n_images: int) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Rows' image, their slot in a padded (n_images, K) layout, and K; rows grouped by image."""
+    image = rows[:, 0].long()
     counts = torch.bincount(image, minlength=n_images)
-    starts = torch.cumsum(counts, 0) - counts
-    return image, torch.arange(len(image), device=image.device) - starts[image]
+    slot = torch.arange(len(image), device=image.device) - (torch.cumsum(counts, 0) - counts)[image]
+    return image, slot, int(counts.max())
 
 
 def pairwise_overlap(boxes: torch.Tensor, method: str) -> torch.Tensor:
     """(..., K, K) intersection over union (or over the smaller box, ``method="min"``)."""
+    def pairs(values, combine):  # combine(values[i], values[j]) for every pair i, j
+        return combine(values[..., :, None], values[..., None, :])
+
     x1, y1, x2, y2 = boxes.unbind(-1)
     area = (x2 - x1) * (y2 - y1)
-    w = (torch.minimum(x2[..., :, None], x2[..., None, :]) - torch.maximum(x1[..., :, None], x1[..., None, :])).clamp(min=0)
-    h = (torch.minimum(y2[..., :, None], y2[..., None, :]) - torch.maximum(y1[..., :, None], y1[..., None, :])).clamp(min=0)
+    w = (pairs(x2, torch.minimum) - pairs(x1, torch.maximum)).clamp(min=0)
+    h = (pairs(y2, torch.minimum) - pairs(y1, torch.maximum)).clamp(min=0)
     inter = w * h
-    if method == "min":
-        denominator = torch.minimum(area[..., :, None], area[..., None, :])
-    else:
-        denominator = area[..., :, None] + area[..., None, :] - inter
+    denominator = pairs(area, torch.minimum) if method == "min" else pairs(area, torch.add) - inter
     return inter / denominator.clamp(min=1e-9)
 
 
@@ -194,8 +195,7 @@ def suppress(rows: torch.Tensor, n_images: int, threshold: float, method: str = 
     order = torch.argsort(rows[:, 5], descending=True, stable=True)
     rows = rows[order]
     rows = rows[torch.argsort(rows[:, 0], stable=True)]
-    image, slot = by_image(rows[:, 0].long(), n_images)
-    k = int(slot.max()) + 1
+    image, slot, k = by_image(rows, n_images)
     padded = rows.new_zeros((n_images, k, 4))
     padded[image, slot] = rows[:, 1:5]
     valid = torch.zeros((n_images, k), dtype=torch.bool, device=rows.device)
@@ -211,12 +211,12 @@ def suppress(rows: torch.Tensor, n_images: int, threshold: float, method: str = 
     return rows[~suppressed[image, slot]]
 
 
-def square(boxes: torch.Tensor) -> torch.Tensor:
-    """Boxes grown to squares of their longer side about the same centre."""
-    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
-    side = torch.maximum(w, h)
-    x1, y1 = boxes[:, 0] + (w - side) / 2, boxes[:, 1] + (h - side) / 2
-    return torch.stack([x1, y1, x1 + side, y1 + side], dim=1)
+def square(rows: torch.Tensor) -> torch.Tensor:
+    """Rows whose boxes are grown to squares of their longer side about the same centre."""
+    x1, y1, x2, y2 = rows[:, 1:5].unbind(1)
+    side = torch.maximum(x2 - x1, y2 - y1)
+    x1, y1 = x1 + (x2 - x1 - side) / 2, y1 + (y2 - y1 - side) / 2
+    return torch.cat([rows[:, :1], torch.stack([x1, y1, x1 + side, y1 + side], 1), rows[:, 5:]], 1)
 
 
 def patches(images: torch.Tensor, rows: torch.Tensor, size: int) -> torch.Tensor:
@@ -227,8 +227,7 @@ def patches(images: torch.Tensor, rows: torch.Tensor, size: int) -> torch.Tensor
     grid coordinate 2 y / H - 1. Outside the image the value is 0 (normalised grey), as there.
     """
     n_images, _, height, width = images.shape
-    image, slot = by_image(rows[:, 0].long(), n_images)
-    k = int(slot.max()) + 1
+    image, slot, k = by_image(rows, n_images)
     steps = torch.linspace(0, 1, size, device=images.device)
     x1, y1, x2, y2 = rows[:, 1:5].unbind(1)
     gx = 2 * (x1[:, None] + steps * (x2 - x1)[:, None]) / width - 1
@@ -241,12 +240,12 @@ def patches(images: torch.Tensor, rows: torch.Tensor, size: int) -> torch.Tensor
     return sampled[image, slot]
 
 
-def regress(rows: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-    """Boxes moved by the network's offsets, in units of the package's (w + 1, h + 1)."""
-    rows = rows.clone()
+def regress(rows: torch.Tensor, offsets: torch.Tensor, score: torch.Tensor) -> torch.Tensor:
+    """Rows (image, box, score) with the network's score and its box offsets applied, in units
+    of the package's (w + 1, h + 1)."""
     w, h = rows[:, 3] - rows[:, 1] + 1, rows[:, 4] - rows[:, 2] + 1
-    rows[:, 1:5] += offsets * torch.stack([w, h, w, h], dim=1)
-    return rows
+    boxes = rows[:, 1:5] + offsets * torch.stack([w, h, w, h], dim=1)
+    return torch.cat([rows[:, :1], boxes, score[:, None]], 1)
 
 
 class TorchMTCNN:
@@ -288,22 +287,20 @@ class TorchMTCNN:
             found.append(suppress(rows, n_images, PNET_SCALE_NMS))
         if not found:  # a frame smaller than one P-Net cell
             return images.new_zeros((0, 6))
-        rows = suppress(torch.cat(found), n_images, PNET_NMS)
-        return torch.cat([rows[:, :1], square(rows[:, 1:5]), rows[:, 5:6]], 1)
+        return square(suppress(torch.cat(found), n_images, PNET_NMS))
 
     def refine(self, images: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         """R-Net on 24x24 patches: rows rescored, regressed, thresholded, suppressed, squared."""
         offsets, score = self.rnet(patches(images, rows, 24))
-        rows = regress(torch.cat([rows[:, :5], score[:, None]], 1), offsets)
-        rows = suppress(rows[score > RNET_THRESHOLD], len(images), RNET_NMS)
-        return torch.cat([rows[:, :1], square(rows[:, 1:5]), rows[:, 5:6]], 1)
+        rows = regress(rows, offsets, score)
+        return square(suppress(rows[score > RNET_THRESHOLD], len(images), RNET_NMS))
 
     def output(self, images: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """O-Net on 48x48 patches: final rows and their (n, 5, 2) landmarks."""
         offsets, points, score = self.onet(patches(images, rows, 48))
         w, h = rows[:, 3:4] - rows[:, 1:2] + 1, rows[:, 4:5] - rows[:, 2:3] + 1
         points = torch.stack([w * points[:, :5] + rows[:, 1:2] - 1, h * points[:, 5:] + rows[:, 2:3] - 1], -1)
-        rows = regress(torch.cat([rows[:, :5], score[:, None]], 1), offsets)
+        rows = regress(rows, offsets, score)
         keep = score > ONET_THRESHOLD
         rows = torch.cat([rows[keep], points[keep].flatten(1)], 1)
         rows = suppress(rows, len(images), ONET_NMS, method="min")
