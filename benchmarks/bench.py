@@ -54,6 +54,11 @@ def stage_frames(work: Path, fmt: str = "png") -> int:
     return int(table.n_frames.sum())
 
 
+def batch_size(name: str) -> int:
+    """Frames per detector call: ``--batch`` for the PyTorch detector, the config's 16 otherwise."""
+    return TORCH["batch"] if name == "mtcnn_torch" else 16
+
+
 def detector(name: str):
     from dfscope.detectors import build
 
@@ -64,8 +69,7 @@ def detector(name: str):
 def stage_faces(work: Path, name: str, every: int = 1, fmt: str = "png") -> int:
     from dfscope.faces import detect_video
 
-    model = detector(name)
-    batch = TORCH["batch"] if name == "mtcnn_torch" else 16
+    model, batch = detector(name), batch_size(name)
     out = work / (name + (f"_every{every}" if every > 1 else "") + (f"_{fmt}" if fmt != "png" else ""))
     total = 0
     for video in videos(work).video:
@@ -84,8 +88,7 @@ def stage_detect_only(work: Path, name: str, repeat: int = 4) -> int:
     from dfscope.video import frame_files, read_frame
 
     frames = [read_frame(p) for video in videos(work).video for p in frame_files(work / "frames" / video)]
-    model = detector(name)
-    batch = TORCH["batch"] if name == "mtcnn_torch" else 16
+    model, batch = detector(name), batch_size(name)
     model.detect(frames[:batch])  # warm-up: CUDA context and kernels, CPU allocator
     start = time.perf_counter()
     for _ in range(repeat):
@@ -299,10 +302,10 @@ def pipeline_lines(table: pd.DataFrame) -> list[str]:
 def detection_lines(table: pd.DataFrame) -> list[str]:
     """Frames/s of detection alone (frames in memory), where those stages ran."""
     by_stage, lines = table.set_index("stage"), []
-    for name, device, batch in (("mtcnn", "cpu", 16), ("mtcnn_torch", TORCH["device"], TORCH["batch"])):
+    for name, device in (("mtcnn", "cpu"), ("mtcnn_torch", TORCH["device"])):
         if f"detect_only_{name}" in by_stage.index:
             row = by_stage.loc[f"detect_only_{name}"]
-            lines += ["", f"{name} detection alone on {device}, batch {batch}: "
+            lines += ["", f"{name} detection alone on {device}, batch {batch_size(name)}: "
                       f"{row['items'] / row['detect_seconds']:.1f} frames/s."]
     return lines
 
