@@ -47,11 +47,21 @@ def mtcnn():
     return build("mtcnn", threads=2)
 
 
+#: The ``snakemake`` command of this environment, as the README has users type it.
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+
+
+def snakemake_command(workdir: Path, *args: str, cores: int = 2) -> list[str]:
+    """The README's command line for a study in ``workdir``: ``snakemake --cores N --directory
+    <workdir>``, run from the repository root, where Snakemake finds the Snakefile and applies
+    the workflow profile ``profiles/default/`` by itself (no profile flag is ever spelled out)."""
+    return [SNAKEMAKE, "--cores", str(cores), "--directory", str(workdir), *args]
+
+
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the repository's workflow in ``workdir`` (which has its own config/); fail with its errors."""
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(workdir), "--cores", "2", *args]
-    result = subprocess.run(command, capture_output=True, text=True)
+    """Run the workflow for the study in ``workdir`` (which has its own config/); fail with its errors."""
+    result = subprocess.run(snakemake_command(workdir, *args), cwd=REPO, capture_output=True,
+                            text=True)
     if result.returncode:
         errors = [line for line in result.stderr.splitlines() if "Error" in line or "error" in line]
         pytest.fail(f"snakemake {' '.join(args)} failed in {workdir}:\n" + "\n".join(errors[-20:])

@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from dfscope.sample import SampleSpec, generate
 from dfscope.tables import atomic_path, write_parquet
 from dfscope.video import extract_frames, frame_files, read_frame, write_image
 
-from .conftest import REPO, snakemake, write_config
+from .conftest import REPO, snakemake, snakemake_command, write_config
 
 pytestmark = pytest.mark.integration
 SPEC = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=6)
@@ -113,7 +112,7 @@ def damaged(tmp_path_factory):
     workdir = base / "run dïr"
     workdir.mkdir()
     _config(workdir, root, split)
-    return workdir, root, snakemake(workdir, "--keep-going")
+    return workdir, root, snakemake(workdir)
 
 
 def test_every_bad_video_is_listed_in_problems_csv(damaged):
@@ -183,9 +182,8 @@ def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
         frame.unlink()
     missing.rmdir()
     _config(tmp_path, root, split)
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(tmp_path), "--cores", "1", "-n"]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
+                            capture_output=True, text=True)
     assert result.returncode != 0
     assert f"original frame folder {missing} is missing" in result.stdout + result.stderr
     assert not (tmp_path / "results").exists()
@@ -316,10 +314,8 @@ def test_temporary_bmp_frames_are_deleted_and_change_no_table(tmp_path, clean, r
 
 def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, reference):
     _config(tmp_path, *clean)
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(tmp_path), "--cores", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(snakemake_command(tmp_path), cwd=REPO, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
     logs, deadline = tmp_path / "results/logs/faces/haar", time.monotonic() + 120
     try:
         while not (logs.is_dir() and any(logs.iterdir())) and process.poll() is None:
@@ -332,7 +328,7 @@ def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, 
     for table in (tmp_path / "results").rglob("*.parquet"):  # whatever exists is whole
         pd.read_parquet(table)
     snakemake(tmp_path, "--unlock")  # the killed Snakemake could not release its lock
-    snakemake(tmp_path, "--rerun-incomplete")
+    snakemake(tmp_path)  # the profile reruns the interrupted jobs (rerun-incomplete)
     assert _table_bytes(tmp_path) == reference
     debris = [p for p in (tmp_path / "results").rglob("*") if ".part" in p.name]
     assert debris == []

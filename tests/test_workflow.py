@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,7 @@ import pytest
 from dfscope.analysis import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, layout
 
-from .conftest import N_FRAMES, REPO, snakemake, write_config
+from .conftest import N_FRAMES, REPO, SNAKEMAKE, snakemake, snakemake_command, write_config
 
 pytestmark = pytest.mark.integration
 #: The study-level jobs that any change upstream of the gathered tables reruns.
@@ -133,7 +132,7 @@ def test_metric_parameter_change_reruns_metrics_and_what_follows_only(run, chang
 
 
 def test_lint_is_clean():
-    result = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=REPO,
+    result = subprocess.run([SNAKEMAKE, "--lint"], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Lints for" not in result.stdout + result.stderr, result.stdout
@@ -148,9 +147,8 @@ def test_lint_is_clean():
 ])
 def test_bad_config_stops_before_any_job_naming_the_key_and_value(tmp_path, section, values, messages):
     write_config(tmp_path, **{section: values})
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(tmp_path), "--cores", "1", "-n"]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
+                            capture_output=True, text=True)
     assert result.returncode != 0
     for message in messages:
         assert message in result.stderr + result.stdout
