@@ -28,7 +28,8 @@ def test_generation_is_byte_identical(small_sample, tmp_path):
 
 def test_layout_is_what_discovery_finds(small_sample):
     spec, root, table = small_sample
-    found = discover(root / "DeepfakeTIMIT", root / "VidTIMIT")
+    found, skipped = discover(root / "DeepfakeTIMIT", root / "VidTIMIT")
+    assert skipped.empty
     assert found.equals(layout(spec, root))
     assert found.equals(table)
     assert sorted(found.quality) == ["HQ", "HQ", "LQ", "LQ", "real", "real"]

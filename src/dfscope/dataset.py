@@ -27,8 +27,13 @@ log = logging.getLogger(__name__)
 #: quality label -> folder name in DeepfakeTIMIT.
 QUALITY_DIRS: dict[str, str] = {"LQ": "lower_quality", "HQ": "higher_quality"}
 
-FAKE_NAME = re.compile(r"^(?P<sentence>[a-z0-9]+)-video-(?P<source>[a-z0-9]+)\.(?P<ext>avi|mp4)$")
-SUBJECT_NAME = re.compile(r"^[a-z0-9]+$")
+#: Ids are built from subject, sentence and face-source names, so each must be a name of this
+#: form: ids stay safe in paths, wildcards and tables, and two inputs never share an id.
+NAME_RULE = "lowercase letters and digits only ([a-z0-9]+)"
+NAME = re.compile(r"^[a-z0-9]+$")
+#: A DeepfakeTIMIT fake's file name, loosely split so that a bad name can be told which part is bad.
+FAKE_PARTS = re.compile(r"^(?P<sentence>.+?)-video-(?P<source>.+)\.(?P<ext>[^.]+)$")
+VIDEO_EXTENSIONS = ("avi", "mp4")
 FRAME_NAME = re.compile(r"^\d+$")
 
 #: Column order of the video table (written once, used by every reader).
@@ -36,6 +41,9 @@ VIDEO_COLUMNS = [
     "video", "label", "quality", "subject", "sentence", "face_source",
     "original", "path", "n_frames",
 ]
+#: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
+#: its dataset path, the step that met the problem, what it is.
+PROBLEM_COLUMNS = ["video", "path", "stage", "problem"]
 
 
 class DatasetError(ValueError):
@@ -118,57 +126,125 @@ def _is_companion(path: Path) -> bool:
     return path.suffix == ".wav" or path.name == ".dircksum"
 
 
-def discover(fakes_root: str | Path, originals_root: str | Path,
-             qualities: tuple[str, ...] = ("LQ", "HQ")) -> pd.DataFrame:
-    """Build the video table of a dataset: every fake of ``qualities`` and every original they use.
+def _hidden(path: Path) -> bool:
+    """File-manager and Snakemake bookkeeping (``.DS_Store``, ``.snakemake_timestamp``): not data."""
+    return path.name.startswith(".")
 
-    Files whose names do not follow the layout are skipped with a warning
-    that names them. A fake whose original folder is missing or empty
-    raises :class:`DatasetError` naming both paths, because its paired
-    metrics could not be computed and silently dropping it would bias the
-    evaluation.
+
+class Skips:
+    """The inputs a reader did not take, each with why: rows of ``problems.csv`` (stage ``dataset``).
+
+    Every skip is also logged as a warning when it is found, so that the start of a run
+    names it too. A path is recorded once, however often it is met.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[str, str, str, str]] = {}
+
+    def add(self, path: Path, why: str, video: str = "") -> None:
+        if str(path) not in self.rows:
+            log.warning("%s: %s", path, why)
+            self.rows[str(path)] = (video, str(path), "dataset", why)
+
+    def table(self) -> pd.DataFrame:
+        """The skips as a problems table, sorted by path."""
+        rows = sorted(self.rows.values(), key=lambda row: row[1])
+        return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype("string")
+
+
+def fake_name_problem(name: str) -> str | None:
+    """What is wrong with a DeepfakeTIMIT fake's file name, or None if it is a valid one.
+
+    The name is ``<sentence>-video-<S>.avi`` (or ``.mp4``); the answer names the rule
+    broken, so that a user can rename the file rather than guess.
+    """
+    parts = FAKE_PARTS.match(name)
+    if parts is None:
+        return "does not match <sentence>-video-<S>.avi (or .mp4)"
+    if parts["ext"] not in VIDEO_EXTENSIONS:
+        return f"extension .{parts['ext']} is not one of {', '.join(VIDEO_EXTENSIONS)}"
+    for part, what in (("sentence", "sentence"), ("source", "face source")):
+        if not NAME.match(parts[part]):
+            return f"{what} {parts[part]!r} breaks the naming rule: {NAME_RULE}"
+    return None
+
+
+def discover(fakes_root: str | Path, originals_root: str | Path,
+             qualities: tuple[str, ...] = ("LQ", "HQ")) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The video table of a dataset (every fake of ``qualities`` and every original they use),
+    and the table of the inputs that were skipped, each with why.
+
+    An input is skipped when its name breaks the layout's rules (the reason names the rule),
+    when it would get the id of another input (``sa1-video-x.avi`` beside ``sa1-video-x.mp4``:
+    the first in name order is kept), or when it lies where the layout has no inputs. The
+    VidTIMIT side of a skipped subject is named too, since its originals are then unused.
+    Nothing is dropped without a row. A fake whose original folder is missing or empty
+    raises :class:`DatasetError` naming both paths, because its paired metrics could not be
+    computed and silently dropping it would bias the evaluation.
     """
     fakes_root, originals_root = Path(fakes_root), Path(originals_root)
-    _warn_strays(fakes_root, set(QUALITY_DIRS.values()))
+    skips = Skips()
+    _skip_strays(fakes_root, set(QUALITY_DIRS.values()), skips)
     rows: dict[str, Video] = {}
     for quality in qualities:
         qdir = fakes_root / QUALITY_DIRS[quality]
         if not qdir.is_dir():
             raise DatasetError(f"{qdir}: quality folder for {quality} not found")
         for folder in sorted(qdir.iterdir()):
-            if not (folder.is_dir() and SUBJECT_NAME.match(folder.name)):
-                log.warning("%s: not a <subject> folder, skipped", folder)
+            if _hidden(folder):
                 continue
-            for path in sorted(folder.iterdir()):
-                match = FAKE_NAME.match(path.name)
-                if match is None:
-                    if not _is_companion(path):
-                        log.warning("%s: does not match <sentence>-video-<S>.avi, skipped", path)
-                    continue
-                sentence = match["sentence"]
-                original = rows.get(real_id(folder.name, sentence)) or _original(
-                    originals_root, folder.name, sentence, fake=path)
-                rows[original.video] = original
-                fake = Video(fake_id(quality, folder.name, sentence, match["source"]),
-                             1, quality, folder.name, sentence, match["source"],
-                             original.video, str(path), original.n_frames)
-                rows[fake.video] = fake
+            if not folder.is_dir():
+                skips.add(folder, f"not a <subject> folder (a file directly in {qdir.name}/)")
+            elif not NAME.match(folder.name):
+                _skip_subject(folder, originals_root / folder.name, skips)
+            else:
+                _add_fakes(folder, quality, originals_root, rows, skips)
     if not rows:
         raise DatasetError(f"{fakes_root}: no fake videos found under {list(QUALITY_DIRS.values())}")
-    return video_table(rows.values())
+    return video_table(rows.values()), skips.table()
 
 
-def _warn_strays(root: Path, expected: set[str]) -> None:
-    """Name in the log every entry of a dataset root that is not one of ``expected`` folders.
+def _skip_strays(root: Path, expected: set[str], skips: Skips) -> None:
+    """Record every entry of a dataset root that is not one of the ``expected`` folders.
 
-    They are never read, but a README or a misplaced video there is worth a
-    line: a video copied to the wrong level would otherwise just be missing.
+    They are never read, but a README or a misplaced video there is worth a row: a video
+    copied to the wrong level would otherwise just be missing.
     """
     if not root.is_dir():
         return
     for entry in sorted(root.iterdir()):
-        if entry.name not in expected:
-            log.warning("%s: not one of %s, skipped", entry, sorted(expected))
+        if entry.name not in expected and not _hidden(entry):
+            skips.add(entry, f"not one of {', '.join(sorted(expected))}: not read")
+
+
+def _skip_subject(folder: Path, originals: Path, skips: Skips) -> None:
+    """Skip a subject folder whose name cannot make an id, and say its originals are unused."""
+    skips.add(folder, f"subject folder name {folder.name!r} breaks the naming rule: {NAME_RULE}")
+    if originals.is_dir():
+        skips.add(originals, f"VidTIMIT side of the skipped subject folder {folder}: not used")
+
+
+def _add_fakes(folder: Path, quality: str, originals_root: Path, rows: dict[str, Video],
+               skips: Skips) -> None:
+    """Add the fakes of one subject folder, and each one's original, to ``rows`` (by id)."""
+    for path in sorted(folder.iterdir()):
+        if _hidden(path) or _is_companion(path):
+            continue
+        problem = fake_name_problem(path.name)
+        if problem is not None:
+            skips.add(path, problem)
+            continue
+        parts = FAKE_PARTS.match(path.name)
+        video = fake_id(quality, folder.name, parts["sentence"], parts["source"])
+        if video in rows:
+            skips.add(path, f"same id {video} as {rows[video].path} (kept: first in name order)",
+                      video)
+            continue
+        original = rows.get(real_id(folder.name, parts["sentence"])) or _original(
+            originals_root, folder.name, parts["sentence"], fake=path)
+        rows[original.video] = original
+        rows[video] = Video(video, 1, quality, folder.name, parts["sentence"], parts["source"],
+                            original.video, str(path), original.n_frames)
 
 
 def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) -> Video:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from .dataset import PROBLEM_COLUMNS
 from .tables import write_csv, write_parquet
 
 log = logging.getLogger(__name__)
@@ -19,13 +20,10 @@ log = logging.getLogger(__name__)
 DETECTION_KEEP = ["n_faces", "face", "confidence", "interpolated"]
 
 
-#: Columns of problems.csv: the video, the step that met the problem, what it is.
-PROBLEM_COLUMNS = ["video", "stage", "problem"]
-
-
 def gather(videos: pd.DataFrame, faces: Sequence[str | Path], quality: Sequence[str | Path],
            temporal: Sequence[str | Path], paired: Sequence[str | Path], frames_out: str | Path,
            videos_out: str | Path, *, manifests: Sequence[str | Path] = (),
+           skipped: str | Path | None = None,
            problems_out: str | Path | None = None) -> pd.DataFrame:
     """One frame table (every frame of every video) and one video table (means per video).
 
@@ -35,12 +33,14 @@ def gather(videos: pd.DataFrame, faces: Sequence[str | Path], quality: Sequence[
     (video, frame). A video without decoded frames has no row in it and
     NaN means in the video table, so it drops out of every score by itself;
     ``problems_out`` (from the frame ``manifests`` and the detections) says
-    which videos those are, and why.
+    which videos those are, and why, after the dataset's skipped inputs (the
+    problems table ``skipped`` of the video-table step).
     """
     detections = pd.concat([pd.read_parquet(p) for p in faces], ignore_index=True)
     if problems_out is not None:
-        problems = video_problems([json.loads(Path(p).read_text()) for p in manifests], detections)
-        write_csv(problems, problems_out)
+        found = video_problems([json.loads(Path(p).read_text()) for p in manifests], detections)
+        write_csv(problems_table(read_problems(skipped) if skipped else None, found, videos),
+                  problems_out)
     frames = videos.drop(columns=["path", "n_frames"]).merge(
         detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many")
     for tables in (quality, temporal):
@@ -107,23 +107,47 @@ def video_problems(manifests: Sequence[dict], detections: pd.DataFrame) -> pd.Da
         if several:
             rows.append((video, "faces", f"several faces in {several} of {len(part)} frames "
                                          "(one kept by detector.choose)"))
-    table = pd.DataFrame(rows, columns=PROBLEM_COLUMNS).sort_values(
+    table = pd.DataFrame(rows, columns=["video", "stage", "problem"]).sort_values(
         ["video", "stage", "problem"], kind="stable").reset_index(drop=True)
     for row in table.itertuples():
         log.warning("%s (%s): %s", row.video, row.stage, row.problem)
     return table
 
 
+def problems_table(skipped: pd.DataFrame | None, found: pd.DataFrame,
+                   videos: pd.DataFrame) -> pd.DataFrame:
+    """problems.csv: the dataset's skipped inputs first, then the videos' problems (``found``,
+    from :func:`video_problems`) with each video's dataset path, so that every row says
+    which file to look at."""
+    skipped = pd.DataFrame(columns=PROBLEM_COLUMNS) if skipped is None else skipped
+    for row in skipped.itertuples():
+        log.warning("%s (%s): %s", row.path, row.stage, row.problem)
+    found = found.assign(path=found.video.map(videos.set_index("video").path))
+    table = pd.concat([skipped, found[PROBLEM_COLUMNS]], ignore_index=True)
+    return table.astype("string").fillna("")
+
+
+def read_problems(path: str | Path) -> pd.DataFrame:
+    """A problems table as written (empty cells stay empty strings, never NaN)."""
+    return pd.read_csv(path, dtype="string", keep_default_na=False)
+
+
 def problems_message(path: str | Path) -> str:
-    """One line for the end of a run: how many videos had problems and where they are listed."""
+    """One line for the end of a run: how many inputs were skipped and how many videos had
+    problems, and where they are listed."""
     path = Path(path)
     if not path.exists():
         return ""
-    problems = pd.read_csv(path)
+    problems = read_problems(path)
     if problems.empty:
-        return f"  no problem with any video  ({path})"
-    return (f"  {problems.video.nunique()} video(s) had problems ({len(problems)} in all, e.g. "
-            f"{problems.video.iloc[0]}: {problems.problem.iloc[0]}): see {path}")
+        return f"  no problem with any video or input  ({path})"
+    skipped = problems[problems.stage == "dataset"]
+    videos = problems[problems.stage != "dataset"]
+    counts = [f"{len(skipped)} input(s) skipped"] if len(skipped) else []
+    counts += [f"{videos.video.nunique()} video(s) had problems"] if len(videos) else []
+    first = problems.iloc[0]
+    return (f"  {' and '.join(counts)} ({len(problems)} rows in all, e.g. "
+            f"{first.video or first.path}: {first.problem}): see {path}")
 
 
 def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:

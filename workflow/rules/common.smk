@@ -3,12 +3,14 @@
 import re
 from pathlib import Path
 
+import pandas as pd
+
 from snakemake.utils import validate
 
 from dfscope.analysis import TEMPORAL_COLUMNS
 from dfscope.dataset import discover
 from dfscope.evaluation import problems_message
-from dfscope.provenance import code_version
+from dfscope.provenance import code_version, folder_fingerprint, table_digest
 from dfscope.sample import SampleSpec, layout
 
 
@@ -53,22 +55,26 @@ def dataset_roots(cfg):
 
 
 def load_videos(cfg):
-    """The video table the job graph is built from.
+    """The video table the job graph is built from, and the dataset's skipped inputs.
 
     For the sample it is known before the sample exists (the sample rule
-    makes it); for a real dataset it is discovered on disk, and a fake
-    without its original stops the workflow with a message naming both.
+    makes it); for a real dataset it is discovered on disk (each skipped
+    input is named in a warning now), and a fake without its original
+    stops the workflow with a message naming both.
     """
     if cfg["dataset"]["sample"]:
         table = layout(SampleSpec.from_config(cfg["sample"]), cfg["sample"]["root"])
+        skipped = pd.DataFrame()
     else:
-        table = discover(*dataset_roots(cfg), qualities=tuple(cfg["dataset"]["qualities"]))
-    return table[table.quality.isin(["real", *cfg["dataset"]["qualities"]])].set_index(
-        "video", drop=False)
+        table, skipped = discover(*dataset_roots(cfg), qualities=tuple(cfg["dataset"]["qualities"]))
+    table = table[table.quality.isin(["real", *cfg["dataset"]["qualities"]])]
+    return table.set_index("video", drop=False), skipped
 
 
 FAKES_ROOT, ORIGINALS_ROOT = dataset_roots(config)
-VIDEOS = load_videos(config)
+VIDEOS, SKIPPED = load_videos(config)
+#: Changes when the dataset's names or frame counts change: reruns the video table.
+DATASET_DIGEST = table_digest(VIDEOS, SKIPPED)
 FAKES = VIDEOS[VIDEOS.label == 1]
 # Fakes whose comparison figures the Snakemake report embeds: plots.report_fakes per quality,
 # one per target subject in turn (by name), so that they show different people. Embedding all
@@ -84,6 +90,17 @@ REPORTED_PATTERN = "|".join(map(re.escape, REPORTED_FAKES)) or "(?!)"  # (?!) ma
 def video_source(wildcards):
     """The dataset file (fake) or frame folder (original) of a video."""
     return VIDEOS.loc[wildcards.video, "path"]
+
+
+def source_fingerprint(wildcards):
+    """The fingerprint of a VidTIMIT frame folder (:func:`dfscope.provenance.folder_fingerprint`),
+    so that a frame overwritten, added or removed in place reruns the video. A video file
+    needs none (Snakemake sees its mtime), nor does the generated sample (the sample rule
+    makes it, and it does not exist yet when the first run is planned)."""
+    path = video_source(wildcards)
+    if config["dataset"]["sample"] or not Path(path).is_dir():
+        return ""
+    return folder_fingerprint(path)
 
 
 def expected_frames(wildcards):

@@ -5,6 +5,7 @@
 rule gather:
     input:
         videos="results/tables/videos.parquet",
+        skipped="results/tables/skipped_inputs.csv",
         faces=per_video("results/faces/{detector}/{video}.parquet"),
         features=per_video("results/metrics/{detector}/features/{video}.parquet"),
         temporal=temporal_inputs,

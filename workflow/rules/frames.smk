@@ -5,10 +5,12 @@ rule video_table:
     input:
         VIDEOS.path.tolist(),
     output:
-        "results/tables/videos.parquet",
+        videos="results/tables/videos.parquet",
+        skipped="results/tables/skipped_inputs.csv",
     params:
         roots=[FAKES_ROOT, ORIGINALS_ROOT],
         qualities=QUALITIES,
+        dataset=DATASET_DIGEST,
         code=code_version("dataset"),
     conda:
         "../../environment.yml"
@@ -26,6 +28,7 @@ rule frames:
         manifest="results/frames/{video}.json",
     params:
         expected=expected_frames,
+        fingerprint=source_fingerprint,
         ext=FRAME_EXT,
         jpeg_quality=config["frames"]["jpeg_quality"],
         code=code_version("video", "tables"),

@@ -8,4 +8,4 @@ configure_logging(snakemake.log[0])
 i = snakemake.input
 o = snakemake.output
 gather(pd.read_parquet(i.videos), i.faces, i.features, i.temporal, i.paired, o.frames, o.videos,
-       manifests=i.manifests, problems_out=o.problems)
+       manifests=i.manifests, skipped=i.skipped, problems_out=o.problems)
