@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,15 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
         pytest.fail(f"snakemake {' '.join(args)} failed in {workdir}:\n" + "\n".join(errors[-20:])
                     + f"\n...\n{result.stderr[-1500:]}", pytrace=False)
     return result
+
+
+def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
+    """The 'Job stats' table of a dry run: rule -> count."""
+    text = result.stdout + result.stderr
+    if "Nothing to be done" in text:
+        return {}
+    table = text.split("Job stats:")[1].split("Reasons:")[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"}
 
 
 def write_config(workdir: Path, **changes) -> dict:

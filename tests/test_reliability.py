@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 
 from dfscope.analysis import compare_video, read_diff_maps
@@ -28,7 +30,7 @@ from dfscope.sample import SampleSpec, generate
 from dfscope.tables import atomic_path, write_parquet
 from dfscope.video import extract_frames, frame_files, read_frame, write_image
 
-from .conftest import REPO, snakemake, snakemake_command, write_config
+from .conftest import REPO, jobs_planned, snakemake, snakemake_command, write_config
 
 pytestmark = pytest.mark.integration
 SPEC = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=6)
@@ -85,9 +87,14 @@ def _damage(root: Path) -> None:
         sentence.joinpath(frame.name).write_bytes(frame.read_bytes())
     (sentence / "002").write_bytes(b"not a JPEG")
     (hq / "fcol0/sx19-video-fhop0.avi").write_bytes((hq / "fhop0/sa1-video-fcol0.avi").read_bytes())
-    # Files the layout does not know: skipped, and named in the log.
+    # Inputs the layout cannot take: skipped, named in the log and in problems.csv.
     (fakes / "README.txt").write_text("notes")
     (lq / "fcol0/sa1-video-FHOP0 copy.avi").write_bytes(b"")
+    (lq / "Fhop0").mkdir()  # a subject name that breaks the id rule, and its VidTIMIT side
+    (lq / "Fhop0/sa1-video-fcol0.avi").write_bytes((lq / "fhop0/sa1-video-fcol0.avi").read_bytes())
+    (originals / "Fhop0/video/sa1").mkdir(parents=True)
+    # Two files that would get one id: the .avi (first in name order) is kept.
+    (hq / "fhop0/sa1-video-fcol0.mp4").write_bytes((hq / "fhop0/sa1-video-fcol0.avi").read_bytes())
 
 
 #: What problems.csv must say of each damaged video (stage, start of the problem).
@@ -99,6 +106,15 @@ EXPECTED_PROBLEMS = [
     ("real-fcol0-sa1", "frames", "frame numbering skips 003"),
     ("real-fcol0-sx19", "frames", "unreadable, left out:"),
     ("real-fhop0-sa1", "faces", "no face in 2 of 6 frames"),
+]
+
+#: The inputs problems.csv must name as skipped (path under the dataset root, start of why).
+EXPECTED_SKIPPED = [
+    ("DeepfakeTIMIT/README.txt", "not one of higher_quality, lower_quality"),
+    ("DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi", "face source 'FHOP0 copy' breaks"),
+    ("DeepfakeTIMIT/lower_quality/Fhop0", "subject folder name 'Fhop0' breaks the naming rule"),
+    ("VidTIMIT/Fhop0", "VidTIMIT side of the skipped subject folder"),
+    ("DeepfakeTIMIT/higher_quality/fhop0/sa1-video-fcol0.mp4", "same id hq-fhop0-sa1-fcol0 as"),
 ]
 
 
@@ -117,16 +133,32 @@ def damaged(tmp_path_factory):
 
 def test_every_bad_video_is_listed_in_problems_csv(damaged):
     workdir, root, result = damaged
-    problems = pd.read_csv(workdir / "results/tables/haar/problems.csv")
+    problems = pd.read_csv(workdir / "results/tables/haar/problems.csv", keep_default_na=False)
+    assert problems.columns.tolist() == ["video", "path", "stage", "problem"]
     found = list(problems.itertuples(index=False))
+    videos = pd.read_parquet(workdir / "results/tables/videos.parquet").set_index("video").path
     for video, stage, start in EXPECTED_PROBLEMS:
         assert any(p.video == video and p.stage == stage and p.problem.startswith(start)
-                   for p in found), (video, stage, start, problems)
+                   and p.path == videos[video] for p in found), (video, stage, start, problems)
     unreadable = problems.set_index("video").problem
     assert str(root / "DeepfakeTIMIT/higher_quality/fcol0/sa1-video-fhop0.avi") in unreadable["hq-fcol0-sa1-fhop0"]
     assert str(root / "VidTIMIT/fcol0/video/sx19/002") in unreadable["real-fcol0-sx19"]
-    assert "hq-fhop0-sa1-fcol0" not in set(problems.video)  # the intact fake
-    assert "6 video(s) had problems" in result.stdout and "problems.csv" in result.stdout
+    assert "hq-fhop0-sa1-fcol0" not in set(problems[problems.stage != "dataset"].video)  # intact
+    assert ("5 input(s) skipped and 6 video(s) had problems" in result.stdout
+            and "problems.csv" in result.stdout)
+
+
+def test_every_skipped_input_is_a_row_of_problems_csv_that_says_why(damaged):
+    workdir, root, result = damaged
+    problems = pd.read_csv(workdir / "results/tables/haar/problems.csv", keep_default_na=False)
+    skipped = problems[problems.stage == "dataset"]
+    assert len(skipped) == len(EXPECTED_SKIPPED)
+    why = dict(zip(skipped.path, skipped.problem))
+    for path, start in EXPECTED_SKIPPED:
+        assert why[str(root / path)].startswith(start), (path, why)
+        assert str(root / path) in result.stderr  # named when the workflow starts, too
+    table = pd.read_parquet(workdir / "results/tables/videos.parquet").set_index("video")
+    assert table.loc["hq-fhop0-sa1-fcol0", "path"].endswith("sa1-video-fcol0.avi")
 
 
 def test_an_unreadable_video_is_an_error_in_its_log_and_manifest(damaged):
@@ -172,7 +204,7 @@ def test_files_outside_the_layout_are_skipped_and_named(damaged):
                   root / "DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi"):
         assert str(stray) in log and str(stray) in result.stdout + result.stderr
     table = pd.read_parquet(workdir / "results/tables/videos.parquet")
-    assert len(table) == 8 and not table.path.str.contains("copy").any()
+    assert len(table) == 8 and not table.path.str.contains("copy|Fhop0").any()
 
 
 def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
@@ -295,7 +327,7 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     _config(tmp_path, *clean)
     snakemake(tmp_path)
     again = _table_bytes(tmp_path)
-    assert len(reference) == 24 and "results/tables/haar/detection.csv" in reference
+    assert len(reference) == 25 and "results/tables/haar/detection.csv" in reference
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
 
@@ -312,18 +344,113 @@ def test_temporary_bmp_frames_are_deleted_and_change_no_table(tmp_path, clean, r
     assert "Nothing to be done" in dry_run.stdout + dry_run.stderr
 
 
+def _start(workdir: Path) -> subprocess.Popen:
+    """The README's plain ``snakemake --cores 2`` for ``workdir``, in a session of its own."""
+    return subprocess.Popen(snakemake_command(workdir), cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def _wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 120):
+    """Poll ``condition()`` until it is truthy (and return it) while ``process`` runs."""
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert process.poll() is None, f"snakemake ended before {what}"
+        assert time.monotonic() < deadline, f"no {what} within {timeout} s"
+        time.sleep(0.02)
+    return found
+
+
+def _faces_job(process: subprocess.Popen) -> list[psutil.Process]:
+    """The running faces jobs (scripts ``detect_faces.py``) of a Snakemake process."""
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    return [c for c in children if any("detect_faces" in part for part in _cmdline(c))]
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    """A process's command line; empty for one that ended (or is a zombie) meanwhile."""
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
+
+
+def test_one_failed_job_does_not_stop_the_others_and_a_plain_rerun_completes(tmp_path, clean,
+                                                                              reference):
+    """The workstation profile's keep-going, with no flag typed: a job killed as the kernel's
+    out-of-memory killer would fails alone; every other video still finishes."""
+    _config(tmp_path, *clean)
+    process = _start(tmp_path)
+    try:
+        job = _wait_for(lambda: _faces_job(process), process, "faces job")[0]
+        job.kill()
+        output, _ = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode != 0 and "Using workflow specific profile profiles/default" in output
+    faces = sorted((tmp_path / "results/faces/haar").glob("*.parquet"))
+    features = sorted((tmp_path / "results/metrics/haar/features").glob("*.parquet"))
+    assert len(faces) == len(features) == 5, output[-3000:]  # all but the killed job's video
+    assert not (tmp_path / "results/tables/haar/frames.parquet").exists()
+    snakemake(tmp_path)
+    assert _table_bytes(tmp_path) == reference
+
+
+def test_an_interrupted_run_resumes_with_a_plain_rerun(tmp_path, clean, reference):
+    """Ctrl-C mid-run, then the same plain command: the profile's rerun-incomplete redoes the
+    interrupted jobs instead of refusing with IncompleteFilesException."""
+    _config(tmp_path, *clean)
+    process = _start(tmp_path)
+    try:
+        _wait_for(lambda: _faces_job(process), process, "faces job")
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's job
+        process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert not (tmp_path / "results/tables/haar/frames.parquet").exists(), "interrupted too late"
+    snakemake(tmp_path)
+    assert _table_bytes(tmp_path) == reference
+    assert [p for p in (tmp_path / "results").rglob("*") if ".part" in p.name] == []
+
+
+def test_a_frame_changed_in_place_reruns_its_video(tmp_path, clean):
+    """A VidTIMIT frame overwritten, added or removed in place reruns that original (the
+    folder's fingerprint is in the frames rule's params; the folder's mtime may not change)."""
+    root = tmp_path / "data"
+    shutil.copytree(clean[0], root)
+    workdir = tmp_path / "study"
+    workdir.mkdir()
+    _config(workdir, root, clean[1])
+    snakemake(workdir)
+    folder = root / "VidTIMIT/fcol0/video/sa1"
+    stamp = folder.stat().st_mtime_ns
+    frame = cv2.imread(str(folder / "002"))
+    ok, data = cv2.imencode(".jpg", 255 - frame)
+    (folder / "002").write_bytes(data.tobytes())
+    os.utime(folder, ns=(stamp, stamp))  # as an editor that rewrites a file in place leaves it
+    planned = jobs_planned(snakemake(workdir, "-n"))
+    assert planned.get("frames") == 1 and planned.get("faces") == 1, planned
+    shutil.copy(folder / "006", folder / "007")
+    planned = jobs_planned(snakemake(workdir, "-n"))
+    assert planned.get("video_table") == 1 and planned.get("frames") == 3, planned  # + 2 fakes
+    (folder / "007").unlink()
+    (folder / "006").unlink()
+    planned = jobs_planned(snakemake(workdir, "-n"))
+    assert planned.get("video_table") == 1 and planned.get("frames") == 3, planned
+
+
 def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, reference):
     _config(tmp_path, *clean)
-    process = subprocess.Popen(snakemake_command(tmp_path), cwd=REPO, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    logs, deadline = tmp_path / "results/logs/faces/haar", time.monotonic() + 120
+    process = _start(tmp_path)
     try:
-        while not (logs.is_dir() and any(logs.iterdir())) and process.poll() is None:
-            assert time.monotonic() < deadline, "no faces job started within 2 minutes"
-            time.sleep(0.02)
+        _wait_for(lambda: _faces_job(process), process, "faces job")
     finally:
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        process.communicate()
     assert not (tmp_path / "results/tables/haar/frames.parquet").exists(), "killed too late"
     for table in (tmp_path / "results").rglob("*.parquet"):  # whatever exists is whole
         pd.read_parquet(table)

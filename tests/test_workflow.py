@@ -14,7 +14,8 @@ import pytest
 from dfscope.analysis import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, layout
 
-from .conftest import N_FRAMES, REPO, SNAKEMAKE, snakemake, snakemake_command, write_config
+from .conftest import (N_FRAMES, REPO, SNAKEMAKE, jobs_planned, snakemake, snakemake_command,
+                       write_config)
 
 pytestmark = pytest.mark.integration
 #: The study-level jobs that any change upstream of the gathered tables reruns.
@@ -22,15 +23,6 @@ STUDY = {"gather": 1, "summary": 1, "feature_auc": 1, "plots": 1, "detect": 1, "
          "all": 1}
 #: The comparison figures of the 16 fakes: 2 per quality (plots.report_fakes) for the report.
 COMPARE = {"compare_figures": 12, "compare_figures_in_report": 4}
-
-
-def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
-    """The 'Job stats' table of a dry run: rule -> count."""
-    text = result.stdout + result.stderr
-    if "Nothing to be done" in text:
-        return {}
-    table = text.split("Job stats:")[1].split("Reasons:")[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"}
 
 
 def test_video_table_is_the_sample(run):
