@@ -144,6 +144,14 @@ def test_lint_is_clean():
     ("crops", {"size": "big"}, ["'big' is not of type 'integer'", "['crops']['properties']['size']"]),
     ("dataset", {"sample": False, "fakes_root": "no/such/DeepfakeTIMIT"},
      ["dataset.fakes_root: 'no/such/DeepfakeTIMIT' is not a folder"]),
+    # A tiny scale made cv2.resize fail on a 0-px frame in every faces job.
+    ("detector", {"name": "haar", "params": {"haar": {"scale": 0.01}}},
+     ["0.01 is less than the minimum of 0.05", "['haar']['properties']['scale']"]),
+    # An even SSIM window, or one as large as the crop, gave NaN or skewed SSIM in every frame.
+    ("metrics", {"ssim": {"gaussian_weights": False, "win_size": 8}},
+     ["8 should not be valid under {'multipleOf': 2}", "['ssim']['properties']['win_size']"]),
+    ("metrics", {"ssim": {"gaussian_weights": False, "win_size": 129}},
+     ["config metrics.ssim.win_size: 129 is not smaller than crops.size (128)"]),
 ])
 def test_bad_config_stops_before_any_job_naming_the_key_and_value(tmp_path, section, values, messages):
     write_config(tmp_path, **{section: values})
