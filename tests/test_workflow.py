@@ -163,6 +163,24 @@ def test_bad_config_stops_before_any_job_naming_the_key_and_value(tmp_path, sect
     assert not (tmp_path / "results").exists()
 
 
+def test_a_yaml_syntax_error_in_the_config_names_the_file_and_line(tmp_path):
+    """Snakemake alone says "Config file is not valid JSON or YAML", naming neither."""
+    write_config(tmp_path)
+    config = tmp_path / "config/config.yaml"
+    lines = config.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines) if text.startswith("  n_frames:"))
+    lines[line] = "  n_frames: [20"  # an unclosed bracket; the parser stops on the next line
+    config.write_text("\n".join(lines) + "\n")
+    result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    message = re.search(r"^(\S+): not valid YAML: line (\d+), column \d+: (.*)$", result.stdout, re.M)
+    assert message, result.stdout + result.stderr
+    assert message[1] == str(config) and int(message[2]) == line + 2  # 1-based, as editors count
+    assert message[3].endswith(f"(while parsing a flow sequence, at line {line + 1}, column 13)")
+    assert not (tmp_path / "results").exists()
+
+
 def test_temporal_features_and_single_feature_aucs(run):
     workdir, config, _ = run
     frames = pd.read_parquet(workdir / "results/tables/mtcnn/frames.parquet")
