@@ -104,7 +104,8 @@ def test_folds_leave_one_group_out_when_k_is_large():
 
 
 def test_folds_need_two_groups():
-    with pytest.raises(ValueError, match="at least 2 groups"):
+    with pytest.raises(ValueError, match=r"at least 2 groups of people, got \['fcol0\+fhop0'\]; "
+                       r"with a single swap pair, train on another study \(detection.train_on\)"):
         folds(pair_groups(synthetic(0, pairs=PAIRS[:1])), k=5, seed=0)
 
 
