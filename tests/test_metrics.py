@@ -185,8 +185,9 @@ def test_ssim_with_opencv_filters_equals_scikit_image(colour, options):
     ((32, 32, 3), (30, 32, 3), {}, r"differ in shape: \(32, 32, 3\) and \(30, 32, 3\)"),
 ])
 @pytest.mark.parametrize("colour", [False, True])
-def test_ssim_refuses_arguments_that_give_no_valid_value(a_shape, b_shape, options, message, colour):
-    """As scikit-image does, instead of an even window's skewed value, a NaN or a broadcast error."""
+def test_ssim_refuses_arguments_that_give_no_valid_value(a_shape, b_shape, options, message,
+                                                         colour):
+    """As scikit-image does, not an even window's skewed value, a NaN or a broadcast error."""
     a = RNG.integers(0, 256, a_shape, dtype=np.uint8)
     b = RNG.integers(0, 256, b_shape, dtype=np.uint8)
     with pytest.raises(ValueError, match=message):
@@ -199,4 +200,5 @@ def test_ssim_takes_a_window_as_large_as_the_image():
     expected = structural_similarity(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY),
                                      cv2.cvtColor(b, cv2.COLOR_BGR2GRAY), data_range=255.0,
                                      win_size=31)
-    assert metrics.ssim(a, b, gaussian_weights=False, win_size=31) == pytest.approx(expected, abs=1e-6)
+    score = metrics.ssim(a, b, gaussian_weights=False, win_size=31)
+    assert score == pytest.approx(expected, abs=1e-6)

@@ -1,4 +1,4 @@
-"""Atomic writers: outputs get the permissions of a plain write, and a killed writer's debris goes."""
+"""Atomic writers: outputs get a plain write's permissions; a killed writer's debris goes."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_outputs_get_the_permissions_a_plain_write_gives(tmp_path, umask):
 
 @pytest.mark.parametrize("writer", [atomic_path, atomic_dir])
 def test_a_temporary_is_what_clear_stale_removes(tmp_path, writer):
-    """A writer killed mid-block leaves its temporary; the rerun's clear_stale must match its name."""
+    """A writer killed mid-block leaves its temporary: the rerun's clear_stale must match it."""
     target = tmp_path / "out.parquet"
     (tmp_path / "out.parquet.other").write_text("another output: kept")
     with pytest.raises(FileNotFoundError), writer(target) as tmp:

@@ -174,7 +174,8 @@ def test_a_yaml_syntax_error_in_the_config_names_the_file_and_line(tmp_path):
     result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode != 0
-    message = re.search(r"^(\S+): not valid YAML: line (\d+), column \d+: (.*)$", result.stdout, re.M)
+    message = re.search(r"^(\S+): not valid YAML: line (\d+), column \d+: (.*)$", result.stdout,
+                        re.M)
     assert message, result.stdout + result.stderr
     assert message[1] == str(config) and int(message[2]) == line + 2  # 1-based, as editors count
     assert message[3].endswith(f"(while parsing a flow sequence, at line {line + 1}, column 13)")

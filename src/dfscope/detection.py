@@ -127,8 +127,9 @@ def folds(groups: pd.Series, k: int, seed: int) -> list[Fold]:
     """
     names = np.array(sorted(groups.unique()))
     if len(names) < 2:
-        raise ValueError(f"cross-validation needs at least 2 groups of people, got {names.tolist()}; "
-                         "with a single swap pair, train on another study (detection.train_on)")
+        raise ValueError(f"cross-validation needs at least 2 groups of people, got "
+                         f"{names.tolist()}; with a single swap pair, train on another study "
+                         "(detection.train_on)")
     if k < 2:
         raise ValueError(f"k must be at least 2, got {k}")
     if k >= len(names):
