@@ -2,10 +2,16 @@
 # Reads like a table of contents: config, validation, rule files, targets.
 from snakemake.utils import min_version
 
+from dfscope.config import check_yaml
+
 min_version("9.18")
 
+CONFIG_FILE = "config/config.yaml"
+# Snakemake would say only "not valid JSON or YAML": name the file, line and column first.
+check_yaml(CONFIG_FILE)
 
-configfile: "config/config.yaml"
+
+configfile: CONFIG_FILE
 
 
 report: "workflow/report/workflow.rst"

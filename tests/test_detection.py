@@ -104,7 +104,8 @@ def test_folds_leave_one_group_out_when_k_is_large():
 
 
 def test_folds_need_two_groups():
-    with pytest.raises(ValueError, match="at least 2 groups"):
+    with pytest.raises(ValueError, match=r"at least 2 groups of people, got \['fcol0\+fhop0'\]; "
+                       r"with a single swap pair, train on another study \(detection.train_on\)"):
         folds(pair_groups(synthetic(0, pairs=PAIRS[:1])), k=5, seed=0)
 
 
@@ -127,8 +128,34 @@ def test_a_training_set_without_fakes_is_an_error(tmp_path):
     split = tmp_path / "split.csv"
     pd.DataFrame({"video": videos.video, "split": np.where(videos.label == 0, "train", "test")}).to_csv(
         split, index=False)
-    with pytest.raises(ValueError, match="fold 0: the training set has no fake frames"):
+    with pytest.raises(ValueError, match="fold 0: the training set has no fake videos; use fewer "
+                       "folds or a split with both classes in train"):
         cross_validate(frames, FEATURES, model="logistic", k=2, seed=0, split=split)
+
+
+def test_a_study_without_any_face_says_so_not_use_fewer_folds(tmp_path):
+    """No face in any video: every feature NaN. The cure is in the data, not in the folds."""
+    frames = synthetic(3).assign(**{f: np.nan for f in FEATURES})
+    with pytest.raises(ValueError, match=r"^no frame of the 36 videos has features \(no face was "
+                       r"found in any, see results/tables/<detector>/problems.csv\): there is "
+                       "nothing to train the detector on$"):
+        cross_validate(frames, FEATURES, model="svm", k=5, seed=0, models_dir=tmp_path / "models")
+    assert not (tmp_path / "models").exists()
+
+
+def test_training_videos_without_a_face_are_named_before_any_fold_is_trained(tmp_path):
+    """The fakes of two pairs have no face: the fold that trains on just those two pairs fails,
+    naming them, before fold 0 (which could be trained) is."""
+    frames = synthetic(3)
+    faceless = (frames.label == 1) & frames.subject.isin(["fcol0", "fhop0", "mabc0", "mdef0"])
+    frames.loc[faceless, FEATURES] = np.nan
+    # Leave-one-pair-out in sorted order: fold 1 holds out fghi0+mjkl0.
+    with pytest.raises(ValueError, match=r"^fold 1: none of its 16 fake training videos "
+                       r"\(hq-fcol0-sa1-fhop0, hq-fcol0-sa2-fhop0, hq-fhop0-sa1-fcol0, \.\.\.\) "
+                       r"has a frame with features \(no face was found in them, see "
+                       r"results/tables/<detector>/problems.csv\): there is nothing to train on$"):
+        cross_validate(frames, FEATURES, model="svm", k=5, seed=0, models_dir=tmp_path / "models")
+    assert not (tmp_path / "models").exists()
 
 
 # --- Pooling and metrics -------------------------------------------------------------------------

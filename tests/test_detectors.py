@@ -48,3 +48,17 @@ def test_every_detector_is_in_the_config_schema():
     detector = schema["properties"]["detector"]["properties"]
     assert sorted(detector["name"]["enum"]) == sorted(DETECTORS)
     assert sorted(detector["params"]["properties"]) == sorted(DETECTORS)
+
+
+@pytest.mark.parametrize(("scale", "size"), [(0.01, "5.1x3.8 px"), (0.04, "20.5x15.4 px")])
+def test_a_scale_too_small_for_any_face_names_the_key_the_frame_and_the_bound(scale, size):
+    """At 0.01 OpenCV's resize fails on a 0-px frame; at 0.04 no face could be found in any."""
+    frame = np.zeros((384, 512, 3), np.uint8)
+    with pytest.raises(ValueError, match=rf"detector.params.haar.scale: {scale} resizes a 512x384 "
+                       rf"frame to {size}, below the detector's min_face_size \(20 px\) on the "
+                       r"shorter side; use a scale of at least 0.0521"):
+        build("haar", scale=scale).detect([frame])
+
+
+def test_a_frame_smaller_than_any_face_at_full_size_is_no_fault_of_the_scale():
+    assert build("haar", scale=0.5).detect([np.zeros((16, 16, 3), np.uint8)]) == [[]]

@@ -173,3 +173,32 @@ def test_ssim_with_opencv_filters_equals_scikit_image(colour, options):
     assert score == pytest.approx(expected, abs=1e-6)
     expected_map = expected_map.mean(axis=-1) if colour else expected_map
     assert np.abs(smap - expected_map).max() < 1e-6
+
+
+@pytest.mark.parametrize(("a_shape", "b_shape", "options", "message"), [
+    ((32, 32, 3), (32, 32, 3), {"gaussian_weights": False, "win_size": 8}, "win_size must be odd"),
+    ((32, 32, 3), (32, 32, 3), {"gaussian_weights": True, "win_size": 6}, "win_size must be odd"),
+    ((32, 32, 3), (32, 32, 3), {"gaussian_weights": False, "win_size": 1}, "at least 3, got 1"),
+    ((32, 40, 3), (32, 40, 3), {"gaussian_weights": False, "win_size": 33},
+     "33x33 window is larger than the 40x32 image"),
+    ((8, 8, 3), (8, 8, 3), {}, "11x11 window is larger than the 8x8 image"),
+    ((32, 32, 3), (30, 32, 3), {}, r"differ in shape: \(32, 32, 3\) and \(30, 32, 3\)"),
+])
+@pytest.mark.parametrize("colour", [False, True])
+def test_ssim_refuses_arguments_that_give_no_valid_value(a_shape, b_shape, options, message,
+                                                         colour):
+    """As scikit-image does, not an even window's skewed value, a NaN or a broadcast error."""
+    a = RNG.integers(0, 256, a_shape, dtype=np.uint8)
+    b = RNG.integers(0, 256, b_shape, dtype=np.uint8)
+    with pytest.raises(ValueError, match=message):
+        metrics.ssim(a, b, colour=colour, **options)
+
+
+def test_ssim_takes_a_window_as_large_as_the_image():
+    """The largest window skimage accepts leaves one pixel away from the border."""
+    a, b = _image(31), _image(31)
+    expected = structural_similarity(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY),
+                                     cv2.cvtColor(b, cv2.COLOR_BGR2GRAY), data_range=255.0,
+                                     win_size=31)
+    score = metrics.ssim(a, b, gaussian_weights=False, win_size=31)
+    assert score == pytest.approx(expected, abs=1e-6)

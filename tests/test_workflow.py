@@ -136,6 +136,14 @@ def test_lint_is_clean():
     ("crops", {"size": "big"}, ["'big' is not of type 'integer'", "['crops']['properties']['size']"]),
     ("dataset", {"sample": False, "fakes_root": "no/such/DeepfakeTIMIT"},
      ["dataset.fakes_root: 'no/such/DeepfakeTIMIT' is not a folder"]),
+    # A tiny scale made cv2.resize fail on a 0-px frame in every faces job.
+    ("detector", {"name": "haar", "params": {"haar": {"scale": 0.01}}},
+     ["0.01 is less than the minimum of 0.05", "['haar']['properties']['scale']"]),
+    # An even SSIM window, or one as large as the crop, gave NaN or skewed SSIM in every frame.
+    ("metrics", {"ssim": {"gaussian_weights": False, "win_size": 8}},
+     ["8 should not be valid under {'multipleOf': 2}", "['ssim']['properties']['win_size']"]),
+    ("metrics", {"ssim": {"gaussian_weights": False, "win_size": 129}},
+     ["config metrics.ssim.win_size: 129 is not smaller than crops.size (128)"]),
 ])
 def test_bad_config_stops_before_any_job_naming_the_key_and_value(tmp_path, section, values, messages):
     write_config(tmp_path, **{section: values})
@@ -144,6 +152,25 @@ def test_bad_config_stops_before_any_job_naming_the_key_and_value(tmp_path, sect
     assert result.returncode != 0
     for message in messages:
         assert message in result.stderr + result.stdout
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_yaml_syntax_error_in_the_config_names_the_file_and_line(tmp_path):
+    """Snakemake alone says "Config file is not valid JSON or YAML", naming neither."""
+    write_config(tmp_path)
+    config = tmp_path / "config/config.yaml"
+    lines = config.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines) if text.startswith("  n_frames:"))
+    lines[line] = "  n_frames: [20"  # an unclosed bracket; the parser stops on the next line
+    config.write_text("\n".join(lines) + "\n")
+    result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    message = re.search(r"^(\S+): not valid YAML: line (\d+), column \d+: (.*)$", result.stdout,
+                        re.M)
+    assert message, result.stdout + result.stderr
+    assert message[1] == str(config) and int(message[2]) == line + 2  # 1-based, as editors count
+    assert message[3].endswith(f"(while parsing a flow sequence, at line {line + 1}, column 13)")
     assert not (tmp_path / "results").exists()
 
 

@@ -127,7 +127,9 @@ def folds(groups: pd.Series, k: int, seed: int) -> list[Fold]:
     """
     names = np.array(sorted(groups.unique()))
     if len(names) < 2:
-        raise ValueError(f"cross-validation needs at least 2 groups of people, got {list(names)}")
+        raise ValueError(f"cross-validation needs at least 2 groups of people, got "
+                         f"{names.tolist()}; with a single swap pair, train on another study "
+                         "(detection.train_on)")
     if k < 2:
         raise ValueError(f"k must be at least 2, got {k}")
     if k >= len(names):
@@ -233,17 +235,17 @@ def cross_validate(frames: pd.DataFrame, features: Sequence[str], *, model: str,
     frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
     x = frames[features].astype("float64")
     usable = x.notna().any(axis=1).to_numpy()
+    splits = [_present(frames, train, test, split) for train, test in splits]
+    _check_training(frames, splits, usable)
     scores = np.full(len(frames), np.nan)
     fold_of = np.full(len(frames), -1)
     saving = atomic_dir(models_dir) if models_dir is not None else contextlib.nullcontext()
     with saving as out:
         for i, (train, test) in enumerate(splits):
-            train, test = _present(frames, train, test, split)
             in_train = frames.video.isin(train).to_numpy()
             in_test = frames.video.isin(test).to_numpy()
             rows = in_train & usable
             rows[rows] = _thin(frames.video[rows], frames_per_video)
-            _check_classes(i, frames.label[rows])
             train_groups = groups.reindex(frames.video[rows]).to_numpy()
             detector = build_model(model, seed, len(np.unique(train_groups)))
             if isinstance(detector, GridSearchCV):
@@ -427,12 +429,33 @@ def _people(frames: pd.DataFrame, videos: np.ndarray) -> set[str]:
     return set(part.subject) | set(part.face_source.dropna())
 
 
-def _check_classes(fold: int, labels: pd.Series) -> None:
-    """A training set needs real and fake frames (with a face), or there is no difference to learn."""
-    for value, name in ((0, "real"), (1, "fake")):
-        if not (labels == value).any():
-            raise ValueError(f"fold {fold}: the training set has no {name} frames with features; "
-                             "use fewer folds or a split with both classes in train")
+def _check_training(frames: pd.DataFrame, splits: list[Fold], usable: np.ndarray) -> None:
+    """Every fold must train on real and fake frames with features, or there is nothing to learn.
+
+    Checked for all folds before any is trained, and the message says which
+    lack it is, since the cures differ: no frame with features at all, or none
+    among a class's training videos (no face was found in them, which
+    problems.csv lists per video), against no video of a class among the
+    training videos (too many folds for the data, or a split without it).
+    """
+    if not usable.any():
+        raise ValueError(f"no frame of the {frames.video.nunique()} videos has features (no face "
+                         "was found in any, see results/tables/<detector>/problems.csv): there is "
+                         "nothing to train the detector on")
+    for fold, (train, _) in enumerate(splits):
+        in_train = frames.video.isin(train).to_numpy()
+        for value, name in ((0, "real"), (1, "fake")):
+            rows = in_train & (frames.label == value).to_numpy()
+            videos = np.unique(frames.video[rows])
+            if not len(videos):
+                raise ValueError(f"fold {fold}: the training set has no {name} videos; "
+                                 "use fewer folds or a split with both classes in train")
+            if not usable[rows].any():
+                shown = ", ".join(videos[:3]) + (", ..." if len(videos) > 3 else "")
+                raise ValueError(
+                    f"fold {fold}: none of its {len(videos)} {name} training videos ({shown}) has "
+                    "a frame with features (no face was found in them, see results/tables/"
+                    "<detector>/problems.csv): there is nothing to train on")
 
 
 def _thin(videos: pd.Series, per_video: int | None) -> np.ndarray:

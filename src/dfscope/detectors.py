@@ -66,15 +66,35 @@ def _rescale(detection: Detection, factor: float) -> Detection:
     return Detection(tuple(v / factor for v in detection.box), detection.confidence, landmarks)
 
 
-def _resize_all(frames: Sequence[np.ndarray], scale: float) -> list[np.ndarray]:
+def _resize_all(frames: Sequence[np.ndarray], scale: float, *, detector: str,
+                min_face_size: int) -> list[np.ndarray]:
+    """Frames resized by ``scale`` (the config's ``detector.params.<detector>.scale``).
+
+    Raises ValueError naming the key, the frame size and the bound when the
+    factor leaves a frame whose shorter side is below ``min_face_size``: no
+    face the detector looks for fits in it, so every frame would silently
+    have none (or, at a tinier factor, OpenCV's resize fails on a 0-px frame
+    with a message that names neither). A frame already that small at full
+    size is no fault of the factor and is left to find no face.
+    """
     if scale == 1.0:
         return list(frames)
+    for height, width in {frame.shape[:2] for frame in frames}:
+        shorter = min(height, width)
+        if shorter >= min_face_size > shorter * scale:
+            raise ValueError(
+                f"detector.params.{detector}.scale: {scale} resizes a {width}x{height} frame to "
+                f"{width * scale:.1f}x{height * scale:.1f} px, below the detector's min_face_size "
+                f"({min_face_size} px) on the shorter side; use a scale of at least "
+                f"{min_face_size / shorter:.3g}")
     return [cv2.resize(f, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for f in frames]
 
 
-def _rgb_resized(frames: Sequence[np.ndarray], scale: float) -> list[np.ndarray]:
-    """BGR frames resized by ``scale`` and turned RGB, as MTCNN's weights expect."""
-    return [cv2.cvtColor(f, cv2.COLOR_BGR2RGB) for f in _resize_all(frames, scale)]
+def _rgb_resized(frames: Sequence[np.ndarray], scale: float, *, detector: str,
+                 min_face_size: int) -> list[np.ndarray]:
+    """BGR frames resized by ``scale`` (:func:`_resize_all`) and turned RGB, as MTCNN expects."""
+    return [cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
+            for f in _resize_all(frames, scale, detector=detector, min_face_size=min_face_size)]
 
 
 def _from_corners(corners, confidence: float, landmarks: np.ndarray, scale: float) -> Detection:
@@ -111,7 +131,8 @@ class MTCNNDetector:
         self._min_face_size = min_face_size
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        small = _rgb_resized(frames, self.scale)
+        small = _rgb_resized(frames, self.scale, detector=self.name,
+                             min_face_size=self._min_face_size)
         found = self._detect_batch(small)
         # mtcnn 1.0 answers an internal error in *one* image (a frame with no face candidate)
         # with no faces for the *whole* batch: look at each empty frame again on its own.
@@ -154,10 +175,12 @@ class TorchMTCNNDetector:
             raise RuntimeError(f"detector mtcnn_torch: device {device!r} asked for, but PyTorch "
                                f"{torch.__version__} sees no CUDA device")
         self.scale, self.min_confidence = scale, min_confidence
+        self._min_face_size = min_face_size
         self._model = TorchMTCNN(device=device, min_face_size=min_face_size)
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        small = _rgb_resized(frames, self.scale)
+        small = _rgb_resized(frames, self.scale, detector=self.name,
+                             min_face_size=self._min_face_size)
         found: list[list[Detection]] = [[] for _ in small]
         for shape in {image.shape for image in small}:  # one batch per frame size
             index = [i for i, image in enumerate(small) if image.shape == shape]
@@ -188,7 +211,8 @@ class HaarDetector:
         self.scale, self._min_size, self._neighbors = scale, min_face_size, min_neighbors
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        return [self._detect_one(f) for f in _resize_all(frames, self.scale)]
+        return [self._detect_one(f) for f in _resize_all(frames, self.scale, detector=self.name,
+                                                         min_face_size=self._min_size)]
 
     def _detect_one(self, frame: np.ndarray) -> list[Detection]:
         gray = cv2.equalizeHist(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))

@@ -14,6 +14,9 @@ import numpy as np
 
 DATA_RANGE = 255.0
 
+#: Side of the Gaussian SSIM window (sigma 1.5 truncated at 3.5 sigma), as in Wang et al.
+GAUSSIAN_WIN = 11
+
 
 def mse(a: np.ndarray, b: np.ndarray) -> float:
     """Mean squared error over all pixels and channels, in (grey level)^2."""
@@ -40,23 +43,42 @@ def ssim(a: np.ndarray, b: np.ndarray, *, colour: bool = False, win_size: int = 
     where it is low the fake differs in structure from its original.
     ``win_size`` is the side of the sliding window when ``gaussian_weights``
     is False; with Gaussian weights (sigma 1.5) the window is 11 pixels and
-    ``win_size`` is ignored, as in Wang et al.
+    ``win_size`` is not used (but must still be valid), as in Wang et al.
 
     The value is that of ``skimage.metrics.structural_similarity`` with the
     same settings (a test holds them equal within 1e-6), computed with
     OpenCV's separable filters, which is several times faster: SSIM runs
     on every frame of every fake and, for the temporal features, of every
     video.
+
+    Raises ValueError, as scikit-image does, for images of different shapes,
+    a ``win_size`` that is even or below 3 (a window needs a centre pixel and
+    a sample variance), or a window larger than the images (no pixel would be
+    away from the border: the mean would be NaN, or shapes would not broadcast).
     """
+    _check_ssim_arguments(a, b, win_size, gaussian_weights)
     if not colour:
         a, b = cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(b, cv2.COLOR_BGR2GRAY)
     smap = _ssim_map(a.astype(np.float64), b.astype(np.float64), win_size, gaussian_weights)
-    pad = (11 if gaussian_weights else win_size) // 2
+    pad = (GAUSSIAN_WIN if gaussian_weights else win_size) // 2
     inner = smap[pad:-pad, pad:-pad] if pad else smap
     score = float(inner.mean(axis=(0, 1)).mean()) if colour else float(inner.mean())
     if not full:
         return score
     return score, (smap.mean(axis=-1) if colour else smap).astype(np.float32)
+
+
+def _check_ssim_arguments(a: np.ndarray, b: np.ndarray, win_size: int,
+                          gaussian_weights: bool) -> None:
+    """Refuse arguments that would give a NaN or meaningless SSIM, before any work."""
+    if a.shape != b.shape:
+        raise ValueError(f"ssim: the images differ in shape: {a.shape} and {b.shape}")
+    if win_size < 3 or win_size % 2 == 0:
+        raise ValueError(f"ssim: win_size must be odd and at least 3, got {win_size}")
+    window = GAUSSIAN_WIN if gaussian_weights else win_size
+    if window > min(a.shape[:2]):
+        raise ValueError(f"ssim: the {window}x{window} window is larger than the "
+                         f"{a.shape[1]}x{a.shape[0]} image (gaussian_weights={gaussian_weights})")
 
 
 def _ssim_map(a: np.ndarray, b: np.ndarray, win_size: int, gaussian_weights: bool) -> np.ndarray:
@@ -69,7 +91,8 @@ def _ssim_map(a: np.ndarray, b: np.ndarray, win_size: int, gaussian_weights: boo
     """
     if gaussian_weights:
         def blur(x):
-            return cv2.GaussianBlur(x, (11, 11), 1.5, borderType=cv2.BORDER_REFLECT)
+            return cv2.GaussianBlur(x, (GAUSSIAN_WIN, GAUSSIAN_WIN), 1.5,
+                                    borderType=cv2.BORDER_REFLECT)
         cov_norm = 1.0
     else:
         def blur(x):

@@ -3,8 +3,11 @@
 Every writer goes through :func:`atomic_path`: the content is written to a
 temporary name in the same folder and renamed into place, which is atomic on
 POSIX file systems, so an output either is complete or does not exist, even
-when the process is killed. Parquet files are written without wall-clock metadata
-so that the same inputs give byte-identical files.
+when the process is killed. The temporary is created as a plain write would
+create the output, so outputs get the permissions of the user's umask
+(``tempfile.mkstemp``/``mkdtemp`` would make every file 0600 and every folder
+0700: unreadable to the rest of a lab's group). Parquet files are written
+without wall-clock metadata so that the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,9 +30,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     clear_stale(path)
     # Keep the real suffix last: writers such as cv2.VideoWriter pick the format by it.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".part{path.suffix}")
-    os.close(fd)
-    tmp = Path(tmp)
+    tmp = _create_temporary(path, f".part{path.suffix}")
     try:
         yield tmp
         os.replace(tmp, path)
@@ -43,7 +44,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clear_stale(path)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+    tmp = _create_temporary(path, ".part", folder=True)
     try:
         yield tmp
         if path.exists():
@@ -51,6 +52,27 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _create_temporary(path: Path, suffix: str, *, folder: bool = False) -> Path:
+    """Create a fresh empty file (or folder) ``.<name>.<random><suffix>`` beside ``path``.
+
+    The name is one :func:`clear_stale` matches. It is created with the widest
+    mode (0666, folders 0777) and the kernel takes the umask off, as for any
+    plain write; creation fails on an existing name (``O_EXCL``, ``mkdir``), so
+    another writer's temporary is never reused.
+    """
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}{suffix}"
+        try:
+            if folder:
+                os.mkdir(tmp, 0o777)
+            else:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(f"{path}: no free temporary name beside it after 100 tries")
 
 
 def clear_stale(path: Path) -> None:

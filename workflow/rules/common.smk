@@ -30,6 +30,10 @@ def check_config(cfg):
             if not Path(cfg["dataset"][key]).is_dir():
                 raise ValueError(f"config dataset.{key}: {cfg['dataset'][key]!r} is not a folder "
                                  "(dataset.sample is false, so the dataset is read from there)")
+    win_size, crop_size = cfg["metrics"]["ssim"]["win_size"], cfg["crops"]["size"]
+    if win_size >= crop_size:
+        raise ValueError(f"config metrics.ssim.win_size: {win_size} is not smaller than crops.size "
+                         f"({crop_size}): the SSIM window must fit inside the face crop")
     detection = cfg["detection"]
     if detection["split"] and detection["train_on"]:
         raise ValueError(f"config detection.split ({detection['split']!r}) and detection.train_on "
