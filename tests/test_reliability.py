@@ -28,7 +28,7 @@ from dfscope.evaluation import video_problems
 from dfscope.faces import DETECTION_COLUMNS, detect_video
 from dfscope.sample import SampleSpec, generate
 from dfscope.tables import atomic_path, write_parquet
-from dfscope.video import extract_frames, frame_files, read_frame, write_image
+from dfscope.video import extract_frames, frame_files, iter_video, read_frame, write_image
 
 from .conftest import REPO, jobs_planned, snakemake, snakemake_command, write_config
 
@@ -65,8 +65,43 @@ def _blank_avi(path: Path, n: int) -> None:
     writer.release()
 
 
+# --- Frame size: a fake re-encoded at half its original's resolution -----------------------------
+
+
+def _half_size_avi(source: Path, target: Path) -> None:
+    """``source`` decoded and written again (Motion-JPEG) with every frame at half its size."""
+    frames = [cv2.resize(f, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+              for f in iter_video(source)]
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"MJPG"), 25, (width, height))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+
+
+def _damage_frame_size(root: Path) -> None:
+    """A second sentence of fhop0, an intact copy of sa1, whose HQ fake is the intact
+    hq-fhop0-sa1-fcol0 at half size. Run before :func:`_damage` changes the files it copies."""
+    fakes, originals = root / "DeepfakeTIMIT", root / "VidTIMIT"
+    sentence = originals / "fhop0/video/si1"
+    sentence.mkdir()
+    for frame in sorted((originals / "fhop0/video/sa1").iterdir()):
+        sentence.joinpath(frame.name).write_bytes(frame.read_bytes())
+    _half_size_avi(fakes / "higher_quality/fhop0/sa1-video-fcol0.avi",
+                   fakes / "higher_quality/fhop0/si1-video-fcol0.avi")
+
+
+#: What problems.csv says of the half-size fake.
+HALF_SIZE_PROBLEM = ("hq-fhop0-si1-fcol0", "frames",
+                     "frame size 256x192 differs from its original real-fhop0-si1's 512x384: "
+                     "not paired")
+
+# --- End of frame size --------------------------------------------------------------------------
+
+
 def _damage(root: Path) -> None:
     """Every bad input of the README table, each on its own video."""
+    _damage_frame_size(root)
     fakes, originals = root / "DeepfakeTIMIT", root / "VidTIMIT"
     lq, hq = fakes / "lower_quality", fakes / "higher_quality"
     # A fake that stops half-way (3 of 6 frames decode) and one of 0 bytes.
@@ -106,6 +141,7 @@ EXPECTED_PROBLEMS = [
     ("real-fcol0-sa1", "frames", "frame numbering skips 003"),
     ("real-fcol0-sx19", "frames", "unreadable, left out:"),
     ("real-fhop0-sa1", "faces", "no face in 2 of 6 frames"),
+    HALF_SIZE_PROBLEM,
 ]
 
 #: The inputs problems.csv must name as skipped (path under the dataset root, start of why).
@@ -144,7 +180,7 @@ def test_every_bad_video_is_listed_in_problems_csv(damaged):
     assert str(root / "DeepfakeTIMIT/higher_quality/fcol0/sa1-video-fhop0.avi") in unreadable["hq-fcol0-sa1-fhop0"]
     assert str(root / "VidTIMIT/fcol0/video/sx19/002") in unreadable["real-fcol0-sx19"]
     assert "hq-fhop0-sa1-fcol0" not in set(problems[problems.stage != "dataset"].video)  # intact
-    assert ("5 input(s) skipped and 6 video(s) had problems" in result.stdout
+    assert ("5 input(s) skipped and 7 video(s) had problems" in result.stdout
             and "problems.csv" in result.stdout)
 
 
@@ -204,7 +240,24 @@ def test_files_outside_the_layout_are_skipped_and_named(damaged):
                   root / "DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi"):
         assert str(stray) in log and str(stray) in result.stdout + result.stderr
     table = pd.read_parquet(workdir / "results/tables/videos.parquet")
-    assert len(table) == 8 and not table.path.str.contains("copy|Fhop0").any()
+    assert len(table) == 10 and not table.path.str.contains("copy|Fhop0").any()
+
+
+def test_a_fake_of_another_frame_size_is_listed_and_never_paired(damaged):
+    workdir, _, _ = damaged
+    video, stage, problem = HALF_SIZE_PROBLEM
+    problems = pd.read_csv(workdir / "results/tables/haar/problems.csv")
+    path = pd.read_parquet(workdir / "results/tables/videos.parquet").set_index("video").path[video]
+    assert problems[problems.video == video].values.tolist() == [[video, path, stage, problem]]
+    manifest = json.loads((workdir / f"results/frames/{video}.json").read_text())
+    assert manifest["notes"] == [problem] and (manifest["width"], manifest["height"]) == (256, 192)
+    frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
+    mine = frames[frames.video == video]
+    assert len(mine) == 6 and not mine.paired.any() and mine.ssim.isna().all()
+    videos = pd.read_parquet(workdir / "results/tables/haar/videos.parquet").set_index("video")
+    assert np.isnan(videos.loc[video, "mean_ssim"]) and np.isnan(videos.loc[video, "mean_mse"])
+    log = (workdir / f"results/logs/paired/haar/{video}.log").read_text()
+    assert f"{video}: {problem} (6 of 6 frames)" in log
 
 
 def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
@@ -285,6 +338,65 @@ def test_a_fake_with_no_frames_gets_a_valid_empty_paired_table(tmp_path):
                           original="real-a-sa1", crop_size=16)
     assert table.empty and pd.read_parquet(tmp_path / "paired.parquet").columns.equals(table.columns)
     assert read_diff_maps(tmp_path / "diff.png", 16).shape == (0, 16, 16)
+
+
+def _one_face(path: Path, video: str, n: int) -> None:
+    """A detection table with the same face in each of ``n`` frames (crop square 16, 8, 64)."""
+    rows = [{"video": video, "frame": i, "n_faces": 1, "face": 0, "confidence": 0.99, "x": 28.0,
+             "y": 20.0, "w": 40.0, "h": 40.0, "crop_x": 16.0, "crop_y": 8.0, "crop_side": 64.0,
+             "crop": f"{i:05d}.png", "interpolated": False} for i in range(1, n + 1)]
+    write_parquet(pd.DataFrame(rows).reindex(columns=DETECTION_COLUMNS), path)
+
+
+def test_frames_of_another_size_than_the_originals_are_not_paired(tmp_path, caplog):
+    rng = np.random.default_rng(0)
+    originals = [rng.integers(0, 256, (96, 128, 3), np.uint8) for _ in range(3)]
+    # Frames 1 and 2 at half size (what the original's square would cut is another part of
+    # the face), frame 3 the original's own: only frame 3 is measured.
+    fakes = [cv2.resize(f, (64, 48), interpolation=cv2.INTER_AREA) for f in originals[:2]]
+    for name, frames in (("original", originals), ("fake", [*fakes, originals[2]])):
+        (tmp_path / name).mkdir()
+        for index, frame in enumerate(frames, start=1):
+            write_image(tmp_path / name / f"{index:05d}.png", frame)
+    _one_face(tmp_path / "faces.parquet", "real-a-sa1", 3)
+    with caplog.at_level("WARNING"):
+        table = compare_video(tmp_path / "fake", tmp_path / "original", tmp_path / "faces.parquet",
+                              tmp_path / "paired.parquet", tmp_path / "diff.png",
+                              video="lq-a-sa1-b", original="real-a-sa1", crop_size=32)
+    assert table.paired.tolist() == [False, False, True]
+    measures = ["mse", "psnr", "ssim", "ssim_colour", "abs_diff_face", "changed_fraction"]
+    assert table.loc[:1, measures].isna().all().all() and table.n_regions[:2].isna().all()
+    assert table.ssim[2] == pytest.approx(1.0)
+    assert not read_diff_maps(tmp_path / "diff.png", 32)[:2].any()
+    assert ("lq-a-sa1-b: frame size 64x48 differs from its original real-a-sa1's 128x96: "
+            "not paired (2 of 3 frames)") in caplog.text
+
+
+def test_a_fake_of_another_frame_size_is_noted_in_its_manifest_and_problems(tmp_path):
+    folder = tmp_path / "sa1"
+    folder.mkdir()
+    for name in ("001", "002", "003"):
+        _blank_jpeg(folder / name)
+    extract_frames(folder, tmp_path / "real", tmp_path / "real.json", video="real-a-sa1",
+                   expected=3)
+    (tmp_path / "empty.avi").write_bytes(b"")
+    extract_frames(tmp_path / "empty.avi", tmp_path / "bad", tmp_path / "bad.json",
+                   video="real-c-sa1", expected=3)
+    _blank_avi(tmp_path / "full.avi", 3)
+    _half_size_avi(tmp_path / "full.avi", tmp_path / "half.avi")
+    infos = {}
+    for name, original in (("full", "real"), ("half", "real"), ("half", "bad")):
+        infos[name, original] = extract_frames(
+            tmp_path / f"{name}.avi", tmp_path / f"{name}-{original}",
+            tmp_path / f"{name}-{original}.json", video=f"lq-a-sa1-{name}", expected=3,
+            original_manifest=tmp_path / f"{original}.json")
+    note = "frame size 256x192 differs from its original real-a-sa1's 512x384: not paired"
+    assert infos["half", "real"]["notes"] == [note]
+    assert json.loads((tmp_path / "half-real.json").read_text())["notes"] == [note]
+    assert infos["full", "real"]["notes"] == []
+    assert infos["half", "bad"]["notes"] == []  # the unreadable original is listed instead
+    problems = video_problems(list(infos.values()), pd.DataFrame(columns=DETECTION_COLUMNS))
+    assert problems.values.tolist() == [["lq-a-sa1-half", "frames", note]]
 
 
 def test_a_failed_write_leaves_nothing_and_a_killed_ones_debris_is_cleared(tmp_path):

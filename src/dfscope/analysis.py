@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 
 import cv2
@@ -15,7 +16,7 @@ from .faces import LANDMARK_COLUMNS, square_of
 from .features import FEATURES
 from .geometry import apply_affine, similarity_transform
 from .tables import atomic_path, write_parquet
-from .video import frame_files, read_frame, write_image
+from .video import frame_files, frame_size, read_frame, size_mismatch, write_image
 
 log = logging.getLogger(__name__)
 
@@ -43,29 +44,36 @@ def compare_video(fake_frames: str | Path, original_frames: str | Path,
 
     The difference maps are stored as one PNG strip (frames stacked top to
     bottom, ``crop_size`` rows each, 255 = SSIM 0), see :func:`read_diff_maps`.
-    Frames are paired by index. A frame is ``paired = False`` with NaN
-    metrics (and a black map) when the original has no face in it or the
-    two videos differ in length; it is kept, never dropped.
+    Frames are paired by index, and only frames of the same size: a frame is
+    ``paired = False`` with NaN metrics (and a black map) when the original
+    has no face in it, the two videos differ in length or the two frames in
+    size (the original's square would cut another part of a rescaled fake;
+    the frames step records the mismatch); it is kept, never dropped.
     """
     fakes, originals = frame_files(fake_frames), frame_files(original_frames)
     detections = {row.frame: row for row in pd.read_parquet(original_faces).itertuples()}
     if len(fakes) != len(originals):
         log.warning("%s: %d frames, its original %s has %d: paired by index",
                     video, len(fakes), original, len(originals))
-    rows, maps = [], []
+    rows, maps, mismatches = [], [], Counter()
     for index, fake_path in enumerate(fakes, start=1):
         row = {"video": video, "original": original, "frame": index, "paired": False}
         det = detections.get(index)
         square = None if det is None else square_of(det)
         difference = np.zeros((crop_size, crop_size), np.float32)
         if square is not None and index <= len(originals):
-            a = cut(read_frame(fake_path), square, crop_size)
-            b = cut(read_frame(originals[index - 1]), square, crop_size)
-            measures, difference = compare_crops(a, b, face_in_crop(det, crop_size),
-                                                 ssim_options or {}, region_options or {})
-            row |= {"paired": True, **measures}
+            fake, real = read_frame(fake_path), read_frame(originals[index - 1])
+            if fake.shape == real.shape:
+                a, b = cut(fake, square, crop_size), cut(real, square, crop_size)
+                measures, difference = compare_crops(a, b, face_in_crop(det, crop_size),
+                                                     ssim_options or {}, region_options or {})
+                row |= {"paired": True, **measures}
+            else:
+                mismatches[size_mismatch(frame_size(fake), original, frame_size(real))] += 1
         rows.append(row)
         maps.append(metrics.to_uint8(difference))
+    for mismatch, count in mismatches.items():
+        log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(fakes))
     table = pd.DataFrame(rows).reindex(columns=PAIRED_COLUMNS)
     table = table.astype({"frame": "int32", "paired": "bool", "video": "string", "original": "string",
                           "n_regions": "Int32", **{c: "float64" for c in PAIRED_COLUMNS[4:]

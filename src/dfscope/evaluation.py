@@ -84,7 +84,8 @@ def video_problems(manifests: Sequence[dict], detections: pd.DataFrame) -> pd.Da
 
     From the frames step's manifests: a video that could not be decoded
     (its error names the file), a decoded count other than the original's,
-    odd files or numbering gaps in a frame folder. From the detections:
+    odd files or numbering gaps in a frame folder, a fake's frame size
+    other than its original's (not paired). From the detections:
     no face in any frame, no face in some, several faces in a frame (one
     was kept, by ``detector.choose``). Each is also logged, so that the
     gather log and ``problems.csv`` tell the same story. Sorted by video.

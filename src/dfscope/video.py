@@ -104,8 +104,24 @@ def write_image(path: str | Path, image: np.ndarray, jpeg_quality: int = 95) -> 
         raise OSError(f"{path}: could not be written")
 
 
+def frame_size(frame: np.ndarray) -> tuple[int, int]:
+    """(width, height) of an (H, W, ...) image, the order in which sizes are written."""
+    return frame.shape[1], frame.shape[0]
+
+
+def size_mismatch(size: tuple[int, int], original: str, original_size: tuple[int, int]) -> str:
+    """What is wrong with a fake whose frames' (width, height) differ from its original's.
+
+    The same words go into the fake's manifest (and so ``problems.csv``)
+    and the paired step's log, so that a search finds both.
+    """
+    return (f"frame size {size[0]}x{size[1]} differs from its original {original}'s "
+            f"{original_size[0]}x{original_size[1]}: not paired")
+
+
 def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path, *,
-                   video: str, expected: int, ext: str = "png", jpeg_quality: int = 95) -> dict:
+                   video: str, expected: int, ext: str = "png", jpeg_quality: int = 95,
+                   original_manifest: str | Path | None = None) -> dict:
     """Decode every frame of ``source`` into ``out_dir/00001.<ext>`` ... and write a manifest.
 
     PNG (the default) keeps the decoded pixels exactly: re-encoding the
@@ -123,13 +139,21 @@ def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path
     of 0 frames and the gather step lists it in ``problems.csv``.
     Frames after an unreadable JPEG would no longer line up with the fake's,
     so such a folder is not used at all.
+
+    A fake is given its ``original_manifest``: frames of another size than
+    the original's (a fake re-encoded at another resolution) cannot be
+    compared pixel for pixel, and rescaling them would measure the
+    rescaling, so the paired step leaves them unpaired and the mismatch is
+    recorded in ``notes`` (see :func:`size_mismatch`). An original that
+    could not be read is already listed, and none of its fakes is paired:
+    nothing is noted for it.
     """
     n, height, width, error = 0, 0, 0, None
     with atomic_dir(out_dir) as tmp:
         try:
             frames, notes = open_source(source)
             for n, frame in enumerate(frames, start=1):
-                height, width = frame.shape[:2]
+                width, height = frame_size(frame)
                 write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
             if n == 0:
                 raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
@@ -139,6 +163,9 @@ def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path
             for path in tmp.iterdir():
                 path.unlink()
             log.error("%s: %s; the video is left out (0 frames)", source, error)
+    if error is None and original_manifest is not None:
+        original = json.loads(Path(original_manifest).read_text())
+        notes += _size_notes(video, (width, height), original)
     info = {"video": video, "source": str(source), "n_decoded": n, "n_expected": int(expected),
             "count_ok": n == expected, "width": width, "height": height, "error": error,
             "notes": notes}
@@ -149,3 +176,14 @@ def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path
     with atomic_path(manifest) as tmp:
         tmp.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
     return info
+
+
+def _size_notes(video: str, size: tuple[int, int], original: dict) -> list[str]:
+    """[:func:`size_mismatch`] if the frame ``size`` of fake ``video`` differs from its
+    ``original`` manifest's (logged as a warning), else []; [] for an unreadable original."""
+    original_size = (original["width"], original["height"])
+    if original["error"] or size == original_size:
+        return []
+    note = size_mismatch(size, original["video"], original_size)
+    log.warning("%s: %s", video, note)
+    return [note]

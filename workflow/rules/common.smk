@@ -115,6 +115,16 @@ def original_of(wildcards):
     return VIDEOS.loc[wildcards.video, "original"]
 
 
+def frames_inputs(wildcards):
+    """A video's source and, for a fake, its original's frames manifest: the fake's frames
+    are paired only if they have the original's size. A real video is its own original."""
+    inputs = {"source": video_source(wildcards)}
+    original = original_of(wildcards)
+    if original != wildcards.video:
+        inputs["original"] = f"results/frames/{original}.json"
+    return inputs
+
+
 def paired_inputs(wildcards):
     """Frames of a fake and of its original, and the original's detections (its crop squares)."""
     original = original_of(wildcards)

@@ -1,4 +1,5 @@
-# Decode every video into a folder of numbered frames, checking the decoded count.
+# Decode every video into a folder of numbered frames, checking the decoded count (and, for
+# a fake, that its frames have its original's size).
 
 
 rule video_table:
@@ -22,7 +23,7 @@ rule video_table:
 
 rule frames:
     input:
-        video_source,
+        unpack(frames_inputs),
     output:
         frames=frame_folder("results/frames/{video}"),
         manifest="results/frames/{video}.json",
