@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -104,7 +106,8 @@ def test_faces_jobs_ask_for_a_gpu_only_on_cuda(tmp_path, device, gpus):
                                      "params": {"mtcnn_torch": {"device": device}}})
     plan = snakemake(tmp_path, "-n").stdout
     faces = [job for job in plan.split("rule ")[1:] if job.startswith("faces:")]
-    assert len(faces) == 24 and all(f"{gpus}," in job for job in faces)
+    asked = [re.search(r"resources: .*\b(gpu=\d+)", job)[1] for job in faces]
+    assert len(faces) == 24 and set(asked) == {gpus}
 
 
 @pytest.mark.integration
