@@ -34,9 +34,9 @@ include: "workflow/rules/detect.smk"
 
 
 rule all:
+    default_target: True
     input:
         final_targets(),
-    default_target: True
 
 
 onsuccess:

@@ -28,9 +28,11 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-DETECTOR_PARAMS = {"mtcnn": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
-                   "mtcnn_torch": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
-                   "haar": {"scale": 0.5, "min_face_size": 20, "min_neighbors": 5}}
+DETECTOR_PARAMS = {
+    "mtcnn": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
+    "mtcnn_torch": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
+    "haar": {"scale": 0.5, "min_face_size": 20, "min_neighbors": 5},
+}
 #: The PyTorch detector's device and batch (``--device``, ``--batch``): cpu and 16 by default.
 TORCH = {"device": "cpu", "batch": 16}
 
@@ -49,8 +51,14 @@ def stage_frames(work: Path, fmt: str = "png") -> int:
 
     table, out = videos(work), frames_dir(work, fmt)
     for row in table.itertuples():
-        extract_frames(row.path, out / row.video, out / f"{row.video}.json",
-                       video=row.video, expected=row.n_frames, ext=fmt)
+        extract_frames(
+            row.path,
+            out / row.video,
+            out / f"{row.video}.json",
+            video=row.video,
+            expected=row.n_frames,
+            ext=fmt,
+        )
     return int(table.n_frames.sum())
 
 
@@ -70,12 +78,22 @@ def stage_faces(work: Path, name: str, every: int = 1, fmt: str = "png") -> int:
     from dfscope.faces import detect_video
 
     model, batch = detector(name), batch_size(name)
-    out = work / (name + (f"_every{every}" if every > 1 else "") + (f"_{fmt}" if fmt != "png" else ""))
+    out = work / (
+        name + (f"_every{every}" if every > 1 else "") + (f"_{fmt}" if fmt != "png" else "")
+    )
     total = 0
     for video in videos(work).video:
-        table = detect_video(frames_dir(work, fmt) / video, out / video, out / f"{video}.parquet",
-                             video=video, detector=model, margin=0.2, crop_size=128, every=every,
-                             batch_size=batch)
+        table = detect_video(
+            frames_dir(work, fmt) / video,
+            out / video,
+            out / f"{video}.parquet",
+            video=video,
+            detector=model,
+            margin=0.2,
+            crop_size=128,
+            every=every,
+            batch_size=batch,
+        )
         total += len(table)
     return total
 
@@ -87,13 +105,15 @@ def stage_detect_only(work: Path, name: str, repeat: int = 4) -> int:
     """
     from dfscope.video import frame_files, read_frame
 
-    frames = [read_frame(p) for video in videos(work).video for p in frame_files(work / "frames" / video)]
+    frames = [
+        read_frame(p) for video in videos(work).video for p in frame_files(work / "frames" / video)
+    ]
     model, batch = detector(name), batch_size(name)
     model.detect(frames[:batch])  # warm-up: CUDA context and kernels, CPU allocator
     start = time.perf_counter()
     for _ in range(repeat):
         for i in range(0, len(frames), batch):
-            model.detect(frames[i:i + batch])
+            model.detect(frames[i : i + batch])
     print(json.dumps({"detect_seconds": time.perf_counter() - start}))
     return repeat * len(frames)
 
@@ -104,9 +124,15 @@ def stage_features(work: Path) -> int:
 
     total = 0
     for video in videos(work).video:
-        total += len(quality_video(work / "mtcnn" / video, work / "mtcnn" / f"{video}.parquet",
-                                   work / "features" / f"{video}.parquet", video=video,
-                                   features=list(FEATURES)))
+        total += len(
+            quality_video(
+                work / "mtcnn" / video,
+                work / "mtcnn" / f"{video}.parquet",
+                work / "features" / f"{video}.parquet",
+                video=video,
+                features=list(FEATURES),
+            )
+        )
     return total
 
 
@@ -115,8 +141,15 @@ def stage_temporal(work: Path, fmt: str = "png") -> int:
 
     total = 0
     for video in videos(work).video:
-        total += len(temporal_video(frames_dir(work, fmt) / video, work / "mtcnn" / f"{video}.parquet",
-                                    work / "temporal" / f"{video}.parquet", video=video, crop_size=128))
+        total += len(
+            temporal_video(
+                frames_dir(work, fmt) / video,
+                work / "mtcnn" / f"{video}.parquet",
+                work / "temporal" / f"{video}.parquet",
+                video=video,
+                crop_size=128,
+            )
+        )
     return total
 
 
@@ -125,11 +158,18 @@ def stage_paired(work: Path, fmt: str = "png") -> int:
 
     total, frames = 0, frames_dir(work, fmt)
     for row in videos(work).query("label == 1").itertuples():
-        total += len(compare_video(frames / row.video, frames / row.original,
-                                   work / "mtcnn" / f"{row.original}.parquet",
-                                   work / "paired" / f"{row.video}.parquet",
-                                   work / "paired" / f"{row.video}.png",
-                                   video=row.video, original=row.original, crop_size=128))
+        total += len(
+            compare_video(
+                frames / row.video,
+                frames / row.original,
+                work / "mtcnn" / f"{row.original}.parquet",
+                work / "paired" / f"{row.video}.parquet",
+                work / "paired" / f"{row.video}.png",
+                video=row.video,
+                original=row.original,
+                crop_size=128,
+            )
+        )
     return total
 
 
@@ -142,8 +182,11 @@ def stage_seed(work: Path) -> int:
     total = 0
     for row in videos(work).itertuples():
         frames = [read_frame(p) for p in frame_files(work / "frames" / row.video)]
-        originals = ([read_frame(p) for p in frame_files(work / "frames" / row.original)]
-                     if row.label == 1 else [None] * len(frames))
+        originals = (
+            [read_frame(p) for p in frame_files(work / "frames" / row.original)]
+            if row.label == 1
+            else [None] * len(frames)
+        )
         total += len(seed_style(frames, originals))
     return total
 
@@ -153,11 +196,32 @@ def stage_dryrun(work: Path) -> int:
 
     table = stub_dataset(REPO.parent / "shared/dataset/lq_listing.csv", work / "stubs")
     config = work / "stubs.yaml"
-    config.write_text(json.dumps({"dataset": {"sample": False,
-                                              "fakes_root": str(work / "stubs/DeepfakeTIMIT"),
-                                              "originals_root": str(work / "stubs/VidTIMIT")}}))
-    command = [sys.executable, "-m", "snakemake", "-n", "--quiet", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(work / "dryrun"), "--configfile", str(config), "--cores", "8"]
+    config.write_text(
+        json.dumps(
+            {
+                "dataset": {
+                    "sample": False,
+                    "fakes_root": str(work / "stubs/DeepfakeTIMIT"),
+                    "originals_root": str(work / "stubs/VidTIMIT"),
+                }
+            }
+        )
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-n",
+        "--quiet",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(work / "dryrun"),
+        "--configfile",
+        str(config),
+        "--cores",
+        "8",
+    ]
     subprocess.run(command, check=True, capture_output=True)
     return len(table)
 
@@ -172,41 +236,77 @@ def stage_workflow(work: Path, name: str, fast: bool = False) -> int:
     workdir = work / (f"workflow_{name}" + ("_fast" if fast else ""))
     config = workdir / "config.yaml"
     workdir.mkdir(parents=True, exist_ok=True)
-    config.write_text(json.dumps({
-        "dataset": {"sample": False, "fakes_root": str(work / "sample/DeepfakeTIMIT"),
-                    "originals_root": str(work / "sample/VidTIMIT")},
-        "detector": {"name": name, "params": {name: DETECTOR_PARAMS[name]}} | (FAST["detector"] if fast else {}),
-        "frames": FAST["frames"] if fast else {}}))
-    command = [sys.executable, "-m", "snakemake", "--quiet", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(workdir), "--configfile", str(config), "--cores", "2",
-               "--forceall", f"results/tables/{name}/frames.parquet"]
+    config.write_text(
+        json.dumps(
+            {
+                "dataset": {
+                    "sample": False,
+                    "fakes_root": str(work / "sample/DeepfakeTIMIT"),
+                    "originals_root": str(work / "sample/VidTIMIT"),
+                },
+                "detector": {"name": name, "params": {name: DETECTOR_PARAMS[name]}}
+                | (FAST["detector"] if fast else {}),
+                "frames": FAST["frames"] if fast else {},
+            }
+        )
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--quiet",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(config),
+        "--cores",
+        "2",
+        "--forceall",
+        f"results/tables/{name}/frames.parquet",
+    ]
     subprocess.run(command, check=True, capture_output=True)
     return int(videos(work).n_frames.sum())
 
 
-STAGES = {"frames": stage_frames, "faces_mtcnn": lambda w: stage_faces(w, "mtcnn"),
-          "faces_mtcnn_every4": lambda w: stage_faces(w, "mtcnn", every=4),
-          "faces_mtcnn_torch": lambda w: stage_faces(w, "mtcnn_torch"),
-          "faces_mtcnn_torch_every4": lambda w: stage_faces(w, "mtcnn_torch", every=4),
-          "detect_only_mtcnn": lambda w: stage_detect_only(w, "mtcnn"),
-          "detect_only_mtcnn_torch": lambda w: stage_detect_only(w, "mtcnn_torch"),
-          "faces_haar": lambda w: stage_faces(w, "haar"), "features": stage_features,
-          "temporal": stage_temporal, "paired": stage_paired, "seed_baseline": stage_seed,
-          "dryrun_960": stage_dryrun,
-          "workflow_mtcnn": lambda w: stage_workflow(w, "mtcnn"),
-          "workflow_mtcnn_torch": lambda w: stage_workflow(w, "mtcnn_torch"),
-          "frames_bmp": lambda w: stage_frames(w, "bmp"),
-          "faces_mtcnn_torch_every4_bmp": lambda w: stage_faces(w, "mtcnn_torch", every=4, fmt="bmp"),
-          "temporal_bmp": lambda w: stage_temporal(w, "bmp"), "paired_bmp": lambda w: stage_paired(w, "bmp"),
-          "workflow_mtcnn_torch_fast": lambda w: stage_workflow(w, "mtcnn_torch", fast=True)}
+STAGES = {
+    "frames": stage_frames,
+    "faces_mtcnn": lambda w: stage_faces(w, "mtcnn"),
+    "faces_mtcnn_every4": lambda w: stage_faces(w, "mtcnn", every=4),
+    "faces_mtcnn_torch": lambda w: stage_faces(w, "mtcnn_torch"),
+    "faces_mtcnn_torch_every4": lambda w: stage_faces(w, "mtcnn_torch", every=4),
+    "detect_only_mtcnn": lambda w: stage_detect_only(w, "mtcnn"),
+    "detect_only_mtcnn_torch": lambda w: stage_detect_only(w, "mtcnn_torch"),
+    "faces_haar": lambda w: stage_faces(w, "haar"),
+    "features": stage_features,
+    "temporal": stage_temporal,
+    "paired": stage_paired,
+    "seed_baseline": stage_seed,
+    "dryrun_960": stage_dryrun,
+    "workflow_mtcnn": lambda w: stage_workflow(w, "mtcnn"),
+    "workflow_mtcnn_torch": lambda w: stage_workflow(w, "mtcnn_torch"),
+    "frames_bmp": lambda w: stage_frames(w, "bmp"),
+    "faces_mtcnn_torch_every4_bmp": lambda w: stage_faces(w, "mtcnn_torch", every=4, fmt="bmp"),
+    "temporal_bmp": lambda w: stage_temporal(w, "bmp"),
+    "paired_bmp": lambda w: stage_paired(w, "bmp"),
+    "workflow_mtcnn_torch_fast": lambda w: stage_workflow(w, "mtcnn_torch", fast=True),
+}
 #: The workflow's own stages, frames to metrics, with each face stage in turn (default first).
 METRICS = ["features", "temporal", "paired"]
-PIPELINES = {"mtcnn": ["frames", "faces_mtcnn", *METRICS],
-             "mtcnn every 4": ["frames", "faces_mtcnn_every4", *METRICS],
-             "mtcnn_torch": ["frames", "faces_mtcnn_torch", *METRICS],
-             "mtcnn_torch every 4": ["frames", "faces_mtcnn_torch_every4", *METRICS],
-             "mtcnn_torch every 4, BMP frames": ["frames_bmp", "faces_mtcnn_torch_every4_bmp",
-                                                 "features", "temporal_bmp", "paired_bmp"]}
+PIPELINES = {
+    "mtcnn": ["frames", "faces_mtcnn", *METRICS],
+    "mtcnn every 4": ["frames", "faces_mtcnn_every4", *METRICS],
+    "mtcnn_torch": ["frames", "faces_mtcnn_torch", *METRICS],
+    "mtcnn_torch every 4": ["frames", "faces_mtcnn_torch_every4", *METRICS],
+    "mtcnn_torch every 4, BMP frames": [
+        "frames_bmp",
+        "faces_mtcnn_torch_every4_bmp",
+        "features",
+        "temporal_bmp",
+        "paired_bmp",
+    ],
+}
 #: The fastest settings: the config a workflow_*_fast stage runs with.
 FAST = {"detector": {"every": 4}, "frames": {"format": "bmp", "temporary": True}}
 
@@ -217,16 +317,34 @@ def run_stage(name: str, work: Path) -> None:
     start = time.perf_counter()
     items = STAGES[name](work)
     seconds = time.perf_counter() - start
-    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF,
-                                                              resource.RUSAGE_CHILDREN)) / 1024
+    peak = (
+        max(
+            resource.getrusage(who).ru_maxrss
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        / 1024
+    )
     unit = "videos" if name == "dryrun_960" else "frames"
-    print(json.dumps({"stage": name, "items": items, "unit": unit, "seconds": seconds,
-                      "peak_mib": peak}))
+    print(
+        json.dumps(
+            {"stage": name, "items": items, "unit": unit, "seconds": seconds, "peak_mib": peak}
+        )
+    )
 
 
 def measure(name: str, work: Path) -> dict:
-    command = [sys.executable, __file__, "--stage", name, "--work", str(work),
-               "--device", TORCH["device"], "--batch", str(TORCH["batch"])]
+    command = [
+        sys.executable,
+        __file__,
+        "--stage",
+        name,
+        "--work",
+        str(work),
+        "--device",
+        TORCH["device"],
+        "--batch",
+        str(TORCH["batch"]),
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode:
         sys.exit(f"stage {name} failed:\n{result.stderr[-3000:]}")
@@ -238,11 +356,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--frames", type=int, default=50, help="frames per generated clip")
     parser.add_argument("--out", type=Path, default=HERE / "results")
-    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: OUT/work)")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="scratch folder (default: OUT/work)"
+    )
     parser.add_argument("--device", default="cpu", help="PyTorch device of mtcnn_torch (cpu, cuda)")
     parser.add_argument("--batch", type=int, default=16, help="frames per mtcnn_torch call")
-    parser.add_argument("--only", nargs="+", choices=list(STAGES), metavar="STAGE",
-                        help=f"run these stages only (of: {', '.join(STAGES)})")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(STAGES),
+        metavar="STAGE",
+        help=f"run these stages only (of: {', '.join(STAGES)})",
+    )
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     TORCH.update(device=args.device, batch=args.batch)
@@ -265,7 +390,9 @@ def main() -> None:
     table["per_second"] = table["items"] / table.seconds
     args.out.mkdir(parents=True, exist_ok=True)
     table.round(3).to_csv(args.out / "results.csv", index=False)
-    report = "\n".join([*stage_lines(table), "", *pipeline_lines(table), *detection_lines(table)]) + "\n"
+    report = (
+        "\n".join([*stage_lines(table), "", *pipeline_lines(table), *detection_lines(table)]) + "\n"
+    )
     (args.out / "results.md").write_text(report)
     print(report)
 
@@ -274,9 +401,14 @@ def stage_lines(table: pd.DataFrame) -> list[str]:
     lines = ["| stage | items | seconds | items/s | peak MiB |", "| --- | --- | --- | --- | --- |"]
     for r in table.itertuples():
         seconds = f"{r.seconds:.1f}"
-        if isinstance(getattr(r, "detect_seconds", None), float) and r.detect_seconds == r.detect_seconds:
+        if (
+            isinstance(getattr(r, "detect_seconds", None), float)
+            and r.detect_seconds == r.detect_seconds
+        ):
             seconds += f" ({r.detect_seconds:.1f} detecting)"
-        lines.append(f"| {r.stage} | {r.items} {r.unit} | {seconds} | {r.per_second:.1f} | {r.peak_mib:.0f} |")
+        lines.append(
+            f"| {r.stage} | {r.items} {r.unit} | {seconds} | {r.per_second:.1f} | {r.peak_mib:.0f} |"
+        )
     return lines
 
 
@@ -287,9 +419,13 @@ def pipeline_lines(table: pd.DataFrame) -> list[str]:
         return []
     frames = int(by_stage.loc["frames", "items"])
     seed = by_stage.loc["seed_baseline", "items"] / by_stage.loc["seed_baseline", "seconds"]
-    lines = [f"End to end (frames, faces, features, temporal, paired; each stage a process) on {frames} "
-             f"frames, against the seed-style baseline's {seed:.2f} frames/s:", "",
-             "| detector | frames/s | x seed | peak MiB |", "| --- | --- | --- | --- |"]
+    lines = [
+        f"End to end (frames, faces, features, temporal, paired; each stage a process) on {frames} "
+        f"frames, against the seed-style baseline's {seed:.2f} frames/s:",
+        "",
+        "| detector | frames/s | x seed | peak MiB |",
+        "| --- | --- | --- | --- |",
+    ]
     for name, stages in PIPELINES.items():
         if not set(stages) <= set(by_stage.index):
             continue
@@ -305,8 +441,11 @@ def detection_lines(table: pd.DataFrame) -> list[str]:
     for name, device in (("mtcnn", "cpu"), ("mtcnn_torch", TORCH["device"])):
         if f"detect_only_{name}" in by_stage.index:
             row = by_stage.loc[f"detect_only_{name}"]
-            lines += ["", f"{name} detection alone on {device}, batch {batch_size(name)}: "
-                      f"{row['items'] / row['detect_seconds']:.1f} frames/s."]
+            lines += [
+                "",
+                f"{name} detection alone on {device}, batch {batch_size(name)}: "
+                f"{row['items'] / row['detect_seconds']:.1f} frames/s.",
+            ]
     return lines
 
 

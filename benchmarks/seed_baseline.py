@@ -31,8 +31,11 @@ def seed_style(frames: list[np.ndarray], originals: list[np.ndarray | None]) -> 
                 scores.append(float("nan"))
                 continue
             x, y, w, h = (max(v, 0) for v in faces[0]["box"])
-            crop = cv2.cvtColor(cv2.resize(image[y:y + h, x:x + w], (128, 128)), cv2.COLOR_BGR2GRAY)
-            reference = cv2.cvtColor(cv2.resize(original[y:y + h, x:x + w], (128, 128)),
-                                     cv2.COLOR_BGR2GRAY)
+            crop = cv2.cvtColor(
+                cv2.resize(image[y : y + h, x : x + w], (128, 128)), cv2.COLOR_BGR2GRAY
+            )
+            reference = cv2.cvtColor(
+                cv2.resize(original[y : y + h, x : x + w], (128, 128)), cv2.COLOR_BGR2GRAY
+            )
             scores.append(float(structural_similarity(crop, reference, data_range=255)))
     return scores

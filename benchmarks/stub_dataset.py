@@ -18,8 +18,12 @@ def stub_dataset(listing: str | Path, root: str | Path) -> pd.DataFrame:
     """Write the stub under ``root``; return its videos (kind, subject, sentence, frames)."""
     root = Path(root)
     rows = pd.read_csv(listing)
-    frames = (rows[rows.file.str.endswith(".wav")].set_index(["target_subject", "sentence"])
-              .est_frames_from_wav.dropna().astype(int))
+    frames = (
+        rows[rows.file.str.endswith(".wav")]
+        .set_index(["target_subject", "sentence"])
+        .est_frames_from_wav.dropna()
+        .astype(int)
+    )
     fakes = rows[rows.file.str.endswith(".avi")]
     videos = []
     for quality in ("lower_quality", "higher_quality"):

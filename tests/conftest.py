@@ -26,8 +26,10 @@ def shared(path: str) -> Path:
     """A file of ../shared, or skip the test with the reason when it is absent."""
     target = SHARED / path
     if not target.exists():
-        pytest.skip(f"needs ../shared/{path}, which is absent (it exists only in the project's "
-                    "own workplace and CI, never in a user's clone)")
+        pytest.skip(
+            f"needs ../shared/{path}, which is absent (it exists only in the project's "
+            "own workplace and CI, never in a user's clone)"
+        )
     return target
 
 
@@ -61,12 +63,17 @@ def snakemake_command(workdir: Path, *args: str, cores: int = 2) -> list[str]:
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the workflow for the study in ``workdir`` (which has its own config/); fail with its errors."""
-    result = subprocess.run(snakemake_command(workdir, *args), cwd=REPO, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        snakemake_command(workdir, *args), cwd=REPO, capture_output=True, text=True
+    )
     if result.returncode:
         errors = [line for line in result.stderr.splitlines() if "Error" in line or "error" in line]
-        pytest.fail(f"snakemake {' '.join(args)} failed in {workdir}:\n" + "\n".join(errors[-20:])
-                    + f"\n...\n{result.stderr[-1500:]}", pytrace=False)
+        pytest.fail(
+            f"snakemake {' '.join(args)} failed in {workdir}:\n"
+            + "\n".join(errors[-20:])
+            + f"\n...\n{result.stderr[-1500:]}",
+            pytrace=False,
+        )
     return result
 
 
@@ -76,7 +83,9 @@ def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
     if "Nothing to be done" in text:
         return {}
     table = text.split("Job stats:")[1].split("Reasons:")[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"}
+    return {
+        m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"
+    }
 
 
 def write_config(workdir: Path, **changes) -> dict:

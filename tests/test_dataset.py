@@ -7,8 +7,17 @@ import logging
 
 import pytest
 
-from dfscope.dataset import (PROBLEM_COLUMNS, DatasetError, discover, fake_id, fake_name_problem,
-                             frame_folder_listing, numbering_gaps, original_frame_files, real_id)
+from dfscope.dataset import (
+    PROBLEM_COLUMNS,
+    DatasetError,
+    discover,
+    fake_id,
+    fake_name_problem,
+    frame_folder_listing,
+    numbering_gaps,
+    original_frame_files,
+    real_id,
+)
 
 from .conftest import shared
 
@@ -32,16 +41,26 @@ def test_real_listing_pairs_every_fake_with_its_original(tmp_path):
     """The real LQ file names of DeepfakeTIMIT (its own listing) parse and pair as the notes say."""
     listing = list(csv.DictReader(shared("dataset/lq_listing.csv").open()))
     pairs = list(csv.DictReader(shared("dataset/pairs.csv").open()))
-    partner = {r["subject_a"]: r["subject_b"] for r in pairs} | {r["subject_b"]: r["subject_a"] for r in pairs}
+    partner = {r["subject_a"]: r["subject_b"] for r in pairs} | {
+        r["subject_b"]: r["subject_a"] for r in pairs
+    }
     for row in listing:
         if row["file"].endswith(".avi"):
-            _make_fake(tmp_path, "lower_quality", row["target_subject"], row["sentence"],
-                       row["face_source_subject"])
+            _make_fake(
+                tmp_path,
+                "lower_quality",
+                row["target_subject"],
+                row["sentence"],
+                row["face_source_subject"],
+            )
             _make_original(tmp_path, row["target_subject"], row["sentence"], n=2)
         else:  # the .wav companions sit beside the videos and must not count as videos
             (tmp_path / "DeepfakeTIMIT" / "lower_quality" / row["target_subject"]).mkdir(
-                parents=True, exist_ok=True)
-            (tmp_path / "DeepfakeTIMIT" / "lower_quality" / row["target_subject"] / row["file"]).write_bytes(b"")
+                parents=True, exist_ok=True
+            )
+            (
+                tmp_path / "DeepfakeTIMIT" / "lower_quality" / row["target_subject"] / row["file"]
+            ).write_bytes(b"")
     (tmp_path / "DeepfakeTIMIT" / "higher_quality").mkdir()
 
     table, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
@@ -55,7 +74,11 @@ def test_real_listing_pairs_every_fake_with_its_original(tmp_path):
     assert (fakes.original == [real_id(s, t) for s, t in zip(fakes.subject, fakes.sentence)]).all()
     assert set(fakes.original) == set(reals.video)
     first = videos[0]  # e.g. mrgg0, sa1, msjs1: the video of mrgg0 with the face of msjs1
-    target, sentence, source = first["target_subject"], first["sentence"], first["face_source_subject"]
+    target, sentence, source = (
+        first["target_subject"],
+        first["sentence"],
+        first["face_source_subject"],
+    )
     one = fakes.set_index("video").loc[fake_id("LQ", target, sentence, source)]
     assert one.path.endswith(f"lower_quality/{target}/{sentence}-video-{source}.avi")
     assert one.original == real_id(target, sentence)
@@ -83,7 +106,9 @@ def test_strays_are_skipped_and_named(tmp_path, caplog):
     at_root = tmp_path / "DeepfakeTIMIT" / "README.txt"  # beside lower_quality/: never read
     at_root.write_bytes(b"")
     with caplog.at_level(logging.WARNING):
-        table, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
+        table, skipped = discover(
+            tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",)
+        )
     assert list(table.video) == ["lq-fadg0-sa1-fram1", "real-fadg0-sa1"]
     assert (table.n_frames == 4).all()  # numbered frames only
     for path in (stray, odd, extra, at_root):
@@ -91,9 +116,11 @@ def test_strays_are_skipped_and_named(tmp_path, caplog):
     # Extra files of a frame folder are the frames step's notes; the others are skipped inputs.
     assert skipped.columns.tolist() == PROBLEM_COLUMNS and (skipped.stage == "dataset").all()
     why = dict(zip(skipped.path, skipped.problem))
-    assert why == {str(at_root): "not one of higher_quality, lower_quality: not read",
-                   str(stray): "not a <subject> folder (a file directly in lower_quality/)",
-                   str(odd): "does not match <sentence>-video-<S>.avi (or .mp4)"}
+    assert why == {
+        str(at_root): "not one of higher_quality, lower_quality: not read",
+        str(stray): "not a <subject> folder (a file directly in lower_quality/)",
+        str(odd): "does not match <sentence>-video-<S>.avi (or .mp4)",
+    }
 
 
 def test_a_subject_folder_breaking_the_id_rule_is_skipped_with_its_vidtimit_side(tmp_path, caplog):
@@ -102,12 +129,15 @@ def test_a_subject_folder_breaking_the_id_rule_is_skipped_with_its_vidtimit_side
     bad = _make_fake(tmp_path, "lower_quality", "Fram1", "sa1", "fadg0").parent
     unused = _make_original(tmp_path, "Fram1", "sa1").parents[1]
     with caplog.at_level(logging.WARNING):
-        table, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
+        table, skipped = discover(
+            tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",)
+        )
     assert list(table.video) == ["lq-fadg0-sa1-fram1", "real-fadg0-sa1"]
     rule = "breaks the naming rule: lowercase letters and digits only ([a-z0-9]+)"
     assert dict(zip(skipped.path, skipped.problem)) == {
         str(bad): f"subject folder name 'Fram1' {rule}",
-        str(unused): f"VidTIMIT side of the skipped subject folder {bad}: not used"}
+        str(unused): f"VidTIMIT side of the skipped subject folder {bad}: not used",
+    }
     assert f"{bad}: subject folder name 'Fram1' {rule}" in caplog.text
 
 
@@ -118,19 +148,27 @@ def test_two_files_with_one_id_keep_the_first_and_record_the_other(tmp_path):
     twin.write_bytes(b"")
     table, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
     assert table.set_index("video").loc["lq-fadg0-sa1-fram1", "path"] == str(kept)
-    assert skipped.to_dict("records") == [{
-        "video": "lq-fadg0-sa1-fram1", "path": str(twin), "stage": "dataset",
-        "problem": f"same id lq-fadg0-sa1-fram1 as {kept} (kept: first in name order)"}]
+    assert skipped.to_dict("records") == [
+        {
+            "video": "lq-fadg0-sa1-fram1",
+            "path": str(twin),
+            "stage": "dataset",
+            "problem": f"same id lq-fadg0-sa1-fram1 as {kept} (kept: first in name order)",
+        }
+    ]
 
 
-@pytest.mark.parametrize(("name", "problem"), [
-    ("sa1-video-fram1.avi", None),
-    ("sx19-video-fram1.mp4", None),
-    ("sa1-video-fram1.mov", "extension .mov is not one of avi, mp4"),
-    ("sa1-video-FRAM1 copy.avi", "face source 'FRAM1 copy' breaks the naming rule"),
-    ("SA1-video-fram1.avi", "sentence 'SA1' breaks the naming rule"),
-    ("sa1-fram1.avi", "does not match <sentence>-video-<S>.avi (or .mp4)"),
-])
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("sa1-video-fram1.avi", None),
+        ("sx19-video-fram1.mp4", None),
+        ("sa1-video-fram1.mov", "extension .mov is not one of avi, mp4"),
+        ("sa1-video-FRAM1 copy.avi", "face source 'FRAM1 copy' breaks the naming rule"),
+        ("SA1-video-fram1.avi", "sentence 'SA1' breaks the naming rule"),
+        ("sa1-fram1.avi", "does not match <sentence>-video-<S>.avi (or .mp4)"),
+    ],
+)
 def test_a_bad_fake_name_is_told_which_rule_it_breaks(name, problem):
     found = fake_name_problem(name)
     assert found == problem if problem is None else found.startswith(problem)

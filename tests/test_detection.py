@@ -24,8 +24,9 @@ PAIRS = [("fcol0", "fhop0"), ("mabc0", "mdef0"), ("fghi0", "mjkl0")]
 FEATURES = ["f1", "f2", "f3"]
 
 
-def synthetic(shift: float, *, pairs=PAIRS, lone=(), sentences=("sa1", "sa2"), n_frames=8,
-              seed=0) -> pd.DataFrame:
+def synthetic(
+    shift: float, *, pairs=PAIRS, lone=(), sentences=("sa1", "sa2"), n_frames=8, seed=0
+) -> pd.DataFrame:
     """A frame table of DeepfakeTIMIT layout: both swap directions of each pair, LQ and HQ.
 
     Fakes' features are shifted by ``shift`` standard deviations. Real videos
@@ -38,10 +39,19 @@ def synthetic(shift: float, *, pairs=PAIRS, lone=(), sentences=("sa1", "sa2"), n
     for i, (a, b) in enumerate(pairs):
         for subject, source in ((a, b), (b, a)):
             for sentence in sentences:
-                videos.append((f"real-{subject}-{sentence}", 0, "real", subject, None if i == 0 else subject))
+                videos.append(
+                    (f"real-{subject}-{sentence}", 0, "real", subject, None if i == 0 else subject)
+                )
                 for quality in ("LQ", "HQ"):
-                    videos.append((f"{quality.lower()}-{subject}-{sentence}-{source}", 1, quality,
-                                   subject, source))
+                    videos.append(
+                        (
+                            f"{quality.lower()}-{subject}-{sentence}-{source}",
+                            1,
+                            quality,
+                            subject,
+                            source,
+                        )
+                    )
     videos += [(f"real-{s}-{sentence}", 0, "real", s, s) for s in lone for sentence in sentences]
     rows = []
     for video, label, quality, subject, source in videos:
@@ -49,8 +59,17 @@ def synthetic(shift: float, *, pairs=PAIRS, lone=(), sentences=("sa1", "sa2"), n
         values[0, 2] = np.nan
         values[-1] = np.nan
         for frame in range(n_frames):
-            rows.append({"video": video, "label": label, "quality": quality, "subject": subject,
-                         "face_source": source, "frame": frame, **dict(zip(FEATURES, values[frame]))})
+            rows.append(
+                {
+                    "video": video,
+                    "label": label,
+                    "quality": quality,
+                    "subject": subject,
+                    "face_source": source,
+                    "frame": frame,
+                    **dict(zip(FEATURES, values[frame])),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -63,22 +82,45 @@ def people(frames: pd.DataFrame, videos) -> set[str]:
 
 
 def test_pair_groups_hold_whole_pairs_and_lone_subjects():
-    frames = pd.DataFrame({
-        "video": ["real-a-s1", "real-b-s1", "lq-a-s1-b", "hq-b-s1-a",
-                  "real-c-s1", "real-d-s1", "lq-d-s1-c", "real-e-s1"],
-        "label": [0, 0, 1, 1, 0, 0, 1, 0],
-        "subject": ["a", "b", "a", "b", "c", "d", "d", "e"],
-        "face_source": [None, None, "b", "a", "c", "d", "c", "e"],
-    })
+    frames = pd.DataFrame(
+        {
+            "video": [
+                "real-a-s1",
+                "real-b-s1",
+                "lq-a-s1-b",
+                "hq-b-s1-a",
+                "real-c-s1",
+                "real-d-s1",
+                "lq-d-s1-c",
+                "real-e-s1",
+            ],
+            "label": [0, 0, 1, 1, 0, 0, 1, 0],
+            "subject": ["a", "b", "a", "b", "c", "d", "d", "e"],
+            "face_source": [None, None, "b", "a", "c", "d", "c", "e"],
+        }
+    )
     groups = pair_groups(frames)
     assert groups.to_dict() == {
-        "hq-b-s1-a": "a+b", "lq-a-s1-b": "a+b", "real-a-s1": "a+b", "real-b-s1": "a+b",
-        "lq-d-s1-c": "c+d", "real-c-s1": "c+d", "real-d-s1": "c+d", "real-e-s1": "e"}
+        "hq-b-s1-a": "a+b",
+        "lq-a-s1-b": "a+b",
+        "real-a-s1": "a+b",
+        "real-b-s1": "a+b",
+        "lq-d-s1-c": "c+d",
+        "real-c-s1": "c+d",
+        "real-d-s1": "c+d",
+        "real-e-s1": "e",
+    }
 
 
 def test_pair_groups_merge_chains_of_swaps():
-    frames = pd.DataFrame({"video": ["lq-a-s1-b", "lq-b-s1-c", "real-c-s1"], "label": [1, 1, 0],
-                           "subject": ["a", "b", "c"], "face_source": ["b", "c", pd.NA]})
+    frames = pd.DataFrame(
+        {
+            "video": ["lq-a-s1-b", "lq-b-s1-c", "real-c-s1"],
+            "label": [1, 1, 0],
+            "subject": ["a", "b", "c"],
+            "face_source": ["b", "c", pd.NA],
+        }
+    )
     assert set(pair_groups(frames)) == {"a+b+c"}
 
 
@@ -92,7 +134,9 @@ def test_folds_never_put_a_person_on_both_sides(seed):
     for train, test in splits:
         assert not set(train) & set(test)
         assert not people(frames, train) & people(frames, test)
-    assert [t.tolist() for _, t in splits] == [t.tolist() for _, t in folds(pair_groups(frames), 3, seed)]
+    assert [t.tolist() for _, t in splits] == [
+        t.tolist() for _, t in folds(pair_groups(frames), 3, seed)
+    ]
 
 
 def test_folds_leave_one_group_out_when_k_is_large():
@@ -104,8 +148,11 @@ def test_folds_leave_one_group_out_when_k_is_large():
 
 
 def test_folds_need_two_groups():
-    with pytest.raises(ValueError, match=r"at least 2 groups of people, got \['fcol0\+fhop0'\]; "
-                       r"with a single swap pair, train on another study \(detection.train_on\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"at least 2 groups of people, got \['fcol0\+fhop0'\]; "
+        r"with a single swap pair, train on another study \(detection.train_on\)",
+    ):
         folds(pair_groups(synthetic(0, pairs=PAIRS[:1])), k=5, seed=0)
 
 
@@ -126,19 +173,26 @@ def test_a_training_set_without_fakes_is_an_error(tmp_path):
     frames = synthetic(3)
     videos = frames.drop_duplicates("video")
     split = tmp_path / "split.csv"
-    pd.DataFrame({"video": videos.video, "split": np.where(videos.label == 0, "train", "test")}).to_csv(
-        split, index=False)
-    with pytest.raises(ValueError, match="fold 0: the training set has no fake videos; use fewer "
-                       "folds or a split with both classes in train"):
+    pd.DataFrame(
+        {"video": videos.video, "split": np.where(videos.label == 0, "train", "test")}
+    ).to_csv(split, index=False)
+    with pytest.raises(
+        ValueError,
+        match="fold 0: the training set has no fake videos; use fewer "
+        "folds or a split with both classes in train",
+    ):
         cross_validate(frames, FEATURES, model="logistic", k=2, seed=0, split=split)
 
 
 def test_a_study_without_any_face_says_so_not_use_fewer_folds(tmp_path):
     """No face in any video: every feature NaN. The cure is in the data, not in the folds."""
     frames = synthetic(3).assign(**{f: np.nan for f in FEATURES})
-    with pytest.raises(ValueError, match=r"^no frame of the 36 videos has features \(no face was "
-                       r"found in any, see results/tables/<detector>/problems.csv\): there is "
-                       "nothing to train the detector on$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^no frame of the 36 videos has features \(no face was "
+        r"found in any, see results/tables/<detector>/problems.csv\): there is "
+        "nothing to train the detector on$",
+    ):
         cross_validate(frames, FEATURES, model="svm", k=5, seed=0, models_dir=tmp_path / "models")
     assert not (tmp_path / "models").exists()
 
@@ -150,10 +204,13 @@ def test_training_videos_without_a_face_are_named_before_any_fold_is_trained(tmp
     faceless = (frames.label == 1) & frames.subject.isin(["fcol0", "fhop0", "mabc0", "mdef0"])
     frames.loc[faceless, FEATURES] = np.nan
     # Leave-one-pair-out in sorted order: fold 1 holds out fghi0+mjkl0.
-    with pytest.raises(ValueError, match=r"^fold 1: none of its 16 fake training videos "
-                       r"\(hq-fcol0-sa1-fhop0, hq-fcol0-sa2-fhop0, hq-fhop0-sa1-fcol0, \.\.\.\) "
-                       r"has a frame with features \(no face was found in them, see "
-                       r"results/tables/<detector>/problems.csv\): there is nothing to train on$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^fold 1: none of its 16 fake training videos "
+        r"\(hq-fcol0-sa1-fhop0, hq-fcol0-sa2-fhop0, hq-fhop0-sa1-fcol0, \.\.\.\) "
+        r"has a frame with features \(no face was found in them, see "
+        r"results/tables/<detector>/problems.csv\): there is nothing to train on$",
+    ):
         cross_validate(frames, FEATURES, model="svm", k=5, seed=0, models_dir=tmp_path / "models")
     assert not (tmp_path / "models").exists()
 
@@ -163,8 +220,16 @@ def test_training_videos_without_a_face_are_named_before_any_fold_is_trained(tmp
 
 def test_pool_mean_median_trimmed_mean():
     values = [1, 2, 2, 3, 3, 3, 4, 10, 20, 100, np.nan]
-    frame_scores = pd.DataFrame({"video": ["v"] * 11 + ["w"], "frame": [*range(11), 0],
-                                 "quality": "LQ", "label": 1, "fold": 0, "score": [*values, np.nan]})
+    frame_scores = pd.DataFrame(
+        {
+            "video": ["v"] * 11 + ["w"],
+            "frame": [*range(11), 0],
+            "quality": "LQ",
+            "label": 1,
+            "fold": 0,
+            "score": [*values, np.nan],
+        }
+    )
     expected = {"mean": 14.8, "median": 3.0, "trimmed_mean": 47 / 8}  # trimmed: 1 and 100 cut
     for how, value in expected.items():
         pooled = pool(frame_scores, how).set_index("video")
@@ -185,8 +250,14 @@ def test_frr_at_far_by_hand():
 
 def scored_tables(seed=0):
     rng = np.random.default_rng(seed)
-    videos = pd.DataFrame({"video": [f"v{i:02d}" for i in range(30)], "label": [0] * 10 + [1] * 20,
-                           "quality": ["real"] * 10 + ["LQ", "HQ"] * 10, "fold": 0})
+    videos = pd.DataFrame(
+        {
+            "video": [f"v{i:02d}" for i in range(30)],
+            "label": [0] * 10 + [1] * 20,
+            "quality": ["real"] * 10 + ["LQ", "HQ"] * 10,
+            "fold": 0,
+        }
+    )
     frames = videos.loc[np.repeat(videos.index, 5)].reset_index(drop=True)
     frames["frame"] = np.tile(np.arange(5), 30)
     frames["score"] = rng.normal(size=len(frames)) + 1.2 * frames.label
@@ -197,14 +268,21 @@ def test_detection_metrics_intervals_contain_estimates_and_are_seeded():
     frame_scores, video_scores = scored_tables()
     table = detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
     assert table[["quality", "level"]].values.tolist() == [
-        ["LQ", "frame"], ["LQ", "video"], ["HQ", "frame"], ["HQ", "video"]]
-    assert table.set_index(["quality", "level"]).loc[("LQ", "frame"), ["n_real", "n_fake"]].tolist() == [50, 50]
+        ["LQ", "frame"],
+        ["LQ", "video"],
+        ["HQ", "frame"],
+        ["HQ", "video"],
+    ]
+    assert table.set_index(["quality", "level"]).loc[
+        ("LQ", "frame"), ["n_real", "n_fake"]
+    ].tolist() == [50, 50]
     for measure in ("auc", "eer", "frr_at_far10", "frr_at_far1"):
         assert (table[f"{measure}_lo"] <= table[measure]).all()
         assert (table[measure] <= table[f"{measure}_hi"]).all()
     assert (table.auc > 0.6).all()
     pd.testing.assert_frame_equal(
-        table, detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3))
+        table, detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
+    )
     other = detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=4)
     assert not table.auc_lo.equals(other.auc_lo)
     assert table.auc.equals(other.auc)
@@ -216,7 +294,9 @@ def test_roc_band_brackets_the_roc():
     assert len(band) == 21 and band.fpr.iloc[-1] == 1 and band.tpr.iloc[-1] == 1
     assert (band.tpr_lo <= band.tpr).all() and (band.tpr <= band.tpr_hi).all()
     assert band.tpr.is_monotonic_increasing and band.tpr_lo.is_monotonic_increasing
-    assert band.equals(roc_band(video_scores.label, video_scores.score, n_boot=200, seed=0, n_points=21))
+    assert band.equals(
+        roc_band(video_scores.label, video_scores.score, n_boot=200, seed=0, n_points=21)
+    )
 
 
 # --- The detector --------------------------------------------------------------------------------
@@ -231,7 +311,9 @@ def test_thin_keeps_evenly_spaced_frames():
 @pytest.mark.parametrize("model", ["svm", "logistic"])
 def test_cross_validate_separates_shifted_fakes(model, tmp_path):
     frames = synthetic(3)
-    scores = cross_validate(frames, FEATURES, model=model, k=5, seed=0, models_dir=tmp_path / "models")
+    scores = cross_validate(
+        frames, FEATURES, model=model, k=5, seed=0, models_dir=tmp_path / "models"
+    )
     assert scores.columns.tolist() == ["video", "frame", "quality", "label", "fold", "score"]
     assert len(scores) == len(frames) and scores.fold.nunique() == 3  # leave one pair out
     assert scores.score.isna().sum() == frames.video.nunique()  # the faceless last frames
@@ -246,20 +328,24 @@ def test_cross_validate_separates_shifted_fakes(model, tmp_path):
 def test_training_on_another_study_scores_every_video_of_this_one():
     # This study: a single swap pair, where no fold could hold a pair out.
     this = synthetic(3, pairs=[("ghost0", "elon0")], seed=1)
-    scores = cross_validate(this, FEATURES, model="svm", k=5, seed=0,
-                            train_frames=synthetic(3, seed=2))
+    scores = cross_validate(
+        this, FEATURES, model="svm", k=5, seed=0, train_frames=synthetic(3, seed=2)
+    )
     assert set(scores.video) == set(this.video) and (scores.fold == 0).all()
     videos = pool(scores, "mean")
     lowest_fake = videos[videos.label == 1].score.min()
     assert (videos[videos.label == 0].score < lowest_fake).all()
     with pytest.raises(ValueError, match="not both"):
-        cross_validate(this, FEATURES, model="svm", k=5, seed=0, split="split.csv",
-                       train_frames=synthetic(3))
+        cross_validate(
+            this, FEATURES, model="svm", k=5, seed=0, split="split.csv", train_frames=synthetic(3)
+        )
 
 
 @pytest.mark.parametrize("model", ["svm", "logistic"])
 def test_cross_validate_on_noise_is_near_chance(model):
-    frames = synthetic(0, sentences=("sa1", "sa2", "si1"), n_frames=12)  # 0.34-0.68 over 10 data seeds
+    frames = synthetic(
+        0, sentences=("sa1", "sa2", "si1"), n_frames=12
+    )  # 0.34-0.68 over 10 data seeds
     scores = cross_validate(frames, FEATURES, model=model, k=3, seed=0, frames_per_video=6)
     table = detection_metrics(scores, pool(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0)
     assert table.auc.between(0.2, 0.8).all()
@@ -270,10 +356,22 @@ def test_run_detection_is_byte_identical(tmp_path):
     synthetic(1).to_parquet(frames_path, index=False)
     outputs = []
     for run in ("a", "b"):
-        run_detection(frames_path, tmp_path / run / "scores.parquet", tmp_path / run / "detection.csv",
-                      tmp_path / run / "models", features=FEATURES, model="svm", k=3, seed=7,
-                      pooling="trimmed_mean", qualities=["LQ", "HQ"], n_boot=50)
-        outputs.append([(tmp_path / run / name).read_bytes() for name in ("scores.parquet", "detection.csv")])
+        run_detection(
+            frames_path,
+            tmp_path / run / "scores.parquet",
+            tmp_path / run / "detection.csv",
+            tmp_path / run / "models",
+            features=FEATURES,
+            model="svm",
+            k=3,
+            seed=7,
+            pooling="trimmed_mean",
+            qualities=["LQ", "HQ"],
+            n_boot=50,
+        )
+        outputs.append(
+            [(tmp_path / run / name).read_bytes() for name in ("scores.parquet", "detection.csv")]
+        )
     assert outputs[0] == outputs[1]
     table = pd.read_csv(tmp_path / "a" / "detection.csv")
     assert len(table) == 4 and table.auc.notna().all()

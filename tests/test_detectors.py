@@ -54,9 +54,12 @@ def test_every_detector_is_in_the_config_schema():
 def test_a_scale_too_small_for_any_face_names_the_key_the_frame_and_the_bound(scale, size):
     """At 0.01 OpenCV's resize fails on a 0-px frame; at 0.04 no face could be found in any."""
     frame = np.zeros((384, 512, 3), np.uint8)
-    with pytest.raises(ValueError, match=rf"detector.params.haar.scale: {scale} resizes a 512x384 "
-                       rf"frame to {size}, below the detector's min_face_size \(20 px\) on the "
-                       r"shorter side; use a scale of at least 0.0521"):
+    with pytest.raises(
+        ValueError,
+        match=rf"detector.params.haar.scale: {scale} resizes a 512x384 "
+        rf"frame to {size}, below the detector's min_face_size \(20 px\) on the "
+        r"shorter side; use a scale of at least 0.0521",
+    ):
         build("haar", scale=scale).detect([frame])
 
 

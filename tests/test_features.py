@@ -48,7 +48,12 @@ def real_crop():
     from skimage import data
 
     image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
-    return cv2.resize(image[0:300, 100:400], (S, S), interpolation=cv2.INTER_AREA), (18, 18, 110, 110)
+    return cv2.resize(image[0:300, 100:400], (S, S), interpolation=cv2.INTER_AREA), (
+        18,
+        18,
+        110,
+        110,
+    )
 
 
 def test_at_least_17_features_each_documented_finite_and_deterministic(real_crop):
@@ -64,12 +69,18 @@ def test_at_least_17_features_each_documented_finite_and_deterministic(real_crop
 def test_features_of_a_crop_without_surround_are_nan_only_where_undefined():
     crop = grey(128 + 20 * CHECKER)
     whole = (0, 0, S, S)
-    surround = {"face_blur_ratio", "face_noise_ratio", "face_colour_mismatch", "face_contrast_ratio"}
+    surround = {
+        "face_blur_ratio",
+        "face_noise_ratio",
+        "face_colour_mismatch",
+        "face_contrast_ratio",
+    }
     for name, fn in FEATURES.items():
         assert np.isnan(fn(crop, whole)) == (name in surround), name
 
 
 # Sharpness and blur ---------------------------------------------------------------------------
+
 
 def test_face_sharpness_of_a_checkerboard_and_a_flat_face():
     # Every pixel's 4 neighbours are -v, so the Laplacian is -8 v: variance 64 a^2.
@@ -101,6 +112,7 @@ def test_face_blur_effect_of_a_step_edge_and_of_blur():
 
 # Noise ---------------------------------------------------------------------------------------
 
+
 def test_face_noise_finds_the_sigma_of_white_noise():
     noisy = grey(128 + 6 * RNG.standard_normal((S, S)))
     # sqrt(6^2 + 1/12): the noise plus the rounding to integers.
@@ -113,13 +125,15 @@ def test_face_noise_ignores_ramps_and_axis_aligned_edges():
 
 
 def test_face_noise_ratio_of_a_cleaner_face():
-    crop = in_face(grey(128 + 12 * RNG.standard_normal((S, S))),
-                   grey(128 + 3 * RNG.standard_normal((S, S))))
+    crop = in_face(
+        grey(128 + 12 * RNG.standard_normal((S, S))), grey(128 + 3 * RNG.standard_normal((S, S)))
+    )
     assert F.face_noise_ratio(crop, FACE) == pytest.approx(np.log10(4), abs=0.03)
     assert F.face_noise_ratio(FLAT, FACE) == pytest.approx(0)
 
 
 # Compression and spectrum --------------------------------------------------------------------
+
 
 def test_face_blockiness_of_a_known_8x8_grid_at_any_phase():
     # Steps of 1 grey level inside the blocks and of 1 + 4 = 5 across every 8th column: ratio 5.
@@ -145,6 +159,7 @@ def test_spectral_energy_of_a_flat_face_is_undefined():
 
 # Colour moments ------------------------------------------------------------------------------
 
+
 def test_chroma_moments_of_one_colour_and_of_two_halves():
     a, b = (40, 90, 200), (200, 180, 30)
     cr_a, cb_a = ycrcb(a)
@@ -162,7 +177,9 @@ def test_chroma_moments_of_one_colour_and_of_two_halves():
 
 
 def test_saturation_moments():
-    assert F.face_saturation_mean(colour((100, 100, 200)), FACE) == pytest.approx(0.5)  # (200-100)/200
+    assert F.face_saturation_mean(colour((100, 100, 200)), FACE) == pytest.approx(
+        0.5
+    )  # (200-100)/200
     assert F.face_saturation_std(colour((100, 100, 200)), FACE) == pytest.approx(0, abs=1e-6)
     halves = colour((128, 128, 128))
     halves[:, 64:] = (0, 0, 255)  # S = 0 and S = 1, half each
@@ -176,7 +193,9 @@ def test_face_colour_mismatch_is_the_lab_distance_of_two_colours():
     face_bgr, surround_bgr = (40, 90, 200), (200, 180, 30)
     lab = rgb2lab(np.array([[face_bgr[::-1], surround_bgr[::-1]]], np.uint8))[0]
     crop = in_face(colour(surround_bgr), np.array(face_bgr))
-    assert F.face_colour_mismatch(crop, FACE) == pytest.approx(np.linalg.norm(lab[0] - lab[1]), abs=0.2)
+    assert F.face_colour_mismatch(crop, FACE) == pytest.approx(
+        np.linalg.norm(lab[0] - lab[1]), abs=0.2
+    )
     assert F.face_colour_mismatch(colour(face_bgr), FACE) == pytest.approx(0, abs=1e-4)
 
 
@@ -191,12 +210,15 @@ def test_face_specular_ratio_counts_white_pixels_only():
 
 # Face against surround -----------------------------------------------------------------------
 
+
 def test_face_boundary_edges_of_a_square_inside_and_a_seam_on_the_outline():
     square = np.full((S, S), 60.0)
     square[54:74, 54:74] = 180
     # Canny outlines the 20 x 20 square with 4 * 20 - 4 = 76 pixels, all inside; the inside is the
     # filled circle of radius 44 - 2, whose digital area is pi (42 + 1/2)^2; the band has none.
-    assert F.face_boundary_edges(grey(square), FACE) == pytest.approx(-76 / (np.pi * 42.5**2), rel=0.01)
+    assert F.face_boundary_edges(grey(square), FACE) == pytest.approx(
+        -76 / (np.pi * 42.5**2), rel=0.01
+    )
     seam = np.full((S, S), 60.0)
     seam[(X - 64) ** 2 + (X.T - 64) ** 2 <= 44**2] = 180  # a step exactly on the face's circle
     assert F.face_boundary_edges(grey(seam), FACE) > 0.2  # a 1-pixel line across a 4-pixel band

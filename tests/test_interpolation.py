@@ -34,8 +34,9 @@ def test_interpolation_is_linear_between_keyframes_and_stops_at_a_missing_face()
     key_frames = np.array([0, 4, 8, 10])
     boxes = np.array([[0, 0, 10, 10], [40, 20, 50, 30], [np.nan] * 4, [0, 0, 10, 10]], float)
     values = interpolate_keyframes(key_frames, boxes, np.array([1, 2, 3, 4, 5, 9]))
-    np.testing.assert_allclose(values[:4], [[10, 5, 20, 15], [20, 10, 30, 20], [30, 15, 40, 25],
-                                            [40, 20, 50, 30]])
+    np.testing.assert_allclose(
+        values[:4], [[10, 5, 20, 15], [20, 10, 30, 20], [30, 15, 40, 25], [40, 20, 50, 30]]
+    )
     assert np.isnan(values[4:]).all()  # next to keyframe 8, which has no face: nothing guessed
 
 
@@ -62,17 +63,41 @@ def test_detect_video_interpolates_rows_and_crops(tmp_path):
     for index in range(10):  # the frame's index is its first pixel, for the stub
         write_image(frames / f"{index + 1:05d}.png", np.full((80, 120, 3), index, np.uint8))
     detector = _Moving()
-    table = detect_video(frames, tmp_path / "crops", tmp_path / "faces.parquet", video="real-a-sa1",
-                         detector=detector, margin=0.2, crop_size=16, batch_size=2, every=3)
+    table = detect_video(
+        frames,
+        tmp_path / "crops",
+        tmp_path / "faces.parquet",
+        video="real-a-sa1",
+        detector=detector,
+        margin=0.2,
+        crop_size=16,
+        batch_size=2,
+        every=3,
+    )
     assert detector.seen == 4  # keyframes 1, 4, 7 and 10 (the last)
     assert table.frame.tolist() == list(range(1, 11))
-    assert table.interpolated.tolist() == [False, True, True, False, False, False, False,
-                                           False, False, False]
+    assert table.interpolated.tolist() == [
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+    ]
     assert table.face.tolist() == [0, 0, 0, 0, -1, -1, -1, -1, -1, 0]
     assert table.x[1] == pytest.approx(14.0) and table.left_eye_x[2] == pytest.approx(2.0)
     assert table.n_faces[1] == 1 and np.isnan(table.confidence[1])
     assert sorted(p.name for p in (tmp_path / "crops").iterdir()) == [
-        "00001.png", "00002.png", "00003.png", "00004.png", "00010.png"]
+        "00001.png",
+        "00002.png",
+        "00003.png",
+        "00004.png",
+        "00010.png",
+    ]
     assert pd.read_parquet(tmp_path / "faces.parquet").interpolated.dtype == bool
 
 
@@ -88,15 +113,26 @@ def mean_iou(full: pd.DataFrame, sparse: pd.DataFrame) -> float:
     """Mean IoU of the chosen boxes over frames where either table has a face (a face in one only: 0)."""
     either = (full.face >= 0) | (sparse.face >= 0)
     pairs = zip(*(table.loc[either, ["x", "y", "w", "h"]].to_numpy() for table in (full, sparse)))
-    return float(np.mean([0.0 if np.isnan([*a, *b]).any() else iou(tuple(a), tuple(b))
-                          for a, b in pairs]))
+    return float(
+        np.mean([0.0 if np.isnan([*a, *b]).any() else iou(tuple(a), tuple(b)) for a, b in pairs])
+    )
 
 
 def iou_to_full_detection(folder: Path, detector, tmp_path: Path) -> float:
     """Mean IoU between detecting every frame of ``folder`` and every ``EVERY``-th frame."""
-    tables = [detect_video(folder, tmp_path / f"crops{every}", tmp_path / f"faces{every}.parquet",
-                           video=folder.name, detector=detector, margin=0.2, crop_size=64,
-                           every=every) for every in (1, EVERY)]
+    tables = [
+        detect_video(
+            folder,
+            tmp_path / f"crops{every}",
+            tmp_path / f"faces{every}.parquet",
+            video=folder.name,
+            detector=detector,
+            margin=0.2,
+            crop_size=64,
+            every=every,
+        )
+        for every in (1, EVERY)
+    ]
     assert tables[1].interpolated.sum() > 0
     return mean_iou(*tables)
 
@@ -108,13 +144,21 @@ def sample_folders(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("interp_sample")
     table = generate(SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=20), root)
-    return [write_frames(iter_frame_folder(row.path) if row.label == 0 else iter_video(row.path),
-                         root / "frames" / row.video, 20) for row in table.itertuples()]
+    return [
+        write_frames(
+            iter_frame_folder(row.path) if row.label == 0 else iter_video(row.path),
+            root / "frames" / row.video,
+            20,
+        )
+        for row in table.itertuples()
+    ]
 
 
 def test_interpolated_boxes_match_full_detection_on_the_sample(sample_folders, mtcnn, tmp_path):
-    ious = {folder.name: iou_to_full_detection(folder, mtcnn, tmp_path / folder.name)
-            for folder in sample_folders}
+    ious = {
+        folder.name: iou_to_full_detection(folder, mtcnn, tmp_path / folder.name)
+        for folder in sample_folders
+    }
     assert np.mean(list(ious.values())) >= MIN_MEAN_IOU, ious
 
 

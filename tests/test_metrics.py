@@ -29,23 +29,35 @@ def test_psnr_equals_scikit_image():
     rng = np.random.default_rng(3)
     a = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
     b = np.clip(a + rng.normal(0, 9, a.shape), 0, 255).astype(np.uint8)
-    assert metrics.psnr(a, b) == pytest.approx(peak_signal_noise_ratio(a, b, data_range=255), abs=1e-9)
+    assert metrics.psnr(a, b) == pytest.approx(
+        peak_signal_noise_ratio(a, b, data_range=255), abs=1e-9
+    )
 
 
 def test_ssim_is_one_for_identical_images_and_lower_for_noisy_ones():
     image = _image()
     assert metrics.ssim(image, image) == pytest.approx(1.0)
     assert metrics.ssim(image, image, colour=True) == pytest.approx(1.0)
-    smooth = np.repeat(np.linspace(40, 200, 64), 64).reshape(64, 64, 1).repeat(3, 2).astype(np.uint8)
+    smooth = (
+        np.repeat(np.linspace(40, 200, 64), 64).reshape(64, 64, 1).repeat(3, 2).astype(np.uint8)
+    )
     noisy = np.clip(smooth + RNG.normal(0, 25, smooth.shape), 0, 255).astype(np.uint8)
     assert metrics.ssim(smooth, noisy) < 0.5  # noise is all the structure there is
 
 
 def test_ssim_matches_the_published_settings():
     a, b = _image(), _image()
-    gray = lambda x: (0.299 * x[..., 2] + 0.587 * x[..., 1] + 0.114 * x[..., 0]).round().astype(np.uint8)
-    expected = structural_similarity(gray(a), gray(b), data_range=255, gaussian_weights=True,
-                                     sigma=1.5, use_sample_covariance=False)
+    gray = lambda x: (
+        (0.299 * x[..., 2] + 0.587 * x[..., 1] + 0.114 * x[..., 0]).round().astype(np.uint8)
+    )
+    expected = structural_similarity(
+        gray(a),
+        gray(b),
+        data_range=255,
+        gaussian_weights=True,
+        sigma=1.5,
+        use_sample_covariance=False,
+    )
     assert metrics.ssim(a, b) == pytest.approx(expected, abs=1e-3)
 
 
@@ -157,36 +169,65 @@ def test_landmark_jitter_ignores_head_motion_and_measures_the_rest():
 
 
 @pytest.mark.parametrize("colour", [False, True])
-@pytest.mark.parametrize("options", [{"gaussian_weights": True}, {"gaussian_weights": False, "win_size": 7},
-                                     {"gaussian_weights": False, "win_size": 9}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"gaussian_weights": True},
+        {"gaussian_weights": False, "win_size": 7},
+        {"gaussian_weights": False, "win_size": 9},
+    ],
+)
 def test_ssim_with_opencv_filters_equals_scikit_image(colour, options):
     rng = np.random.default_rng(3)
     a = cv2.GaussianBlur(rng.integers(0, 256, (96, 80, 3), dtype=np.uint8), (5, 5), 1.2)
     b = np.clip(a + rng.normal(0, 12, a.shape), 0, 255).astype(np.uint8)
     score, smap = metrics.ssim(a, b, colour=colour, full=True, **options)
-    x, y = (a, b) if colour else (cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(b, cv2.COLOR_BGR2GRAY))
+    x, y = (
+        (a, b)
+        if colour
+        else (cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(b, cv2.COLOR_BGR2GRAY))
+    )
     reference = {"win_size": options.get("win_size", 7)}
     if options["gaussian_weights"]:
         reference = {"gaussian_weights": True, "sigma": 1.5, "use_sample_covariance": False}
-    expected, expected_map = structural_similarity(x, y, data_range=255.0, full=True,
-                                                   channel_axis=-1 if colour else None, **reference)
+    expected, expected_map = structural_similarity(
+        x, y, data_range=255.0, full=True, channel_axis=-1 if colour else None, **reference
+    )
     assert score == pytest.approx(expected, abs=1e-6)
     expected_map = expected_map.mean(axis=-1) if colour else expected_map
     assert np.abs(smap - expected_map).max() < 1e-6
 
 
-@pytest.mark.parametrize(("a_shape", "b_shape", "options", "message"), [
-    ((32, 32, 3), (32, 32, 3), {"gaussian_weights": False, "win_size": 8}, "win_size must be odd"),
-    ((32, 32, 3), (32, 32, 3), {"gaussian_weights": True, "win_size": 6}, "win_size must be odd"),
-    ((32, 32, 3), (32, 32, 3), {"gaussian_weights": False, "win_size": 1}, "at least 3, got 1"),
-    ((32, 40, 3), (32, 40, 3), {"gaussian_weights": False, "win_size": 33},
-     "33x33 window is larger than the 40x32 image"),
-    ((8, 8, 3), (8, 8, 3), {}, "11x11 window is larger than the 8x8 image"),
-    ((32, 32, 3), (30, 32, 3), {}, r"differ in shape: \(32, 32, 3\) and \(30, 32, 3\)"),
-])
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape", "options", "message"),
+    [
+        (
+            (32, 32, 3),
+            (32, 32, 3),
+            {"gaussian_weights": False, "win_size": 8},
+            "win_size must be odd",
+        ),
+        (
+            (32, 32, 3),
+            (32, 32, 3),
+            {"gaussian_weights": True, "win_size": 6},
+            "win_size must be odd",
+        ),
+        ((32, 32, 3), (32, 32, 3), {"gaussian_weights": False, "win_size": 1}, "at least 3, got 1"),
+        (
+            (32, 40, 3),
+            (32, 40, 3),
+            {"gaussian_weights": False, "win_size": 33},
+            "33x33 window is larger than the 40x32 image",
+        ),
+        ((8, 8, 3), (8, 8, 3), {}, "11x11 window is larger than the 8x8 image"),
+        ((32, 32, 3), (30, 32, 3), {}, r"differ in shape: \(32, 32, 3\) and \(30, 32, 3\)"),
+    ],
+)
 @pytest.mark.parametrize("colour", [False, True])
-def test_ssim_refuses_arguments_that_give_no_valid_value(a_shape, b_shape, options, message,
-                                                         colour):
+def test_ssim_refuses_arguments_that_give_no_valid_value(
+    a_shape, b_shape, options, message, colour
+):
     """As scikit-image does, not an even window's skewed value, a NaN or a broadcast error."""
     a = RNG.integers(0, 256, a_shape, dtype=np.uint8)
     b = RNG.integers(0, 256, b_shape, dtype=np.uint8)
@@ -197,8 +238,11 @@ def test_ssim_refuses_arguments_that_give_no_valid_value(a_shape, b_shape, optio
 def test_ssim_takes_a_window_as_large_as_the_image():
     """The largest window skimage accepts leaves one pixel away from the border."""
     a, b = _image(31), _image(31)
-    expected = structural_similarity(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY),
-                                     cv2.cvtColor(b, cv2.COLOR_BGR2GRAY), data_range=255.0,
-                                     win_size=31)
+    expected = structural_similarity(
+        cv2.cvtColor(a, cv2.COLOR_BGR2GRAY),
+        cv2.cvtColor(b, cv2.COLOR_BGR2GRAY),
+        data_range=255.0,
+        win_size=31,
+    )
     score = metrics.ssim(a, b, gaussian_weights=False, win_size=31)
     assert score == pytest.approx(expected, abs=1e-6)

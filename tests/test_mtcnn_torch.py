@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-torch = pytest.importorskip("torch", reason="the mtcnn_torch detector needs PyTorch (requirements.txt)")
+torch = pytest.importorskip(
+    "torch", reason="the mtcnn_torch detector needs PyTorch (requirements.txt)"
+)
 
 from dfscope import mtcnn_torch  # noqa: E402
 from dfscope.detectors import build  # noqa: E402
@@ -61,8 +63,14 @@ def test_suppression_is_the_package_rule_on_many_images(monkeypatch):
 
     rng = np.random.default_rng(0)
     corner = rng.uniform(0, 80, (300, 2))
-    rows = np.column_stack([rng.integers(0, 7, 300), corner, corner + rng.uniform(5, 40, (300, 2)),
-                            rng.uniform(size=300)])
+    rows = np.column_stack(
+        [
+            rng.integers(0, 7, 300),
+            corner,
+            corner + rng.uniform(5, 40, (300, 2)),
+            rng.uniform(size=300),
+        ]
+    )
     monkeypatch.setattr(mtcnn_torch, "IOU_BLOCK", 3 * 64 * 64)  # several blocks of images
     for method, threshold in (("union", 0.5), ("min", 0.7)):
         kept = mtcnn_torch.suppress(torch.from_numpy(rows), 7, threshold, method).numpy()
@@ -102,8 +110,9 @@ def test_cuda_without_a_gpu_is_a_clear_error():
 
 @pytest.mark.parametrize(("device", "gpus"), [("cpu", "gpu=0"), ("cuda", "gpu=1")])
 def test_faces_jobs_ask_for_a_gpu_only_on_cuda(tmp_path, device, gpus):
-    write_config(tmp_path, detector={"name": "mtcnn_torch",
-                                     "params": {"mtcnn_torch": {"device": device}}})
+    write_config(
+        tmp_path, detector={"name": "mtcnn_torch", "params": {"mtcnn_torch": {"device": device}}}
+    )
     plan = snakemake(tmp_path, "-n").stdout
     faces = [job for job in plan.split("rule ")[1:] if job.startswith("faces:")]
     asked = [re.search(r"resources: .*\b(gpu=\d+)", job)[1] for job in faces]

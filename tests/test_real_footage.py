@@ -37,8 +37,10 @@ def ghost_run(tmp_path_factory, run):
     for name in FAKES:
         (fakes / f"sa1-video-{name}.mp4").symlink_to(ghost / f"{name}.mp4")
     config = yaml.safe_load((REPO / "config/real_pairs.yaml").read_text())
-    config["dataset"] |= {"fakes_root": str(root / "DeepfakeTIMIT"),
-                          "originals_root": str(root / "VidTIMIT")}
+    config["dataset"] |= {
+        "fakes_root": str(root / "DeepfakeTIMIT"),
+        "originals_root": str(root / "VidTIMIT"),
+    }
     config["detection"]["train_on"] = str(run[0] / "results/tables/mtcnn/frames.parquet")
     (root / "ghost.yaml").write_text(yaml.safe_dump(config))
     snakemake(root, "--configfile", str(root / "ghost.yaml"))
@@ -47,16 +49,24 @@ def ghost_run(tmp_path_factory, run):
 
 def test_every_frame_of_the_real_clips_has_its_face(ghost_run):
     frames = pd.read_parquet(ghost_run / "results/tables/mtcnn/frames.parquet")
-    assert sorted(frames.video.unique()) == ["lq-ghost0-sa1-elon", "lq-ghost0-sa1-khabenskii",
-                                             "lq-ghost0-sa1-mark", "real-ghost0-sa1"]
+    assert sorted(frames.video.unique()) == [
+        "lq-ghost0-sa1-elon",
+        "lq-ghost0-sa1-khabenskii",
+        "lq-ghost0-sa1-mark",
+        "real-ghost0-sa1",
+    ]
     assert frames.groupby("video").size().eq(66).all()
     assert (frames.face >= 0).mean() > 0.95
 
 
 def test_changed_regions_of_the_real_swaps_fall_on_the_face(ghost_run):
-    faces = pd.read_parquet(ghost_run / "results/faces/mtcnn/real-ghost0-sa1.parquet").set_index("frame")
+    faces = pd.read_parquet(ghost_run / "results/faces/mtcnn/real-ghost0-sa1.parquet").set_index(
+        "frame"
+    )
     for name in FAKES:
-        paired = pd.read_parquet(ghost_run / f"results/metrics/mtcnn/paired/lq-ghost0-sa1-{name}.parquet")
+        paired = pd.read_parquet(
+            ghost_run / f"results/metrics/mtcnn/paired/lq-ghost0-sa1-{name}.parquet"
+        )
         paired = paired[paired.paired & (paired.n_regions > 0)].set_index("frame")
         assert len(paired) > 50, name
         det = faces.loc[paired.index]
@@ -64,14 +74,18 @@ def test_changed_regions_of_the_real_swaps_fall_on_the_face(ghost_run):
         x0, y0 = (det.x - det.crop_x) * scale, (det.y - det.crop_y) * scale
         x1, y1 = x0 + det.w * scale, y0 + det.h * scale
         inside = paired.region_cx.between(x0, x1) & paired.region_cy.between(y0, y1)
-        assert inside.mean() > 0.9, f"{name}: largest change off the face in {(~inside).sum()} frames"
+        assert inside.mean() > 0.9, (
+            f"{name}: largest change off the face in {(~inside).sum()} frames"
+        )
         # The swap changes the face, not the rest: differences concentrate inside the face ellipse.
         assert (paired.abs_diff_face > 2 * paired.abs_diff_surround).mean() > 0.9, name
 
 
 def test_comparison_figures_for_the_real_swaps(ghost_run):
     for name in FAKES:
-        figures = sorted((ghost_run / f"results/plots/mtcnn/compare/lq-ghost0-sa1-{name}").glob("*.png"))
+        figures = sorted(
+            (ghost_run / f"results/plots/mtcnn/compare/lq-ghost0-sa1-{name}").glob("*.png")
+        )
         assert len(figures) == 3
         image = cv2.imread(str(figures[0]))
         assert image is not None and image.shape[1] > 1000 and np.std(image) > 10

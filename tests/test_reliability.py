@@ -42,15 +42,24 @@ def _dataset(root: Path) -> tuple[Path, Path]:
     """The tiny sample under ``root``, and a fixed train/test split file for its detector."""
     table = generate(SPEC, root)
     split = root / "split.csv"
-    split.write_text("video,split\n" + "".join(
-        f"{v},{'train' if v in TRAIN else 'test'}\n" for v in table.video))
+    split.write_text(
+        "video,split\n" + "".join(f"{v},{'train' if v in TRAIN else 'test'}\n" for v in table.video)
+    )
     return root, split
 
 
 def _config(workdir: Path, root: Path, split: Path, **changes) -> None:
-    write_config(workdir, dataset={"sample": False, "fakes_root": str(root / "DeepfakeTIMIT"),
-                                   "originals_root": str(root / "VidTIMIT")},
-                 detector={"name": "haar"}, detection={"split": str(split), "n_boot": 100}, **changes)
+    write_config(
+        workdir,
+        dataset={
+            "sample": False,
+            "fakes_root": str(root / "DeepfakeTIMIT"),
+            "originals_root": str(root / "VidTIMIT"),
+        },
+        detector={"name": "haar"},
+        detection={"split": str(split), "n_boot": 100},
+        **changes,
+    )
 
 
 def _blank_jpeg(path: Path) -> None:
@@ -70,8 +79,10 @@ def _blank_avi(path: Path, n: int) -> None:
 
 def _half_size_avi(source: Path, target: Path) -> None:
     """``source`` decoded and written again (Motion-JPEG) with every frame at half its size."""
-    frames = [cv2.resize(f, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-              for f in iter_video(source)]
+    frames = [
+        cv2.resize(f, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        for f in iter_video(source)
+    ]
     height, width = frames[0].shape[:2]
     writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"MJPG"), 25, (width, height))
     for frame in frames:
@@ -87,14 +98,18 @@ def _damage_frame_size(root: Path) -> None:
     sentence.mkdir()
     for frame in sorted((originals / "fhop0/video/sa1").iterdir()):
         sentence.joinpath(frame.name).write_bytes(frame.read_bytes())
-    _half_size_avi(fakes / "higher_quality/fhop0/sa1-video-fcol0.avi",
-                   fakes / "higher_quality/fhop0/si1-video-fcol0.avi")
+    _half_size_avi(
+        fakes / "higher_quality/fhop0/sa1-video-fcol0.avi",
+        fakes / "higher_quality/fhop0/si1-video-fcol0.avi",
+    )
 
 
 #: What problems.csv says of the half-size fake.
-HALF_SIZE_PROBLEM = ("hq-fhop0-si1-fcol0", "frames",
-                     "frame size 256x192 differs from its original real-fhop0-si1's 512x384: "
-                     "not paired")
+HALF_SIZE_PROBLEM = (
+    "hq-fhop0-si1-fcol0",
+    "frames",
+    "frame size 256x192 differs from its original real-fhop0-si1's 512x384: not paired",
+)
 
 # --- End of frame size --------------------------------------------------------------------------
 
@@ -147,7 +162,10 @@ EXPECTED_PROBLEMS = [
 #: The inputs problems.csv must name as skipped (path under the dataset root, start of why).
 EXPECTED_SKIPPED = [
     ("DeepfakeTIMIT/README.txt", "not one of higher_quality, lower_quality"),
-    ("DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi", "face source 'FHOP0 copy' breaks"),
+    (
+        "DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi",
+        "face source 'FHOP0 copy' breaks",
+    ),
     ("DeepfakeTIMIT/lower_quality/Fhop0", "subject folder name 'Fhop0' breaks the naming rule"),
     ("VidTIMIT/Fhop0", "VidTIMIT side of the skipped subject folder"),
     ("DeepfakeTIMIT/higher_quality/fhop0/sa1-video-fcol0.mp4", "same id hq-fhop0-sa1-fcol0 as"),
@@ -174,14 +192,24 @@ def test_every_bad_video_is_listed_in_problems_csv(damaged):
     found = list(problems.itertuples(index=False))
     videos = pd.read_parquet(workdir / "results/tables/videos.parquet").set_index("video").path
     for video, stage, start in EXPECTED_PROBLEMS:
-        assert any(p.video == video and p.stage == stage and p.problem.startswith(start)
-                   and p.path == videos[video] for p in found), (video, stage, start, problems)
+        assert any(
+            p.video == video
+            and p.stage == stage
+            and p.problem.startswith(start)
+            and p.path == videos[video]
+            for p in found
+        ), (video, stage, start, problems)
     unreadable = problems.set_index("video").problem
-    assert str(root / "DeepfakeTIMIT/higher_quality/fcol0/sa1-video-fhop0.avi") in unreadable["hq-fcol0-sa1-fhop0"]
+    assert (
+        str(root / "DeepfakeTIMIT/higher_quality/fcol0/sa1-video-fhop0.avi")
+        in unreadable["hq-fcol0-sa1-fhop0"]
+    )
     assert str(root / "VidTIMIT/fcol0/video/sx19/002") in unreadable["real-fcol0-sx19"]
     assert "hq-fhop0-sa1-fcol0" not in set(problems[problems.stage != "dataset"].video)  # intact
-    assert ("5 input(s) skipped and 7 video(s) had problems" in result.stdout
-            and "problems.csv" in result.stdout)
+    assert (
+        "5 input(s) skipped and 7 video(s) had problems" in result.stdout
+        and "problems.csv" in result.stdout
+    )
 
 
 def test_every_skipped_input_is_a_row_of_problems_csv_that_says_why(damaged):
@@ -219,8 +247,9 @@ def test_videos_without_frames_get_empty_tables_and_drop_out_of_the_scores(damag
     # The fake of an unreadable original: its frames are kept, none is paired.
     paired = pd.read_parquet(workdir / "results/metrics/haar/paired/hq-fcol0-sx19-fhop0.parquet")
     assert len(paired) == 6 and not paired.paired.any()
-    assert read_diff_maps(workdir / "results/metrics/haar/paired/hq-fcol0-sa1-fhop0.ssim_diff.png",
-                          128).shape == (0, 128, 128)
+    assert read_diff_maps(
+        workdir / "results/metrics/haar/paired/hq-fcol0-sa1-fhop0.ssim_diff.png", 128
+    ).shape == (0, 128, 128)
     assert not list((workdir / "results/plots/haar/compare/hq-fcol0-sa1-fhop0").glob("*.png"))
     frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
     assert not {"hq-fcol0-sa1-fhop0", "real-fcol0-sx19"} & set(frames.video)
@@ -229,15 +258,19 @@ def test_videos_without_frames_get_empty_tables_and_drop_out_of_the_scores(damag
     assert np.isnan(videos.loc["hq-fcol0-sa1-fhop0", "mean_face_sharpness"])
     assert videos.loc["lq-fcol0-sa1-fhop0", "n_decoded"] == 3
     scores = pd.read_parquet(workdir / "results/metrics/haar/detection/video_scores.parquet")
-    assert "hq-fcol0-sa1-fhop0" not in set(scores.video) and "lq-fcol0-sa1-fhop0" in set(scores.video)
+    assert "hq-fcol0-sa1-fhop0" not in set(scores.video) and "lq-fcol0-sa1-fhop0" in set(
+        scores.video
+    )
     assert (workdir / "results/plots/haar/detection_roc.png").exists()
 
 
 def test_files_outside_the_layout_are_skipped_and_named(damaged):
     workdir, root, result = damaged
     log = (workdir / "results/logs/video_table.log").read_text()
-    for stray in (root / "DeepfakeTIMIT/README.txt",
-                  root / "DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi"):
+    for stray in (
+        root / "DeepfakeTIMIT/README.txt",
+        root / "DeepfakeTIMIT/lower_quality/fcol0/sa1-video-FHOP0 copy.avi",
+    ):
         assert str(stray) in log and str(stray) in result.stdout + result.stderr
     table = pd.read_parquet(workdir / "results/tables/videos.parquet")
     assert len(table) == 10 and not table.path.str.contains("copy|Fhop0").any()
@@ -267,8 +300,9 @@ def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
         frame.unlink()
     missing.rmdir()
     _config(tmp_path, root, split)
-    result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        snakemake_command(tmp_path, "-n", cores=1), cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert f"original frame folder {missing} is missing" in result.stdout + result.stderr
     assert not (tmp_path / "results").exists()
@@ -279,8 +313,13 @@ def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
 
 def test_extract_frames_records_an_undecodable_video_instead_of_failing(tmp_path):
     (tmp_path / "empty.avi").write_bytes(b"")
-    info = extract_frames(tmp_path / "empty.avi", tmp_path / "frames", tmp_path / "m.json",
-                          video="lq-a-sa1-b", expected=6)
+    info = extract_frames(
+        tmp_path / "empty.avi",
+        tmp_path / "frames",
+        tmp_path / "m.json",
+        video="lq-a-sa1-b",
+        expected=6,
+    )
     assert info["n_decoded"] == 0 and not info["count_ok"]
     assert str(tmp_path / "empty.avi") in info["error"]
     assert json.loads((tmp_path / "m.json").read_text()) == info
@@ -291,7 +330,9 @@ def test_bmp_frames_hold_the_same_pixels_as_png(tmp_path, clean):
     video = next((clean[0] / "DeepfakeTIMIT").rglob("*.avi"))
     folders = {}
     for ext in ("png", "bmp"):
-        extract_frames(video, tmp_path / ext, tmp_path / f"{ext}.json", video="v", expected=6, ext=ext)
+        extract_frames(
+            video, tmp_path / ext, tmp_path / f"{ext}.json", video="v", expected=6, ext=ext
+        )
         folders[ext] = frame_files(tmp_path / ext)
     assert [p.name for p in folders["bmp"]] == [f"{i:05d}.bmp" for i in range(1, 7)]
     for png, bmp in zip(folders["png"], folders["bmp"]):
@@ -319,32 +360,66 @@ def test_the_largest_of_two_faces_is_kept_and_recorded(tmp_path):
     frames.mkdir()
     for index in (1, 2):
         write_image(frames / f"{index:05d}.png", np.full((120, 160, 3), 100, np.uint8))
-    table = detect_video(frames, tmp_path / "crops", tmp_path / "faces.parquet", video="real-a-sa1",
-                         detector=_TwoFaces(), margin=0.2, crop_size=32)
+    table = detect_video(
+        frames,
+        tmp_path / "crops",
+        tmp_path / "faces.parquet",
+        video="real-a-sa1",
+        detector=_TwoFaces(),
+        margin=0.2,
+        crop_size=32,
+    )
     assert table.n_faces.tolist() == [2, 0] and table.face.tolist() == [1, -1]
     assert table.loc[0, ["x", "w"]].tolist() == [40.0, 60.0]
     assert sorted(p.name for p in (tmp_path / "crops").iterdir()) == ["00001.png"]
     problems = video_problems([], table)
-    assert problems.problem.tolist() == ["no face in 1 of 2 frames",
-                                         "several faces in 1 of 2 frames (one kept by detector.choose)"]
+    assert problems.problem.tolist() == [
+        "no face in 1 of 2 frames",
+        "several faces in 1 of 2 frames (one kept by detector.choose)",
+    ]
 
 
 def test_a_fake_with_no_frames_gets_a_valid_empty_paired_table(tmp_path):
     (tmp_path / "fake").mkdir()
     (tmp_path / "original").mkdir()
     write_parquet(pd.DataFrame(columns=DETECTION_COLUMNS), tmp_path / "faces.parquet")
-    table = compare_video(tmp_path / "fake", tmp_path / "original", tmp_path / "faces.parquet",
-                          tmp_path / "paired.parquet", tmp_path / "diff.png", video="lq-a-sa1-b",
-                          original="real-a-sa1", crop_size=16)
-    assert table.empty and pd.read_parquet(tmp_path / "paired.parquet").columns.equals(table.columns)
+    table = compare_video(
+        tmp_path / "fake",
+        tmp_path / "original",
+        tmp_path / "faces.parquet",
+        tmp_path / "paired.parquet",
+        tmp_path / "diff.png",
+        video="lq-a-sa1-b",
+        original="real-a-sa1",
+        crop_size=16,
+    )
+    assert table.empty and pd.read_parquet(tmp_path / "paired.parquet").columns.equals(
+        table.columns
+    )
     assert read_diff_maps(tmp_path / "diff.png", 16).shape == (0, 16, 16)
 
 
 def _one_face(path: Path, video: str, n: int) -> None:
     """A detection table with the same face in each of ``n`` frames (crop square 16, 8, 64)."""
-    rows = [{"video": video, "frame": i, "n_faces": 1, "face": 0, "confidence": 0.99, "x": 28.0,
-             "y": 20.0, "w": 40.0, "h": 40.0, "crop_x": 16.0, "crop_y": 8.0, "crop_side": 64.0,
-             "crop": f"{i:05d}.png", "interpolated": False} for i in range(1, n + 1)]
+    rows = [
+        {
+            "video": video,
+            "frame": i,
+            "n_faces": 1,
+            "face": 0,
+            "confidence": 0.99,
+            "x": 28.0,
+            "y": 20.0,
+            "w": 40.0,
+            "h": 40.0,
+            "crop_x": 16.0,
+            "crop_y": 8.0,
+            "crop_side": 64.0,
+            "crop": f"{i:05d}.png",
+            "interpolated": False,
+        }
+        for i in range(1, n + 1)
+    ]
     write_parquet(pd.DataFrame(rows).reindex(columns=DETECTION_COLUMNS), path)
 
 
@@ -360,16 +435,25 @@ def test_frames_of_another_size_than_the_originals_are_not_paired(tmp_path, capl
             write_image(tmp_path / name / f"{index:05d}.png", frame)
     _one_face(tmp_path / "faces.parquet", "real-a-sa1", 3)
     with caplog.at_level("WARNING"):
-        table = compare_video(tmp_path / "fake", tmp_path / "original", tmp_path / "faces.parquet",
-                              tmp_path / "paired.parquet", tmp_path / "diff.png",
-                              video="lq-a-sa1-b", original="real-a-sa1", crop_size=32)
+        table = compare_video(
+            tmp_path / "fake",
+            tmp_path / "original",
+            tmp_path / "faces.parquet",
+            tmp_path / "paired.parquet",
+            tmp_path / "diff.png",
+            video="lq-a-sa1-b",
+            original="real-a-sa1",
+            crop_size=32,
+        )
     assert table.paired.tolist() == [False, False, True]
     measures = ["mse", "psnr", "ssim", "ssim_colour", "abs_diff_face", "changed_fraction"]
     assert table.loc[:1, measures].isna().all().all() and table.n_regions[:2].isna().all()
     assert table.ssim[2] == pytest.approx(1.0)
     assert not read_diff_maps(tmp_path / "diff.png", 32)[:2].any()
-    assert ("lq-a-sa1-b: frame size 64x48 differs from its original real-a-sa1's 128x96: "
-            "not paired (2 of 3 frames)") in caplog.text
+    assert (
+        "lq-a-sa1-b: frame size 64x48 differs from its original real-a-sa1's 128x96: "
+        "not paired (2 of 3 frames)"
+    ) in caplog.text
 
 
 def test_a_fake_of_another_frame_size_is_noted_in_its_manifest_and_problems(tmp_path):
@@ -377,19 +461,29 @@ def test_a_fake_of_another_frame_size_is_noted_in_its_manifest_and_problems(tmp_
     folder.mkdir()
     for name in ("001", "002", "003"):
         _blank_jpeg(folder / name)
-    extract_frames(folder, tmp_path / "real", tmp_path / "real.json", video="real-a-sa1",
-                   expected=3)
+    extract_frames(
+        folder, tmp_path / "real", tmp_path / "real.json", video="real-a-sa1", expected=3
+    )
     (tmp_path / "empty.avi").write_bytes(b"")
-    extract_frames(tmp_path / "empty.avi", tmp_path / "bad", tmp_path / "bad.json",
-                   video="real-c-sa1", expected=3)
+    extract_frames(
+        tmp_path / "empty.avi",
+        tmp_path / "bad",
+        tmp_path / "bad.json",
+        video="real-c-sa1",
+        expected=3,
+    )
     _blank_avi(tmp_path / "full.avi", 3)
     _half_size_avi(tmp_path / "full.avi", tmp_path / "half.avi")
     infos = {}
     for name, original in (("full", "real"), ("half", "real"), ("half", "bad")):
         infos[name, original] = extract_frames(
-            tmp_path / f"{name}.avi", tmp_path / f"{name}-{original}",
-            tmp_path / f"{name}-{original}.json", video=f"lq-a-sa1-{name}", expected=3,
-            original_manifest=tmp_path / f"{original}.json")
+            tmp_path / f"{name}.avi",
+            tmp_path / f"{name}-{original}",
+            tmp_path / f"{name}-{original}.json",
+            video=f"lq-a-sa1-{name}",
+            expected=3,
+            original_manifest=tmp_path / f"{original}.json",
+        )
     note = "frame size 256x192 differs from its original real-a-sa1's 512x384: not paired"
     assert infos["half", "real"]["notes"] == [note]
     assert json.loads((tmp_path / "half-real.json").read_text())["notes"] == [note]
@@ -415,9 +509,12 @@ def test_a_failed_write_leaves_nothing_and_a_killed_ones_debris_is_cleared(tmp_p
 
 def _table_bytes(workdir: Path) -> dict[str, bytes]:
     """Every Parquet and CSV under results/tables and results/metrics, by relative path."""
-    return {str(p.relative_to(workdir)): p.read_bytes()
-            for folder in ("results/tables", "results/metrics")
-            for p in sorted((workdir / folder).rglob("*")) if p.suffix in (".parquet", ".csv")}
+    return {
+        str(p.relative_to(workdir)): p.read_bytes()
+        for folder in ("results/tables", "results/metrics")
+        for p in sorted((workdir / folder).rglob("*"))
+        if p.suffix in (".parquet", ".csv")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -458,8 +555,14 @@ def test_temporary_bmp_frames_are_deleted_and_change_no_table(tmp_path, clean, r
 
 def _start(workdir: Path) -> subprocess.Popen:
     """The README's plain ``snakemake --cores 2`` for ``workdir``, in a session of its own."""
-    return subprocess.Popen(snakemake_command(workdir), cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        snakemake_command(workdir),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 120):
@@ -489,8 +592,9 @@ def _cmdline(process: psutil.Process) -> list[str]:
         return []
 
 
-def test_one_failed_job_does_not_stop_the_others_and_a_plain_rerun_completes(tmp_path, clean,
-                                                                              reference):
+def test_one_failed_job_does_not_stop_the_others_and_a_plain_rerun_completes(
+    tmp_path, clean, reference
+):
     """The workstation profile's keep-going, with no flag typed: a job killed as the kernel's
     out-of-memory killer would fails alone; every other video still finishes."""
     _config(tmp_path, *clean)

@@ -46,7 +46,9 @@ def test_fake_and_original_have_equal_frames_and_differ_only_at_the_face(small_s
         changed = np.argwhere(diff > 40)
         assert len(changed) > 2000, f"{folder}: the face was not replaced"
         y, x = changed.mean(0)
-        assert 150 < y < 260 and 200 < x < 310, f"{folder}: change centred at ({x:.0f}, {y:.0f}), not on the face"
+        assert 150 < y < 260 and 200 < x < 310, (
+            f"{folder}: change centred at ({x:.0f}, {y:.0f}), not on the face"
+        )
 
 
 def test_pairs_are_symmetric_and_checked():

@@ -36,12 +36,18 @@ def test_outputs_get_the_permissions_a_plain_write_gives(tmp_path, umask):
         write_image(tmp / "00001.png", np.zeros((4, 4, 3), np.uint8))
         with atomic_path(tmp / "inner/manifest.json") as inner:
             inner.write_text("{}")
-    files = ["tables/t.parquet", "tables/t.csv", "plain.txt", "crops/00001.png",
-             "crops/inner/manifest.json"]
+    files = [
+        "tables/t.parquet",
+        "tables/t.csv",
+        "plain.txt",
+        "crops/00001.png",
+        "crops/inner/manifest.json",
+    ]
     folders = ["tables", "crops", "crops/inner"]
     assert {name: oct(_mode(tmp_path / name)) for name in files + folders} == {
         **{name: oct(0o666 & ~umask) for name in files},
-        **{name: oct(0o777 & ~umask) for name in folders}}
+        **{name: oct(0o777 & ~umask) for name in folders},
+    }
 
 
 @pytest.mark.parametrize("writer", [atomic_path, atomic_dir])

@@ -14,13 +14,27 @@ import pytest
 from dfscope.analysis import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, layout
 
-from .conftest import (N_FRAMES, REPO, SNAKEMAKE, jobs_planned, snakemake, snakemake_command,
-                       write_config)
+from .conftest import (
+    N_FRAMES,
+    REPO,
+    SNAKEMAKE,
+    jobs_planned,
+    snakemake,
+    snakemake_command,
+    write_config,
+)
 
 pytestmark = pytest.mark.integration
 #: The study-level jobs that any change upstream of the gathered tables reruns.
-STUDY = {"gather": 1, "summary": 1, "feature_auc": 1, "plots": 1, "detect": 1, "detection_plot": 1,
-         "all": 1}
+STUDY = {
+    "gather": 1,
+    "summary": 1,
+    "feature_auc": 1,
+    "plots": 1,
+    "detect": 1,
+    "detection_plot": 1,
+    "all": 1,
+}
 #: The comparison figures of the 16 fakes: 2 per quality (plots.report_fakes) for the report.
 COMPARE = {"compare_figures": 12, "compare_figures_in_report": 4}
 
@@ -61,13 +75,22 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
     assert (sharpness.LQ < sharpness.HQ).all(), sharpness
     assert frames[frames.label == 0].ssim.isna().all()
     original = "real-fcol0-sa1"
-    same = compare_video(workdir / f"results/frames/{original}", workdir / f"results/frames/{original}",
-                         workdir / f"results/faces/mtcnn/{original}.parquet", tmp_path / "self.parquet",
-                         tmp_path / "self.png", video=original, original=original, crop_size=128)
+    same = compare_video(
+        workdir / f"results/frames/{original}",
+        workdir / f"results/frames/{original}",
+        workdir / f"results/faces/mtcnn/{original}.parquet",
+        tmp_path / "self.parquet",
+        tmp_path / "self.png",
+        video=original,
+        original=original,
+        crop_size=128,
+    )
     assert np.allclose(same.ssim, 1.0) and (same.mse == 0).all() and (same.n_regions == 0).all()
     assert not read_diff_maps(tmp_path / "self.png", 128).any()
     # The fakes' maps: one 128x128 map per frame, changed regions found in (nearly) every frame.
-    maps = read_diff_maps(workdir / "results/metrics/mtcnn/paired/lq-fcol0-sa1-fhop0.ssim_diff.png", 128)
+    maps = read_diff_maps(
+        workdir / "results/metrics/mtcnn/paired/lq-fcol0-sa1-fhop0.ssim_diff.png", 128
+    )
     assert maps.shape == (N_FRAMES, 128, 128) and maps.max() > 0.3
     assert (fakes.n_regions > 0).mean() > 0.9 and fakes.changed_fraction.between(0, 1).all()
 
@@ -77,7 +100,9 @@ def test_summary_and_plots(run):
     summary = pd.read_csv(workdir / "results/tables/mtcnn/summary.csv")
     assert set(summary.quality) == {"LQ", "HQ"} and set(summary.level) == {"frame", "video"}
     assert summary.auc.between(0, 1).all() and summary.eer.between(0, 1).all()
-    blur = summary[(summary.score == "face_blur_ratio") & (summary.level == "video")].set_index("quality")
+    blur = summary[(summary.score == "face_blur_ratio") & (summary.level == "video")].set_index(
+        "quality"
+    )
     assert (blur.n_real == 8).all() and (blur.n_fake == 8).all()
     assert blur.loc["LQ", "auc"] > 0.9  # an upsampled 64x64 face is much blurrier than its surround
     for name in ("roc.png", "paired_hist.png", "feature_hist.png"):
@@ -97,22 +122,39 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
         planned = jobs_planned(snakemake(workdir, "-n"))
     finally:
         write_config(workdir)
-    assert planned == {"faces": 24, "quality_features": 24, "temporal_features": 24,
-                       "paired_metrics": 16, **COMPARE, **STUDY}
+    assert planned == {
+        "faces": 24,
+        "quality_features": 24,
+        "temporal_features": 24,
+        "paired_metrics": 16,
+        **COMPARE,
+        **STUDY,
+    }
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    # The SSIM window feeds the paired and the temporal SSIM, not the no-reference features.
-    ({"metrics": {"ssim": {"gaussian_weights": False, "win_size": 9}}},
-     {"paired_metrics": 16, "temporal_features": 24, **COMPARE}),
-    # The threshold of changed regions feeds the paired table and the boxes of the figures.
-    ({"metrics": {"regions": {"threshold": 0.3, "min_area": 0.002}}},
-     {"paired_metrics": 16, **COMPARE}),
-    # Dropping features recomputes the feature tables only, not detection or paired metrics.
-    ({"metrics": {"features": ["face_blur_ratio"]},
-      "evaluation": {"scores": ["face_blur_ratio"], "roc_score": "face_blur_ratio"}},
-     {"quality_features": 24}),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # The SSIM window feeds the paired and the temporal SSIM, not the no-reference features.
+        (
+            {"metrics": {"ssim": {"gaussian_weights": False, "win_size": 9}}},
+            {"paired_metrics": 16, "temporal_features": 24, **COMPARE},
+        ),
+        # The threshold of changed regions feeds the paired table and the boxes of the figures.
+        (
+            {"metrics": {"regions": {"threshold": 0.3, "min_area": 0.002}}},
+            {"paired_metrics": 16, **COMPARE},
+        ),
+        # Dropping features recomputes the feature tables only, not detection or paired metrics.
+        (
+            {
+                "metrics": {"features": ["face_blur_ratio"]},
+                "evaluation": {"scores": ["face_blur_ratio"], "roc_score": "face_blur_ratio"},
+            },
+            {"quality_features": 24},
+        ),
+    ],
+)
 def test_metric_parameter_change_reruns_metrics_and_what_follows_only(run, changes, expected):
     workdir, _, _ = run
     write_config(workdir, **changes)
@@ -124,31 +166,60 @@ def test_metric_parameter_change_reruns_metrics_and_what_follows_only(run, chang
 
 
 def test_lint_is_clean():
-    result = subprocess.run([SNAKEMAKE, "--lint"], cwd=REPO,
-                            capture_output=True, text=True)
+    result = subprocess.run([SNAKEMAKE, "--lint"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Lints for" not in result.stdout + result.stderr, result.stdout
 
 
-@pytest.mark.parametrize(("section", "values", "messages"), [
-    ("crops", {"margin": -0.5}, ["-0.5 is less than the minimum", "['crops']['properties']['margin']"]),
-    ("detector", {"name": "retina"}, ["'retina' is not one of", "['detector']['properties']['name']"]),
-    ("crops", {"size": "big"}, ["'big' is not of type 'integer'", "['crops']['properties']['size']"]),
-    ("dataset", {"sample": False, "fakes_root": "no/such/DeepfakeTIMIT"},
-     ["dataset.fakes_root: 'no/such/DeepfakeTIMIT' is not a folder"]),
-    # A tiny scale made cv2.resize fail on a 0-px frame in every faces job.
-    ("detector", {"name": "haar", "params": {"haar": {"scale": 0.01}}},
-     ["0.01 is less than the minimum of 0.05", "['haar']['properties']['scale']"]),
-    # An even SSIM window, or one as large as the crop, gave NaN or skewed SSIM in every frame.
-    ("metrics", {"ssim": {"gaussian_weights": False, "win_size": 8}},
-     ["8 should not be valid under {'multipleOf': 2}", "['ssim']['properties']['win_size']"]),
-    ("metrics", {"ssim": {"gaussian_weights": False, "win_size": 129}},
-     ["config metrics.ssim.win_size: 129 is not smaller than crops.size (128)"]),
-])
-def test_bad_config_stops_before_any_job_naming_the_key_and_value(tmp_path, section, values, messages):
+@pytest.mark.parametrize(
+    ("section", "values", "messages"),
+    [
+        (
+            "crops",
+            {"margin": -0.5},
+            ["-0.5 is less than the minimum", "['crops']['properties']['margin']"],
+        ),
+        (
+            "detector",
+            {"name": "retina"},
+            ["'retina' is not one of", "['detector']['properties']['name']"],
+        ),
+        (
+            "crops",
+            {"size": "big"},
+            ["'big' is not of type 'integer'", "['crops']['properties']['size']"],
+        ),
+        (
+            "dataset",
+            {"sample": False, "fakes_root": "no/such/DeepfakeTIMIT"},
+            ["dataset.fakes_root: 'no/such/DeepfakeTIMIT' is not a folder"],
+        ),
+        # A tiny scale made cv2.resize fail on a 0-px frame in every faces job.
+        (
+            "detector",
+            {"name": "haar", "params": {"haar": {"scale": 0.01}}},
+            ["0.01 is less than the minimum of 0.05", "['haar']['properties']['scale']"],
+        ),
+        # An even SSIM window, or one as large as the crop, gave NaN or skewed SSIM in every frame.
+        (
+            "metrics",
+            {"ssim": {"gaussian_weights": False, "win_size": 8}},
+            ["8 should not be valid under {'multipleOf': 2}", "['ssim']['properties']['win_size']"],
+        ),
+        (
+            "metrics",
+            {"ssim": {"gaussian_weights": False, "win_size": 129}},
+            ["config metrics.ssim.win_size: 129 is not smaller than crops.size (128)"],
+        ),
+    ],
+)
+def test_bad_config_stops_before_any_job_naming_the_key_and_value(
+    tmp_path, section, values, messages
+):
     write_config(tmp_path, **{section: values})
-    result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        snakemake_command(tmp_path, "-n", cores=1), cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode != 0
     for message in messages:
         assert message in result.stderr + result.stdout
@@ -163,11 +234,13 @@ def test_a_yaml_syntax_error_in_the_config_names_the_file_and_line(tmp_path):
     line = next(i for i, text in enumerate(lines) if text.startswith("  n_frames:"))
     lines[line] = "  n_frames: [20"  # an unclosed bracket; the parser stops on the next line
     config.write_text("\n".join(lines) + "\n")
-    result = subprocess.run(snakemake_command(tmp_path, "-n", cores=1), cwd=REPO,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        snakemake_command(tmp_path, "-n", cores=1), cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode != 0
-    message = re.search(r"^(\S+): not valid YAML: line (\d+), column \d+: (.*)$", result.stdout,
-                        re.M)
+    message = re.search(
+        r"^(\S+): not valid YAML: line (\d+), column \d+: (.*)$", result.stdout, re.M
+    )
     assert message, result.stdout + result.stderr
     assert message[1] == str(config) and int(message[2]) == line + 2  # 1-based, as editors count
     assert message[3].endswith(f"(while parsing a flow sequence, at line {line + 1}, column 13)")
@@ -197,14 +270,22 @@ def test_comparison_figures_of_every_fake(run):
     for video in videos[videos.label == 1].video:
         figures = sorted((workdir / f"results/plots/mtcnn/compare/{video}").glob("*.png"))
         # Evenly spaced over the 20 paired frames, first and last included.
-        assert [f.name for f in figures] == ["frame_00001.png", "frame_00011.png", "frame_00020.png"]
+        assert [f.name for f in figures] == [
+            "frame_00001.png",
+            "frame_00011.png",
+            "frame_00020.png",
+        ]
 
 
 def test_detector_table_with_confidence_intervals(run):
     workdir, _, _ = run
     table = pd.read_csv(workdir / "results/tables/mtcnn/detection.csv")
-    assert sorted(zip(table.quality, table.level)) == [("HQ", "frame"), ("HQ", "video"),
-                                                        ("LQ", "frame"), ("LQ", "video")]
+    assert sorted(zip(table.quality, table.level)) == [
+        ("HQ", "frame"),
+        ("HQ", "video"),
+        ("LQ", "frame"),
+        ("LQ", "video"),
+    ]
     for measure in ("auc", "eer", "frr_at_far10", "frr_at_far1"):
         assert (table[f"{measure}_lo"] <= table[measure]).all()
         assert (table[measure] <= table[f"{measure}_hi"]).all()
@@ -226,16 +307,28 @@ def report(run):
 
 def test_report_holds_every_marked_result(report):
     html = report.read_text()
-    for name in ("detection_roc.png", "detection.csv", "roc.png", "feature_hist.png",
-                 "feature_auc.csv", "summary.csv", "paired_hist.png", "frame_00011.png"):
+    for name in (
+        "detection_roc.png",
+        "detection.csv",
+        "roc.png",
+        "feature_hist.png",
+        "feature_auc.csv",
+        "summary.csv",
+        "paired_hist.png",
+        "frame_00011.png",
+    ):
         assert name in html, name
 
 
 def test_report_embeds_the_figures_of_two_fakes_per_quality_of_different_people(report, run):
     html = report.read_text()
     shown = {fake for fake in re.findall(r"(?:lq|hq)-[a-z0-9]+-[a-z0-9]+-[a-z0-9]+", html)}
-    assert shown == {"lq-fcol0-sa1-fhop0", "lq-fcol1-sa1-fhop1", "hq-fcol0-sa1-fhop0",
-                     "hq-fcol1-sa1-fhop1"}
+    assert shown == {
+        "lq-fcol0-sa1-fhop0",
+        "lq-fcol1-sa1-fhop1",
+        "hq-fcol0-sa1-fhop0",
+        "hq-fcol1-sa1-fhop1",
+    }
     drawn = list((run[0] / "results/plots/mtcnn/compare").glob("*/*.png"))
     assert len(drawn) == 16 * 3  # every fake's figures are still drawn
 
@@ -266,12 +359,15 @@ def test_changed_regions_of_the_sample_fakes_fall_on_the_face(run):
     frames = pd.read_parquet(workdir / "results/tables/mtcnn/frames.parquet")
     fakes = frames[(frames.label == 1) & (frames.n_regions > 0)]
     for original, paired in fakes.groupby("original"):
-        faces = pd.read_parquet(workdir / f"results/faces/mtcnn/{original}.parquet").set_index("frame")
+        faces = pd.read_parquet(workdir / f"results/faces/mtcnn/{original}.parquet").set_index(
+            "frame"
+        )
         det = faces.loc[paired.frame].set_index(paired.index)
         scale = 128 / det.crop_side
         x0, y0 = (det.x - det.crop_x) * scale, (det.y - det.crop_y) * scale
-        inside = (paired.region_cx.between(x0, x0 + det.w * scale)
-                  & paired.region_cy.between(y0, y0 + det.h * scale))
+        inside = paired.region_cx.between(x0, x0 + det.w * scale) & paired.region_cy.between(
+            y0, y0 + det.h * scale
+        )
         assert inside.mean() > 0.9, f"fakes of {original}: largest change off the face"
 
 

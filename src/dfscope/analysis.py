@@ -23,15 +23,37 @@ log = logging.getLogger(__name__)
 REGION_COLUMNS = ["region_x", "region_y", "region_w", "region_h", "region_cx", "region_cy"]
 #: Schema of a paired table, one row per frame of a fake. Crop pixels for regions; grey levels
 #: for abs_diff_*; diff_threshold in [0, 1]; changed_fraction of the crop's area.
-PAIRED_COLUMNS = ["video", "original", "frame", "paired", "mse", "psnr", "ssim", "ssim_colour",
-                  "abs_diff_face", "abs_diff_surround", "diff_threshold", "n_regions",
-                  "changed_fraction", *REGION_COLUMNS]
+PAIRED_COLUMNS = [
+    "video",
+    "original",
+    "frame",
+    "paired",
+    "mse",
+    "psnr",
+    "ssim",
+    "ssim_colour",
+    "abs_diff_face",
+    "abs_diff_surround",
+    "diff_threshold",
+    "n_regions",
+    "changed_fraction",
+    *REGION_COLUMNS,
+]
 
 
-def compare_video(fake_frames: str | Path, original_frames: str | Path,
-                  original_faces: str | Path, out: str | Path, diff_out: str | Path, *,
-                  video: str, original: str, crop_size: int, ssim_options: dict | None = None,
-                  region_options: dict | None = None) -> pd.DataFrame:
+def compare_video(
+    fake_frames: str | Path,
+    original_frames: str | Path,
+    original_faces: str | Path,
+    out: str | Path,
+    diff_out: str | Path,
+    *,
+    video: str,
+    original: str,
+    crop_size: int,
+    ssim_options: dict | None = None,
+    region_options: dict | None = None,
+) -> pd.DataFrame:
     """Per frame, how and where a fake's face differs from its original's, pixel-aligned.
 
     Both crops are cut with the *original's* square of that frame (the fake
@@ -53,8 +75,13 @@ def compare_video(fake_frames: str | Path, original_frames: str | Path,
     fakes, originals = frame_files(fake_frames), frame_files(original_frames)
     detections = {row.frame: row for row in pd.read_parquet(original_faces).itertuples()}
     if len(fakes) != len(originals):
-        log.warning("%s: %d frames, its original %s has %d: paired by index",
-                    video, len(fakes), original, len(originals))
+        log.warning(
+            "%s: %d frames, its original %s has %d: paired by index",
+            video,
+            len(fakes),
+            original,
+            len(originals),
+        )
     rows, maps, mismatches = [], [], Counter()
     for index, fake_path in enumerate(fakes, start=1):
         row = {"video": video, "original": original, "frame": index, "paired": False}
@@ -65,8 +92,9 @@ def compare_video(fake_frames: str | Path, original_frames: str | Path,
             fake, real = read_frame(fake_path), read_frame(originals[index - 1])
             if fake.shape == real.shape:
                 a, b = cut(fake, square, crop_size), cut(real, square, crop_size)
-                measures, difference = compare_crops(a, b, face_in_crop(det, crop_size),
-                                                     ssim_options or {}, region_options or {})
+                measures, difference = compare_crops(
+                    a, b, face_in_crop(det, crop_size), ssim_options or {}, region_options or {}
+                )
                 row |= {"paired": True, **measures}
             else:
                 mismatches[size_mismatch(frame_size(fake), original, frame_size(real))] += 1
@@ -75,9 +103,16 @@ def compare_video(fake_frames: str | Path, original_frames: str | Path,
     for mismatch, count in mismatches.items():
         log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(fakes))
     table = pd.DataFrame(rows).reindex(columns=PAIRED_COLUMNS)
-    table = table.astype({"frame": "int32", "paired": "bool", "video": "string", "original": "string",
-                          "n_regions": "Int32", **{c: "float64" for c in PAIRED_COLUMNS[4:]
-                                                   if c != "n_regions"}})
+    table = table.astype(
+        {
+            "frame": "int32",
+            "paired": "bool",
+            "video": "string",
+            "original": "string",
+            "n_regions": "Int32",
+            **{c: "float64" for c in PAIRED_COLUMNS[4:] if c != "n_regions"},
+        }
+    )
     with atomic_path(diff_out) as tmp:
         write_image(tmp, diff_strip(maps, crop_size))
     write_parquet(table, out)
@@ -85,22 +120,38 @@ def compare_video(fake_frames: str | Path, original_frames: str | Path,
     return table
 
 
-def compare_crops(fake: np.ndarray, original: np.ndarray, face: tuple[int, int, int, int],
-                  ssim_options: dict, region_options: dict) -> tuple[dict, np.ndarray]:
+def compare_crops(
+    fake: np.ndarray,
+    original: np.ndarray,
+    face: tuple[int, int, int, int],
+    ssim_options: dict,
+    region_options: dict,
+) -> tuple[dict, np.ndarray]:
     """The paired measures of one frame's crops, and its SSIM difference map."""
     ssim, ssim_map = metrics.ssim(fake, original, full=True, **ssim_options)
     difference = metrics.ssim_difference(ssim_map)
     level, regions, changed = metrics.changed_regions(difference, **region_options)
-    inside, outside = metrics.mean_abs_difference(fake, original,
-                                                  metrics.ellipse_mask(fake.shape[:2], face))
-    measures = {"mse": metrics.mse(fake, original), "psnr": metrics.psnr(fake, original),
-                "ssim": ssim, "ssim_colour": metrics.ssim(fake, original, colour=True, **ssim_options),
-                "abs_diff_face": inside, "abs_diff_surround": outside, "diff_threshold": level,
-                "n_regions": len(regions), "changed_fraction": float(changed.mean())}
+    inside, outside = metrics.mean_abs_difference(
+        fake, original, metrics.ellipse_mask(fake.shape[:2], face)
+    )
+    measures = {
+        "mse": metrics.mse(fake, original),
+        "psnr": metrics.psnr(fake, original),
+        "ssim": ssim,
+        "ssim_colour": metrics.ssim(fake, original, colour=True, **ssim_options),
+        "abs_diff_face": inside,
+        "abs_diff_surround": outside,
+        "diff_threshold": level,
+        "n_regions": len(regions),
+        "changed_fraction": float(changed.mean()),
+    }
     if regions:
         largest = regions[0]
-        measures |= dict(zip(REGION_COLUMNS, (largest.x, largest.y, largest.w, largest.h,
-                                              largest.cx, largest.cy)))
+        measures |= dict(
+            zip(
+                REGION_COLUMNS, (largest.x, largest.y, largest.w, largest.h, largest.cx, largest.cy)
+            )
+        )
     return measures, difference
 
 
@@ -120,15 +171,23 @@ def read_diff_maps(path: str | Path, crop_size: int) -> np.ndarray:
     if strip is None:
         raise ValueError(f"{path}: not a readable difference-map strip")
     n = strip.shape[0] // crop_size
-    return (strip[:n * crop_size].reshape(n, crop_size, crop_size) / 255).astype(np.float32)
+    return (strip[: n * crop_size].reshape(n, crop_size, crop_size) / 255).astype(np.float32)
 
 
-def quality_video(crops_dir: str | Path, faces_table: str | Path, out: str | Path, *,
-                  video: str, features: list[str]) -> pd.DataFrame:
+def quality_video(
+    crops_dir: str | Path,
+    faces_table: str | Path,
+    out: str | Path,
+    *,
+    video: str,
+    features: list[str],
+) -> pd.DataFrame:
     """Per frame, the no-reference ``features`` of a video's face crop (NaN where there is no face)."""
     unknown = sorted(set(features) - set(FEATURES))
     if unknown:
-        raise ValueError(f"metrics.features: unknown feature(s) {unknown}; known: {sorted(FEATURES)}")
+        raise ValueError(
+            f"metrics.features: unknown feature(s) {unknown}; known: {sorted(FEATURES)}"
+        )
     rows = []
     for det in pd.read_parquet(faces_table).itertuples():
         row = {"video": video, "frame": det.frame}
@@ -149,15 +208,26 @@ def face_in_crop(det, crop_size: int) -> tuple[int, int, int, int]:
     scale = crop_size / det.crop_side
     x0 = (det.x - det.crop_x) * scale
     y0 = (det.y - det.crop_y) * scale
-    return (int(round(x0)), int(round(y0)),
-            int(round(x0 + det.w * scale)), int(round(y0 + det.h * scale)))
+    return (
+        int(round(x0)),
+        int(round(y0)),
+        int(round(x0 + det.w * scale)),
+        int(round(y0 + det.h * scale)),
+    )
 
 
 TEMPORAL_COLUMNS = ["video", "frame", "temporal_ssim", "temporal_abs_diff", "landmark_jitter"]
 
 
-def temporal_video(frames_dir: str | Path, faces_table: str | Path, out: str | Path, *,
-                   video: str, crop_size: int, ssim_options: dict | None = None) -> pd.DataFrame:
+def temporal_video(
+    frames_dir: str | Path,
+    faces_table: str | Path,
+    out: str | Path,
+    *,
+    video: str,
+    crop_size: int,
+    ssim_options: dict | None = None,
+) -> pd.DataFrame:
     """Per frame, how the face changed since the previous frame: the flicker of frame-by-frame swaps.
 
     ``temporal_ssim`` / ``temporal_abs_diff``: SSIM (luma) and mean absolute
@@ -179,14 +249,17 @@ def temporal_video(frames_dir: str | Path, faces_table: str | Path, out: str | P
         square = squares.get(index)
         if previous is not None and square is not None and index - 1 in points:
             a, b = cut(frame, square, crop_size), cut(previous, square, crop_size)
-            row |= {"temporal_ssim": metrics.ssim(a, b, **(ssim_options or {})),
-                    "temporal_abs_diff": float(np.abs(a.astype(float) - b.astype(float)).mean()),
-                    "landmark_jitter": landmark_jitter(points[index - 1], points[index])}
+            row |= {
+                "temporal_ssim": metrics.ssim(a, b, **(ssim_options or {})),
+                "temporal_abs_diff": float(np.abs(a.astype(float) - b.astype(float)).mean()),
+                "landmark_jitter": landmark_jitter(points[index - 1], points[index]),
+            }
         rows.append(row)
         previous = frame
     table = pd.DataFrame(rows).reindex(columns=TEMPORAL_COLUMNS)
-    table = table.astype({"video": "string", "frame": "int32",
-                          **{c: "float64" for c in TEMPORAL_COLUMNS[2:]}})
+    table = table.astype(
+        {"video": "string", "frame": "int32", **{c: "float64" for c in TEMPORAL_COLUMNS[2:]}}
+    )
     write_parquet(table, out)
     log.info("%s: temporal features of %d frames", video, len(table))
     return table

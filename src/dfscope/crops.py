@@ -14,8 +14,9 @@ from .geometry import iou
 CHOICES = ("largest", "tracked")
 
 
-def choose_face(faces: Sequence[Detection], previous: tuple | None = None,
-                how: str = "largest") -> int:
+def choose_face(
+    faces: Sequence[Detection], previous: tuple | None = None, how: str = "largest"
+) -> int:
     """Index of the face to keep, or -1 if there is none.
 
     ``largest``: the biggest box (a DeepfakeTIMIT frame shows one speaker,
@@ -29,8 +30,10 @@ def choose_face(faces: Sequence[Detection], previous: tuple | None = None,
         return -1
     if how not in CHOICES:
         raise ValueError(f"faces.choose: {how!r} is not one of {CHOICES}")
+
     def largest(i: int) -> tuple:
         return faces[i].box[2] * faces[i].box[3], faces[i].confidence, -i
+
     if how == "tracked" and previous is not None:
         overlaps = [iou(face.box, previous) for face in faces]
         if max(overlaps) > 0:
@@ -52,7 +55,7 @@ def cut(frame: np.ndarray, square: tuple[int, int, int], size: int) -> np.ndarra
     fx0, fy0 = max(x0, 0), max(y0, 0)
     fx1, fy1 = min(x0 + side, width), min(y0 + side, height)
     if fx1 > fx0 and fy1 > fy0:
-        crop[fy0 - y0:fy1 - y0, fx0 - x0:fx1 - x0] = frame[fy0:fy1, fx0:fx1]
+        crop[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0] = frame[fy0:fy1, fx0:fx1]
     if side == size:
         return crop
     method = cv2.INTER_AREA if side > size else cv2.INTER_CUBIC

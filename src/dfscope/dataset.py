@@ -38,8 +38,15 @@ FRAME_NAME = re.compile(r"^\d+$")
 
 #: Column order of the video table (written once, used by every reader).
 VIDEO_COLUMNS = [
-    "video", "label", "quality", "subject", "sentence", "face_source",
-    "original", "path", "n_frames",
+    "video",
+    "label",
+    "quality",
+    "subject",
+    "sentence",
+    "face_source",
+    "original",
+    "path",
+    "n_frames",
 ]
 #: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
 #: its dataset path, the step that met the problem, what it is.
@@ -169,8 +176,9 @@ def fake_name_problem(name: str) -> str | None:
     return None
 
 
-def discover(fakes_root: str | Path, originals_root: str | Path,
-             qualities: tuple[str, ...] = ("LQ", "HQ")) -> tuple[pd.DataFrame, pd.DataFrame]:
+def discover(
+    fakes_root: str | Path, originals_root: str | Path, qualities: tuple[str, ...] = ("LQ", "HQ")
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The video table of a dataset (every fake of ``qualities`` and every original they use),
     and the table of the inputs that were skipped, each with why.
 
@@ -200,7 +208,9 @@ def discover(fakes_root: str | Path, originals_root: str | Path,
             else:
                 _add_fakes(folder, quality, originals_root, rows, skips)
     if not rows:
-        raise DatasetError(f"{fakes_root}: no fake videos found under {list(QUALITY_DIRS.values())}")
+        raise DatasetError(
+            f"{fakes_root}: no fake videos found under {list(QUALITY_DIRS.values())}"
+        )
     return video_table(rows.values()), skips.table()
 
 
@@ -224,8 +234,9 @@ def _skip_subject(folder: Path, originals: Path, skips: Skips) -> None:
         skips.add(originals, f"VidTIMIT side of the skipped subject folder {folder}: not used")
 
 
-def _add_fakes(folder: Path, quality: str, originals_root: Path, rows: dict[str, Video],
-               skips: Skips) -> None:
+def _add_fakes(
+    folder: Path, quality: str, originals_root: Path, rows: dict[str, Video], skips: Skips
+) -> None:
     """Add the fakes of one subject folder, and each one's original, to ``rows`` (by id)."""
     for path in sorted(folder.iterdir()):
         if _hidden(path) or _is_companion(path):
@@ -237,14 +248,25 @@ def _add_fakes(folder: Path, quality: str, originals_root: Path, rows: dict[str,
         parts = FAKE_PARTS.match(path.name)
         video = fake_id(quality, folder.name, parts["sentence"], parts["source"])
         if video in rows:
-            skips.add(path, f"same id {video} as {rows[video].path} (kept: first in name order)",
-                      video)
+            skips.add(
+                path, f"same id {video} as {rows[video].path} (kept: first in name order)", video
+            )
             continue
         original = rows.get(real_id(folder.name, parts["sentence"])) or _original(
-            originals_root, folder.name, parts["sentence"], fake=path)
+            originals_root, folder.name, parts["sentence"], fake=path
+        )
         rows[original.video] = original
-        rows[video] = Video(video, 1, quality, folder.name, parts["sentence"], parts["source"],
-                            original.video, str(path), original.n_frames)
+        rows[video] = Video(
+            video,
+            1,
+            quality,
+            folder.name,
+            parts["sentence"],
+            parts["source"],
+            original.video,
+            str(path),
+            original.n_frames,
+        )
 
 
 def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) -> Video:
@@ -254,8 +276,17 @@ def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) 
     n_frames = len(original_frame_files(folder))
     if n_frames == 0:
         raise DatasetError(f"{fake}: original frame folder {folder} has no frames")
-    return Video(real_id(subject, sentence), 0, "real", subject, sentence, subject,
-                 real_id(subject, sentence), str(folder), n_frames)
+    return Video(
+        real_id(subject, sentence),
+        0,
+        "real",
+        subject,
+        sentence,
+        subject,
+        real_id(subject, sentence),
+        str(folder),
+        n_frames,
+    )
 
 
 def video_table(videos) -> pd.DataFrame:

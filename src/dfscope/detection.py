@@ -104,7 +104,9 @@ def pair_groups(frames: pd.DataFrame) -> pd.Series:
         parent.setdefault(person, person)
     fakes = videos[videos.label == 1]
     if fakes.face_source.isna().any():
-        raise ValueError(f"fakes without a face_source: {sorted(fakes.index[fakes.face_source.isna()])}")
+        raise ValueError(
+            f"fakes without a face_source: {sorted(fakes.index[fakes.face_source.isna()])}"
+        )
     for subject, source in zip(fakes.subject, fakes.face_source, strict=True):
         parent.setdefault(source, source)
         a, b = root(subject), root(source)
@@ -127,13 +129,15 @@ def folds(groups: pd.Series, k: int, seed: int) -> list[Fold]:
     """
     names = np.array(sorted(groups.unique()))
     if len(names) < 2:
-        raise ValueError(f"cross-validation needs at least 2 groups of people, got "
-                         f"{names.tolist()}; with a single swap pair, train on another study "
-                         "(detection.train_on)")
+        raise ValueError(
+            f"cross-validation needs at least 2 groups of people, got "
+            f"{names.tolist()}; with a single swap pair, train on another study "
+            "(detection.train_on)"
+        )
     if k < 2:
         raise ValueError(f"k must be at least 2, got {k}")
     if k >= len(names):
-        held_out = [names[i:i + 1] for i in range(len(names))]
+        held_out = [names[i : i + 1] for i in range(len(names))]
     else:
         held_out = np.array_split(np.random.default_rng(seed).permutation(names), k)
     result = []
@@ -188,18 +192,36 @@ def build_model(name: str, seed: int, n_groups: int) -> BaseEstimator:
         classifier = SVC(kernel="rbf", class_weight="balanced", random_state=seed)
     else:
         raise ValueError(f"unknown model {name!r}; known: {list(MODELS)}")
-    pipeline = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler()),
-                         ("classify", classifier)])
+    pipeline = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median")),
+            ("scale", StandardScaler()),
+            ("classify", classifier),
+        ]
+    )
     if name == "svm" and n_groups >= 2:
-        return GridSearchCV(pipeline, SVM_GRID, scoring="roc_auc",
-                            cv=GroupKFold(n_splits=min(INNER_FOLDS, n_groups)), n_jobs=1)
+        return GridSearchCV(
+            pipeline,
+            SVM_GRID,
+            scoring="roc_auc",
+            cv=GroupKFold(n_splits=min(INNER_FOLDS, n_groups)),
+            n_jobs=1,
+        )
     return pipeline
 
 
-def cross_validate(frames: pd.DataFrame, features: Sequence[str], *, model: str, k: int, seed: int,
-                   split: str | Path | None = None, train_frames: pd.DataFrame | None = None,
-                   models_dir: str | Path | None = None,
-                   frames_per_video: int | None = None) -> pd.DataFrame:
+def cross_validate(
+    frames: pd.DataFrame,
+    features: Sequence[str],
+    *,
+    model: str,
+    k: int,
+    seed: int,
+    split: str | Path | None = None,
+    train_frames: pd.DataFrame | None = None,
+    models_dir: str | Path | None = None,
+    frames_per_video: int | None = None,
+) -> pd.DataFrame:
     """Out-of-fold score of every frame: columns video, frame, quality, label, fold, score.
 
     Folds are k-fold over pair groups, or the single fold of the ``split``
@@ -256,8 +278,13 @@ def cross_validate(frames: pd.DataFrame, features: Sequence[str], *, model: str,
             scored = in_test & usable
             scores[scored] = detector.decision_function(x[scored])
             fold_of[in_test] = i
-            log.info("fold %d: trained on %d frames of %d videos, scored %d videos",
-                     i, int(rows.sum()), len(train), len(test))
+            log.info(
+                "fold %d: trained on %d frames of %d videos, scored %d videos",
+                i,
+                int(rows.sum()),
+                len(train),
+                len(test),
+            )
             if out is not None:
                 joblib.dump(detector, Path(out) / f"fold_{i}.joblib")
     result = frames.loc[fold_of >= 0, ["video", "frame", "quality", "label"]].copy()
@@ -276,13 +303,18 @@ def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
     that shows only briefly.
     """
     functions: dict[str, Callable[[np.ndarray], float]] = {
-        "mean": np.mean, "median": np.median, "trimmed_mean": lambda s: trim_mean(s, TRIM)}
+        "mean": np.mean,
+        "median": np.median,
+        "trimmed_mean": lambda s: trim_mean(s, TRIM),
+    }
     if how not in functions:
         raise ValueError(f"unknown pooling {how!r}; known: {list(POOLINGS)}")
     videos = frame_scores.drop_duplicates("video").set_index("video")[["quality", "label", "fold"]]
     scored = frame_scores.dropna(subset=["score"]).groupby("video").score
     videos["n_frames"] = scored.size().reindex(videos.index, fill_value=0).astype("int64")
-    videos["score"] = scored.agg(lambda s: float(functions[how](s.to_numpy()))).reindex(videos.index)
+    videos["score"] = scored.agg(lambda s: float(functions[how](s.to_numpy()))).reindex(
+        videos.index
+    )
     return videos.sort_index().reset_index()
 
 
@@ -301,8 +333,13 @@ def frr_at_far(labels: np.ndarray, scores: np.ndarray, far: float | Sequence[flo
     return 1 - _tpr_at(fpr, tpr, np.asarray(far, dtype=float))
 
 
-def detection_metrics(frame_scores: pd.DataFrame, video_scores: pd.DataFrame, qualities: Sequence[str],
-                      n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+def detection_metrics(
+    frame_scores: pd.DataFrame,
+    video_scores: pd.DataFrame,
+    qualities: Sequence[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
     """AUC, EER and FRR at 10 % / 1 % FAR, with bootstrap 95 % intervals, per quality and level.
 
     For quality q the real videos are compared with q's fakes, at frame
@@ -321,24 +358,43 @@ def detection_metrics(frame_scores: pd.DataFrame, video_scores: pd.DataFrame, qu
         for level, table in (("frame", frame_scores), ("video", video_scores)):
             part = table[table.quality.isin(["real", quality])].dropna(subset=["score"])
             labels, values = part.label.to_numpy(dtype=int), part.score.to_numpy(dtype=float)
-            row: dict[str, object] = {"quality": quality, "level": level,
-                                      "n_real": int((labels == 0).sum()), "n_fake": int((labels == 1).sum())}
+            row: dict[str, object] = {
+                "quality": quality,
+                "level": level,
+                "n_real": int((labels == 0).sum()),
+                "n_fake": int((labels == 1).sum()),
+            }
             if row["n_real"] and row["n_fake"]:
                 point = _roc_measures(labels, values)
                 codes, names = pd.factorize(part.video, sort=True)
-                video_labels = part.groupby("video").label.first().reindex(names).to_numpy(dtype=int)
-                boot = _bootstrap(labels, values, codes, video_labels, n_boot, np.random.default_rng(seed))
+                video_labels = (
+                    part.groupby("video").label.first().reindex(names).to_numpy(dtype=int)
+                )
+                boot = _bootstrap(
+                    labels, values, codes, video_labels, n_boot, np.random.default_rng(seed)
+                )
                 for j, measure in enumerate(MEASURES):
                     lo, hi = np.percentile(boot[:, j], [2.5, 97.5]) if n_boot else (np.nan, np.nan)
                     row |= {measure: point[j], f"{measure}_lo": lo, f"{measure}_hi": hi}
             rows.append(row)
-    columns = ["quality", "level", "n_real", "n_fake",
-               *(c for m in MEASURES for c in (m, f"{m}_lo", f"{m}_hi"))]
+    columns = [
+        "quality",
+        "level",
+        "n_real",
+        "n_fake",
+        *(c for m in MEASURES for c in (m, f"{m}_lo", f"{m}_hi")),
+    ]
     return pd.DataFrame(rows, columns=columns).round(6)
 
 
-def roc_band(labels: np.ndarray, scores: np.ndarray, *, n_boot: int = 1000, seed: int = 0,
-             n_points: int = 101) -> pd.DataFrame:
+def roc_band(
+    labels: np.ndarray,
+    scores: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    n_points: int = 101,
+) -> pd.DataFrame:
     """A video-level ROC on a fixed FAR grid with a bootstrap 95 % band, for a figure.
 
     ``labels`` and ``scores`` are one per video (NaN scores are dropped).
@@ -360,19 +416,37 @@ def roc_band(labels: np.ndarray, scores: np.ndarray, *, n_boot: int = 1000, seed
         drawn = _resample(labels, rng)
         fpr_b, tpr_b, _ = roc_curve(labels[drawn], scores[drawn], drop_intermediate=False)
         curves[b] = _tpr_at(fpr_b, tpr_b, grid)
-    return pd.DataFrame({"fpr": grid, "tpr": _tpr_at(fpr, tpr, grid), "tpr_mean": curves.mean(axis=0),
-                         "tpr_lo": np.percentile(curves, 2.5, axis=0),
-                         "tpr_hi": np.percentile(curves, 97.5, axis=0)}).round(6)
+    return pd.DataFrame(
+        {
+            "fpr": grid,
+            "tpr": _tpr_at(fpr, tpr, grid),
+            "tpr_mean": curves.mean(axis=0),
+            "tpr_lo": np.percentile(curves, 2.5, axis=0),
+            "tpr_hi": np.percentile(curves, 97.5, axis=0),
+        }
+    ).round(6)
 
 
 # --- Workflow entry point ------------------------------------------------------------------------
 
 
-def run_detection(frames_path: str | Path, out_scores_parquet: str | Path, out_table_csv: str | Path,
-                  models_dir: str | Path | None, *, features: Sequence[str], model: str, k: int, seed: int,
-                  pooling: str, qualities: Sequence[str], n_boot: int = 1000,
-                  split_path: str | Path | None = None, train_path: str | Path | None = None,
-                  frames_per_video: int | None = None) -> pd.DataFrame:
+def run_detection(
+    frames_path: str | Path,
+    out_scores_parquet: str | Path,
+    out_table_csv: str | Path,
+    models_dir: str | Path | None,
+    *,
+    features: Sequence[str],
+    model: str,
+    k: int,
+    seed: int,
+    pooling: str,
+    qualities: Sequence[str],
+    n_boot: int = 1000,
+    split_path: str | Path | None = None,
+    train_path: str | Path | None = None,
+    frames_per_video: int | None = None,
+) -> pd.DataFrame:
     """Cross-validate the detector on the gathered frame table; write video scores and the metrics table.
 
     Writes the per-video scores of :func:`pool` (Parquet) and the table of
@@ -381,9 +455,17 @@ def run_detection(frames_path: str | Path, out_scores_parquet: str | Path, out_t
     """
     frames = pd.read_parquet(frames_path)
     train = pd.read_parquet(train_path) if train_path is not None else None
-    frame_scores = cross_validate(frames, features, model=model, k=k, seed=seed, split=split_path,
-                                  train_frames=train, models_dir=models_dir,
-                                  frames_per_video=frames_per_video)
+    frame_scores = cross_validate(
+        frames,
+        features,
+        model=model,
+        k=k,
+        seed=seed,
+        split=split_path,
+        train_frames=train,
+        models_dir=models_dir,
+        frames_per_video=frames_per_video,
+    )
     video_scores = pool(frame_scores, pooling)
     table = detection_metrics(frame_scores, video_scores, qualities, n_boot=n_boot, seed=seed)
     write_parquet(video_scores, out_scores_parquet)
@@ -400,26 +482,38 @@ def _require(table: pd.DataFrame, columns: Sequence[str], what: str = "frame tab
         raise ValueError(f"{what}: missing columns {missing}")
 
 
-def _present(frames: pd.DataFrame, train: np.ndarray, test: np.ndarray,
-             split: str | Path | None) -> Fold:
+def _present(
+    frames: pd.DataFrame, train: np.ndarray, test: np.ndarray, split: str | Path | None
+) -> Fold:
     """Keep the videos that are in ``frames``; for a split file, say what it leaves out or leaks."""
     known = set(frames.video)
     if split is not None:
         unknown = sorted((set(train) | set(test)) - known)
         if unknown:
-            log.warning("split file %s: %d videos not in the frame table, ignored (e.g. %s)",
-                        split, len(unknown), unknown[0])
+            log.warning(
+                "split file %s: %d videos not in the frame table, ignored (e.g. %s)",
+                split,
+                len(unknown),
+                unknown[0],
+            )
         unlisted = known - set(train) - set(test)
         if unlisted:
-            log.warning("split file %s: %d videos of the frame table not listed, left out",
-                        split, len(unlisted))
+            log.warning(
+                "split file %s: %d videos of the frame table not listed, left out",
+                split,
+                len(unlisted),
+            )
     train = np.array([v for v in train if v in known], dtype=str)
     test = np.array([v for v in test if v in known], dtype=str)
     if not len(test):
-        raise ValueError(f"no test video of the split is in the frame table (split: {split or 'k-fold'})")
+        raise ValueError(
+            f"no test video of the split is in the frame table (split: {split or 'k-fold'})"
+        )
     shared = _people(frames, train) & _people(frames, test)
     if shared:
-        log.warning("people on both sides of the split (the detector may learn them): %s", sorted(shared))
+        log.warning(
+            "people on both sides of the split (the detector may learn them): %s", sorted(shared)
+        )
     return train, test
 
 
@@ -439,23 +533,28 @@ def _check_training(frames: pd.DataFrame, splits: list[Fold], usable: np.ndarray
     training videos (too many folds for the data, or a split without it).
     """
     if not usable.any():
-        raise ValueError(f"no frame of the {frames.video.nunique()} videos has features (no face "
-                         "was found in any, see results/tables/<detector>/problems.csv): there is "
-                         "nothing to train the detector on")
+        raise ValueError(
+            f"no frame of the {frames.video.nunique()} videos has features (no face "
+            "was found in any, see results/tables/<detector>/problems.csv): there is "
+            "nothing to train the detector on"
+        )
     for fold, (train, _) in enumerate(splits):
         in_train = frames.video.isin(train).to_numpy()
         for value, name in ((0, "real"), (1, "fake")):
             rows = in_train & (frames.label == value).to_numpy()
             videos = np.unique(frames.video[rows])
             if not len(videos):
-                raise ValueError(f"fold {fold}: the training set has no {name} videos; "
-                                 "use fewer folds or a split with both classes in train")
+                raise ValueError(
+                    f"fold {fold}: the training set has no {name} videos; "
+                    "use fewer folds or a split with both classes in train"
+                )
             if not usable[rows].any():
                 shown = ", ".join(videos[:3]) + (", ..." if len(videos) > 3 else "")
                 raise ValueError(
                     f"fold {fold}: none of its {len(videos)} {name} training videos ({shown}) has "
                     "a frame with features (no face was found in them, see results/tables/"
-                    "<detector>/problems.csv): there is nothing to train on")
+                    "<detector>/problems.csv): there is nothing to train on"
+                )
 
 
 def _thin(videos: pd.Series, per_video: int | None) -> np.ndarray:
@@ -491,8 +590,14 @@ def _resample(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([rng.choice(real, len(real)), rng.choice(fake, len(fake))])
 
 
-def _bootstrap(labels: np.ndarray, scores: np.ndarray, codes: np.ndarray, video_labels: np.ndarray,
-               n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _bootstrap(
+    labels: np.ndarray,
+    scores: np.ndarray,
+    codes: np.ndarray,
+    video_labels: np.ndarray,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """:func:`_roc_measures` of ``n_boot`` replicates that redraw videos (``codes``: row -> video).
 
     A video drawn c times contributes each of its rows c times.

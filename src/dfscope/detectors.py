@@ -56,7 +56,9 @@ def build(name: str, *, threads: int = 1, **params) -> Detector:
     try:
         factory = DETECTORS[name]
     except KeyError:
-        raise ValueError(f"detector.name: unknown detector {name!r}; known: {sorted(DETECTORS)}") from None
+        raise ValueError(
+            f"detector.name: unknown detector {name!r}; known: {sorted(DETECTORS)}"
+        ) from None
     return factory(threads=threads, **params)
 
 
@@ -66,8 +68,9 @@ def _rescale(detection: Detection, factor: float) -> Detection:
     return Detection(tuple(v / factor for v in detection.box), detection.confidence, landmarks)
 
 
-def _resize_all(frames: Sequence[np.ndarray], scale: float, *, detector: str,
-                min_face_size: int) -> list[np.ndarray]:
+def _resize_all(
+    frames: Sequence[np.ndarray], scale: float, *, detector: str, min_face_size: int
+) -> list[np.ndarray]:
     """Frames resized by ``scale`` (the config's ``detector.params.<detector>.scale``).
 
     Raises ValueError naming the key, the frame size and the bound when the
@@ -86,15 +89,19 @@ def _resize_all(frames: Sequence[np.ndarray], scale: float, *, detector: str,
                 f"detector.params.{detector}.scale: {scale} resizes a {width}x{height} frame to "
                 f"{width * scale:.1f}x{height * scale:.1f} px, below the detector's min_face_size "
                 f"({min_face_size} px) on the shorter side; use a scale of at least "
-                f"{min_face_size / shorter:.3g}")
+                f"{min_face_size / shorter:.3g}"
+            )
     return [cv2.resize(f, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for f in frames]
 
 
-def _rgb_resized(frames: Sequence[np.ndarray], scale: float, *, detector: str,
-                 min_face_size: int) -> list[np.ndarray]:
+def _rgb_resized(
+    frames: Sequence[np.ndarray], scale: float, *, detector: str, min_face_size: int
+) -> list[np.ndarray]:
     """BGR frames resized by ``scale`` (:func:`_resize_all`) and turned RGB, as MTCNN expects."""
-    return [cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
-            for f in _resize_all(frames, scale, detector=detector, min_face_size=min_face_size)]
+    return [
+        cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
+        for f in _resize_all(frames, scale, detector=detector, min_face_size=min_face_size)
+    ]
 
 
 def _from_corners(corners, confidence: float, landmarks: np.ndarray, scale: float) -> Detection:
@@ -117,8 +124,14 @@ class MTCNNDetector:
 
     name: ClassVar[str] = "mtcnn"
 
-    def __init__(self, *, threads: int = 1, scale: float = 0.5, min_face_size: int = 20,
-                 min_confidence: float = 0.9) -> None:
+    def __init__(
+        self,
+        *,
+        threads: int = 1,
+        scale: float = 0.5,
+        min_face_size: int = 20,
+        min_confidence: float = 0.9,
+    ) -> None:
         import tensorflow as tf
 
         # Must happen before the first TensorFlow op; later calls raise.
@@ -131,16 +144,25 @@ class MTCNNDetector:
         self._min_face_size = min_face_size
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        small = _rgb_resized(frames, self.scale, detector=self.name,
-                             min_face_size=self._min_face_size)
+        small = _rgb_resized(
+            frames, self.scale, detector=self.name, min_face_size=self._min_face_size
+        )
         found = self._detect_batch(small)
         # mtcnn 1.0 answers an internal error in *one* image (a frame with no face candidate)
         # with no faces for the *whole* batch: look at each empty frame again on its own.
         if len(small) > 1:
-            found = [faces if len(faces) else self._detect_batch([image])[0]
-                     for faces, image in zip(found, small)]
-        return [[_from_corners(row[1:5], row[5], np.stack([row[6:11], row[11:16]], 1), self.scale)
-                 for row in rows if row[5] >= self.min_confidence] for rows in found]
+            found = [
+                faces if len(faces) else self._detect_batch([image])[0]
+                for faces, image in zip(found, small)
+            ]
+        return [
+            [
+                _from_corners(row[1:5], row[5], np.stack([row[6:11], row[11:16]], 1), self.scale)
+                for row in rows
+                if row[5] >= self.min_confidence
+            ]
+            for rows in found
+        ]
 
     def _detect_batch(self, images: list[np.ndarray]) -> list[np.ndarray]:
         """Rows (image, x1, y1, x2, y2, confidence, 5 landmark x, 5 landmark y) per image.
@@ -148,8 +170,9 @@ class MTCNNDetector:
         The package's NumPy output, not its JSON, which rounds boxes and landmarks to whole
         pixels (2 px steps at ``scale`` 0.5, enough to swamp landmark jitter).
         """
-        rows = self._model.detect_faces(images, min_face_size=self._min_face_size,
-                                        output_type="numpy", box_format="xyxy")
+        rows = self._model.detect_faces(
+            images, min_face_size=self._min_face_size, output_type="numpy", box_format="xyxy"
+        )
         return [rows[rows[:, 0] == i] for i in range(len(images))]
 
 
@@ -164,28 +187,40 @@ class TorchMTCNNDetector:
 
     name: ClassVar[str] = "mtcnn_torch"
 
-    def __init__(self, *, threads: int = 1, scale: float = 0.5, min_face_size: int = 20,
-                 min_confidence: float = 0.9, device: str = "cpu") -> None:
+    def __init__(
+        self,
+        *,
+        threads: int = 1,
+        scale: float = 0.5,
+        min_face_size: int = 20,
+        min_confidence: float = 0.9,
+        device: str = "cpu",
+    ) -> None:
         import torch
 
         from dfscope.mtcnn_torch import TorchMTCNN
 
         torch.set_num_threads(threads)
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise RuntimeError(f"detector mtcnn_torch: device {device!r} asked for, but PyTorch "
-                               f"{torch.__version__} sees no CUDA device")
+            raise RuntimeError(
+                f"detector mtcnn_torch: device {device!r} asked for, but PyTorch "
+                f"{torch.__version__} sees no CUDA device"
+            )
         self.scale, self.min_confidence = scale, min_confidence
         self._min_face_size = min_face_size
         self._model = TorchMTCNN(device=device, min_face_size=min_face_size)
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        small = _rgb_resized(frames, self.scale, detector=self.name,
-                             min_face_size=self._min_face_size)
+        small = _rgb_resized(
+            frames, self.scale, detector=self.name, min_face_size=self._min_face_size
+        )
         found: list[list[Detection]] = [[] for _ in small]
         for shape in {image.shape for image in small}:  # one batch per frame size
             index = [i for i, image in enumerate(small) if image.shape == shape]
             faces = self._model.detect(np.stack([small[i] for i in index]))
-            for j, box, score, points in zip(faces.image, faces.boxes, faces.scores, faces.landmarks):
+            for j, box, score, points in zip(
+                faces.image, faces.boxes, faces.scores, faces.landmarks
+            ):
                 if score >= self.min_confidence:
                     found[index[j]].append(_from_corners(box, score, points, self.scale))
         return found
@@ -201,8 +236,14 @@ class HaarDetector:
 
     name: ClassVar[str] = "haar"
 
-    def __init__(self, *, threads: int = 1, scale: float = 0.5, min_face_size: int = 20,
-                 min_neighbors: int = 5) -> None:
+    def __init__(
+        self,
+        *,
+        threads: int = 1,
+        scale: float = 0.5,
+        min_face_size: int = 20,
+        min_neighbors: int = 5,
+    ) -> None:
         cv2.setNumThreads(threads)
         path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
         self._cascade = cv2.CascadeClassifier(path)
@@ -211,13 +252,25 @@ class HaarDetector:
         self.scale, self._min_size, self._neighbors = scale, min_face_size, min_neighbors
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        return [self._detect_one(f) for f in _resize_all(frames, self.scale, detector=self.name,
-                                                         min_face_size=self._min_size)]
+        return [
+            self._detect_one(f)
+            for f in _resize_all(
+                frames, self.scale, detector=self.name, min_face_size=self._min_size
+            )
+        ]
 
     def _detect_one(self, frame: np.ndarray) -> list[Detection]:
         gray = cv2.equalizeHist(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
         boxes, _, weights = self._cascade.detectMultiScale3(
-            gray, scaleFactor=1.1, minNeighbors=self._neighbors,
-            minSize=(self._min_size, self._min_size), outputRejectLevels=True)
-        return [_rescale(Detection(tuple(float(v) for v in box), float(1 / (1 + np.exp(-w)))),
-                         self.scale) for box, w in zip(boxes, np.ravel(weights))]
+            gray,
+            scaleFactor=1.1,
+            minNeighbors=self._neighbors,
+            minSize=(self._min_size, self._min_size),
+            outputRejectLevels=True,
+        )
+        return [
+            _rescale(
+                Detection(tuple(float(v) for v in box), float(1 / (1 + np.exp(-w)))), self.scale
+            )
+            for box, w in zip(boxes, np.ravel(weights))
+        ]

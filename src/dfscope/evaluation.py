@@ -20,11 +20,19 @@ log = logging.getLogger(__name__)
 DETECTION_KEEP = ["n_faces", "face", "confidence", "interpolated"]
 
 
-def gather(videos: pd.DataFrame, faces: Sequence[str | Path], quality: Sequence[str | Path],
-           temporal: Sequence[str | Path], paired: Sequence[str | Path], frames_out: str | Path,
-           videos_out: str | Path, *, manifests: Sequence[str | Path] = (),
-           skipped: str | Path | None = None,
-           problems_out: str | Path | None = None) -> pd.DataFrame:
+def gather(
+    videos: pd.DataFrame,
+    faces: Sequence[str | Path],
+    quality: Sequence[str | Path],
+    temporal: Sequence[str | Path],
+    paired: Sequence[str | Path],
+    frames_out: str | Path,
+    videos_out: str | Path,
+    *,
+    manifests: Sequence[str | Path] = (),
+    skipped: str | Path | None = None,
+    problems_out: str | Path | None = None,
+) -> pd.DataFrame:
     """One frame table (every frame of every video) and one video table (means per video).
 
     The frame table joins, on (video, frame): the video's row of the video
@@ -39,18 +47,23 @@ def gather(videos: pd.DataFrame, faces: Sequence[str | Path], quality: Sequence[
     detections = pd.concat([pd.read_parquet(p) for p in faces], ignore_index=True)
     if problems_out is not None:
         found = video_problems([json.loads(Path(p).read_text()) for p in manifests], detections)
-        write_csv(problems_table(read_problems(skipped) if skipped else None, found, videos),
-                  problems_out)
+        write_csv(
+            problems_table(read_problems(skipped) if skipped else None, found, videos), problems_out
+        )
     frames = videos.drop(columns=["path", "n_frames"]).merge(
-        detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many")
+        detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many"
+    )
     for tables in (quality, temporal):
         if tables:
             per_frame = pd.concat([pd.read_parquet(p) for p in tables], ignore_index=True)
-            frames = frames.merge(per_frame, on=["video", "frame"], how="left", validate="one_to_one")
+            frames = frames.merge(
+                per_frame, on=["video", "frame"], how="left", validate="one_to_one"
+            )
     if paired:
         pairs = pd.concat([pd.read_parquet(p) for p in paired], ignore_index=True)
-        frames = frames.merge(pairs.drop(columns="original"), on=["video", "frame"], how="left",
-                              validate="one_to_one")
+        frames = frames.merge(
+            pairs.drop(columns="original"), on=["video", "frame"], how="left", validate="one_to_one"
+        )
         frames["paired"] = frames["paired"].fillna(False).astype(bool)
     frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
     write_parquet(frames, frames_out)
@@ -66,9 +79,13 @@ def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
     Means skip frames without a face (NaN), so a video's score is the
     average over the frames where it could be measured.
     """
-    measures = [c for c in frames.columns
-                if c not in videos.columns and c not in ("frame", "face", "n_faces", "paired")
-                and pd.api.types.is_float_dtype(frames[c])]
+    measures = [
+        c
+        for c in frames.columns
+        if c not in videos.columns
+        and c not in ("frame", "face", "n_faces", "paired")
+        and pd.api.types.is_float_dtype(frames[c])
+    ]
     grouped = frames.groupby("video", sort=True)
     summary = grouped[measures].mean().add_prefix("mean_")
     summary.insert(0, "frames_with_face", grouped["face"].apply(lambda f: int((f >= 0).sum())))
@@ -96,8 +113,13 @@ def video_problems(manifests: Sequence[dict], detections: pd.DataFrame) -> pd.Da
         if info.get("error"):
             rows.append((video, "frames", f"unreadable, left out: {info['error']}"))
         elif not info["count_ok"]:
-            rows.append((video, "frames", f"decoded {info['n_decoded']} of {info['n_expected']} "
-                                          "frames (paired by index)"))
+            rows.append(
+                (
+                    video,
+                    "frames",
+                    f"decoded {info['n_decoded']} of {info['n_expected']} frames (paired by index)",
+                )
+            )
         rows.extend((video, "frames", note) for note in info.get("notes", []))
     for video, part in detections.groupby("video", sort=True):
         missing, several = int((part.face < 0).sum()), int((part.n_faces > 1).sum())
@@ -106,17 +128,27 @@ def video_problems(manifests: Sequence[dict], detections: pd.DataFrame) -> pd.Da
         elif missing:
             rows.append((video, "faces", f"no face in {missing} of {len(part)} frames"))
         if several:
-            rows.append((video, "faces", f"several faces in {several} of {len(part)} frames "
-                                         "(one kept by detector.choose)"))
-    table = pd.DataFrame(rows, columns=["video", "stage", "problem"]).sort_values(
-        ["video", "stage", "problem"], kind="stable").reset_index(drop=True)
+            rows.append(
+                (
+                    video,
+                    "faces",
+                    f"several faces in {several} of {len(part)} frames "
+                    "(one kept by detector.choose)",
+                )
+            )
+    table = (
+        pd.DataFrame(rows, columns=["video", "stage", "problem"])
+        .sort_values(["video", "stage", "problem"], kind="stable")
+        .reset_index(drop=True)
+    )
     for row in table.itertuples():
         log.warning("%s (%s): %s", row.video, row.stage, row.problem)
     return table
 
 
-def problems_table(skipped: pd.DataFrame | None, found: pd.DataFrame,
-                   videos: pd.DataFrame) -> pd.DataFrame:
+def problems_table(
+    skipped: pd.DataFrame | None, found: pd.DataFrame, videos: pd.DataFrame
+) -> pd.DataFrame:
     """problems.csv: the dataset's skipped inputs first, then the videos' problems (``found``,
     from :func:`video_problems`) with each video's dataset path, so that every row says
     which file to look at."""
@@ -147,8 +179,10 @@ def problems_message(path: str | Path) -> str:
     counts = [f"{len(skipped)} input(s) skipped"] if len(skipped) else []
     counts += [f"{videos.video.nunique()} video(s) had problems"] if len(videos) else []
     first = problems.iloc[0]
-    return (f"  {' and '.join(counts)} ({len(problems)} rows in all, e.g. "
-            f"{first.video or first.path}: {first.problem}): see {path}")
+    return (
+        f"  {' and '.join(counts)} ({len(problems)} rows in all, e.g. "
+        f"{first.video or first.path}: {first.problem}): see {path}"
+    )
 
 
 def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
@@ -171,8 +205,9 @@ def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, flo
     return float(far[i] - w * (far[i] - far[i - 1])), float(thresholds[i])
 
 
-def score_summary(frames: pd.DataFrame, videos: pd.DataFrame, scores: Sequence[str],
-                  qualities: Sequence[str]) -> pd.DataFrame:
+def score_summary(
+    frames: pd.DataFrame, videos: pd.DataFrame, scores: Sequence[str], qualities: Sequence[str]
+) -> pd.DataFrame:
     """AUC and EER of each score, real vs fakes of each quality, at frame and video level.
 
     Frames without a face are left out at frame level; a video's score is
@@ -181,21 +216,41 @@ def score_summary(frames: pd.DataFrame, videos: pd.DataFrame, scores: Sequence[s
     rows = []
     for score in scores:
         for quality in qualities:
-            for level, table, column in (("frame", frames, score), ("video", videos, f"mean_{score}")):
+            for level, table, column in (
+                ("frame", frames, score),
+                ("video", videos, f"mean_{score}"),
+            ):
                 part = table[table.quality.isin(["real", quality])].dropna(subset=[column])
                 labels, values = part.label.to_numpy(), part[column].to_numpy()
-                row = {"score": score, "quality": quality, "level": level,
-                       "n_real": int((labels == 0).sum()), "n_fake": int((labels == 1).sum())}
+                row = {
+                    "score": score,
+                    "quality": quality,
+                    "level": level,
+                    "n_real": int((labels == 0).sum()),
+                    "n_fake": int((labels == 1).sum()),
+                }
                 if row["n_real"] and row["n_fake"]:
                     eer, threshold = equal_error_rate(labels, values)
-                    row |= {"auc": roc_auc_score(labels, values), "eer": eer, "eer_threshold": threshold}
+                    row |= {
+                        "auc": roc_auc_score(labels, values),
+                        "eer": eer,
+                        "eer_threshold": threshold,
+                    }
                 rows.append(row)
-    return pd.DataFrame(rows, columns=["score", "quality", "level", "n_real", "n_fake",
-                                       "auc", "eer", "eer_threshold"])
+    return pd.DataFrame(
+        rows,
+        columns=["score", "quality", "level", "n_real", "n_fake", "auc", "eer", "eer_threshold"],
+    )
 
 
-def feature_auc(frames_path: str | Path, videos_path: str | Path, out: str | Path, *,
-                features: Sequence[str], qualities: Sequence[str]) -> pd.DataFrame:
+def feature_auc(
+    frames_path: str | Path,
+    videos_path: str | Path,
+    out: str | Path,
+    *,
+    features: Sequence[str],
+    qualities: Sequence[str],
+) -> pd.DataFrame:
     """Each single feature's power to tell real from fake, per quality, at frame and video level.
 
     ``auc`` is taken with higher = fake; ``direction`` is +1 where fakes
@@ -203,8 +258,9 @@ def feature_auc(frames_path: str | Path, videos_path: str | Path, out: str | Pat
     ``auc_best = max(auc, 1 - auc)`` is the AUC of the feature used in its
     better direction: how much it separates, whatever the sign.
     """
-    table = score_summary(pd.read_parquet(frames_path), pd.read_parquet(videos_path),
-                          features, qualities).drop(columns=["eer_threshold"])
+    table = score_summary(
+        pd.read_parquet(frames_path), pd.read_parquet(videos_path), features, qualities
+    ).drop(columns=["eer_threshold"])
     table.insert(table.columns.get_loc("auc") + 1, "direction", np.where(table.auc >= 0.5, 1, -1))
     table.insert(table.columns.get_loc("auc") + 2, "auc_best", np.maximum(table.auc, 1 - table.auc))
     table = table.rename(columns={"score": "feature"})
@@ -212,10 +268,17 @@ def feature_auc(frames_path: str | Path, videos_path: str | Path, out: str | Pat
     return table
 
 
-def summarise(frames_path: str | Path, videos_path: str | Path, out: str | Path, *,
-              scores: Sequence[str], qualities: Sequence[str]) -> pd.DataFrame:
+def summarise(
+    frames_path: str | Path,
+    videos_path: str | Path,
+    out: str | Path,
+    *,
+    scores: Sequence[str],
+    qualities: Sequence[str],
+) -> pd.DataFrame:
     """Write the summary CSV of :func:`score_summary` from the gathered tables."""
-    summary = score_summary(pd.read_parquet(frames_path), pd.read_parquet(videos_path),
-                            scores, qualities)
+    summary = score_summary(
+        pd.read_parquet(frames_path), pd.read_parquet(videos_path), scores, qualities
+    )
     write_csv(summary, out)
     return summary

@@ -24,14 +24,39 @@ GEOMETRY_COLUMNS = ["x", "y", "w", "h", *LANDMARK_COLUMNS]
 #: the crop was cut from (frame pixels); landmarks in frame pixels (NaN if the detector has none).
 #: interpolated: the face was not detected but interpolated between keyframes; such a frame
 #: has n_faces = 1, face = 0 and confidence NaN (no detector score exists for it).
-DETECTION_COLUMNS = ["video", "frame", "n_faces", "face", "confidence", "x", "y", "w", "h",
-                     "crop_x", "crop_y", "crop_side", *LANDMARK_COLUMNS, "crop", "interpolated"]
+DETECTION_COLUMNS = [
+    "video",
+    "frame",
+    "n_faces",
+    "face",
+    "confidence",
+    "x",
+    "y",
+    "w",
+    "h",
+    "crop_x",
+    "crop_y",
+    "crop_side",
+    *LANDMARK_COLUMNS,
+    "crop",
+    "interpolated",
+]
 
 
-def detect_video(frames_dir: str | Path, crops_dir: str | Path, table_path: str | Path, *,
-                 video: str, detector: Detector, margin: float, crop_size: int,
-                 batch_size: int = 16, choose: str = "largest", every: int = 1,
-                 ext: str = "png") -> pd.DataFrame:
+def detect_video(
+    frames_dir: str | Path,
+    crops_dir: str | Path,
+    table_path: str | Path,
+    *,
+    video: str,
+    detector: Detector,
+    margin: float,
+    crop_size: int,
+    batch_size: int = 16,
+    choose: str = "largest",
+    every: int = 1,
+    ext: str = "png",
+) -> pd.DataFrame:
     """Detect faces in the frames of ``frames_dir``; write crops and the detection table.
 
     The detector runs on the keyframes (every ``every``-th frame and the
@@ -46,19 +71,36 @@ def detect_video(frames_dir: str | Path, crops_dir: str | Path, table_path: str 
     files = frame_files(frames_dir)
     keys = keyframes(len(files), every)
     with atomic_dir(crops_dir) as tmp:
-        rows = _detect_keyframes(files, keys, tmp, detector=detector, margin=margin,
-                                 crop_size=crop_size, batch_size=batch_size, choose=choose, ext=ext)
-        rows += _interpolate_between(files, keys, rows, tmp, margin=margin, crop_size=crop_size,
-                                     ext=ext)
-    table = detection_table([{"video": video} | row for row in sorted(rows, key=lambda r: r["frame"])])
+        rows = _detect_keyframes(
+            files,
+            keys,
+            tmp,
+            detector=detector,
+            margin=margin,
+            crop_size=crop_size,
+            batch_size=batch_size,
+            choose=choose,
+            ext=ext,
+        )
+        rows += _interpolate_between(
+            files, keys, rows, tmp, margin=margin, crop_size=crop_size, ext=ext
+        )
+    table = detection_table(
+        [{"video": video} | row for row in sorted(rows, key=lambda r: r["frame"])]
+    )
     missing = int((table.face < 0).sum())
     if table.empty:
         log.warning("%s: no frames to detect faces in (see its frames manifest)", video)
     elif missing:
         log.warning("%s: no face in %d of %d frames", video, missing, len(table))
     write_parquet(table, table_path)
-    log.info("%s: %d frames, %d with a face (%d interpolated)", video, len(table),
-             len(table) - missing, int(table.interpolated.sum()))
+    log.info(
+        "%s: %d frames, %d with a face (%d interpolated)",
+        video,
+        len(table),
+        len(table) - missing,
+        int(table.interpolated.sum()),
+    )
     return table
 
 
@@ -75,8 +117,9 @@ def keyframes(n_frames: int, every: int) -> np.ndarray:
     return np.unique(np.append(np.arange(0, n_frames, every), n_frames - 1))
 
 
-def interpolate_keyframes(key_frames: np.ndarray, key_values: np.ndarray,
-                          frames: np.ndarray) -> np.ndarray:
+def interpolate_keyframes(
+    key_frames: np.ndarray, key_values: np.ndarray, frames: np.ndarray
+) -> np.ndarray:
     """Values at ``frames``, linear between the two keyframes around each; NaN rows stay NaN.
 
     ``key_frames`` (K,) are increasing frame indices, ``key_values`` (K, D)
@@ -95,27 +138,50 @@ def interpolate_keyframes(key_frames: np.ndarray, key_values: np.ndarray,
     return (1 - weight) * key_values[left] + weight * key_values[right]
 
 
-def _detect_keyframes(files: list[Path], keys: np.ndarray, crops: Path, *, detector: Detector,
-                      margin: float, crop_size: int, batch_size: int, choose: str,
-                      ext: str) -> list[dict]:
+def _detect_keyframes(
+    files: list[Path],
+    keys: np.ndarray,
+    crops: Path,
+    *,
+    detector: Detector,
+    margin: float,
+    crop_size: int,
+    batch_size: int,
+    choose: str,
+    ext: str,
+) -> list[dict]:
     """Rows (with crops) of the keyframes, detected in batches; the face chosen as for every frame."""
     rows, previous = [], None
     for start in range(0, len(keys), batch_size):
-        batch = keys[start:start + batch_size]
+        batch = keys[start : start + batch_size]
         images = [read_frame(files[i]) for i in batch]
         for index, image, faces in zip(batch + 1, images, detector.detect(images)):
             chosen = choose_face(faces, previous, choose)
-            row = {"frame": int(index), "n_faces": len(faces), "face": chosen, "interpolated": False}
+            row = {
+                "frame": int(index),
+                "n_faces": len(faces),
+                "face": chosen,
+                "interpolated": False,
+            }
             if chosen >= 0:
                 previous = faces[chosen].box
-                row |= _face_fields(faces[chosen]) | _write_crop(image, previous, crops, int(index),
-                                                                 margin=margin, size=crop_size, ext=ext)
+                row |= _face_fields(faces[chosen]) | _write_crop(
+                    image, previous, crops, int(index), margin=margin, size=crop_size, ext=ext
+                )
             rows.append(row)
     return rows
 
 
-def _interpolate_between(files: list[Path], keys: np.ndarray, key_rows: list[dict], crops: Path, *,
-                         margin: float, crop_size: int, ext: str) -> list[dict]:
+def _interpolate_between(
+    files: list[Path],
+    keys: np.ndarray,
+    key_rows: list[dict],
+    crops: Path,
+    *,
+    margin: float,
+    crop_size: int,
+    ext: str,
+) -> list[dict]:
     """Rows (with crops) of the frames between keyframes, their face interpolated."""
     between = np.setdiff1d(np.arange(len(files)), keys)
     if not len(between):
@@ -130,14 +196,16 @@ def _interpolate_between(files: list[Path], keys: np.ndarray, key_rows: list[dic
             box = (fields["x"], fields["y"], fields["w"], fields["h"])
             image = read_frame(files[index])
             row |= {"n_faces": 1, "face": 0, "interpolated": True, **fields}
-            row |= _write_crop(image, box, crops, int(index) + 1, margin=margin, size=crop_size,
-                               ext=ext)
+            row |= _write_crop(
+                image, box, crops, int(index) + 1, margin=margin, size=crop_size, ext=ext
+            )
         rows.append(row)
     return rows
 
 
-def _write_crop(image: np.ndarray, box: tuple, crops: Path, frame: int, *, margin: float,
-                size: int, ext: str) -> dict:
+def _write_crop(
+    image: np.ndarray, box: tuple, crops: Path, frame: int, *, margin: float, size: int, ext: str
+) -> dict:
     """Cut and write the crop of ``box``; its fields of the table row."""
     square = crop_square(box, margin)
     name = frame_name(frame, ext)
@@ -158,9 +226,19 @@ def detection_table(rows: list[dict]) -> pd.DataFrame:
     table = pd.DataFrame(rows).reindex(columns=DETECTION_COLUMNS)
     floats = ["confidence", "x", "y", "w", "h", *LANDMARK_COLUMNS]
     table[floats] = table[floats].astype("float64")
-    table[["crop_x", "crop_y", "crop_side"]] = table[["crop_x", "crop_y", "crop_side"]].astype("Int32")
-    return table.astype({"frame": "int32", "n_faces": "int16", "face": "int16",
-                         "video": "string", "crop": "string", "interpolated": "bool"})
+    table[["crop_x", "crop_y", "crop_side"]] = table[["crop_x", "crop_y", "crop_side"]].astype(
+        "Int32"
+    )
+    return table.astype(
+        {
+            "frame": "int32",
+            "n_faces": "int16",
+            "face": "int16",
+            "video": "string",
+            "crop": "string",
+            "interpolated": "bool",
+        }
+    )
 
 
 def square_of(row) -> tuple[int, int, int] | None:

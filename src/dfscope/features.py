@@ -56,7 +56,7 @@ def laplacian_variance(gray: np.ndarray, mask: np.ndarray | None = None) -> floa
 def _face_and_ring(shape: tuple[int, ...], face: Box) -> tuple[np.ndarray, np.ndarray]:
     inside = np.zeros(shape[:2], bool)
     x0, y0, x1, y1 = face
-    inside[max(y0, 0):y1, max(x0, 0):x1] = True
+    inside[max(y0, 0) : y1, max(x0, 0) : x1] = True
     return inside, ~inside
 
 
@@ -77,8 +77,11 @@ def face_blur_ratio(crop: np.ndarray, face: Box) -> float:
     """
     gray = _gray(crop)
     inside, ring = _face_and_ring(crop.shape, face)
-    return float(np.log10((laplacian_variance(gray, ring) + 1e-6)
-                          / (laplacian_variance(gray, inside) + 1e-6)))
+    return float(
+        np.log10(
+            (laplacian_variance(gray, ring) + 1e-6) / (laplacian_variance(gray, inside) + 1e-6)
+        )
+    )
 
 
 def _box(face: Box) -> tuple[slice, slice]:
@@ -93,8 +96,12 @@ def _core(mask: np.ndarray, radius: int) -> np.ndarray:
     region only, so a face and its surround never leak into each other.
     """
     side = 2 * radius + 1
-    return cv2.erode(mask.astype(np.uint8), np.ones((side, side), np.uint8),
-                     borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
+    return cv2.erode(
+        mask.astype(np.uint8),
+        np.ones((side, side), np.uint8),
+        borderType=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    ).astype(bool)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -114,7 +121,9 @@ def _face_colour(crop: np.ndarray, face: Box, code: int) -> np.ndarray:
     """The face box's pixels, as float32 in [0, 1], converted by ``cv2.cvtColor`` ``code``: (N, 3)."""
     rows, cols = _box(face)
     pixels = crop[rows, cols].astype(np.float32) * np.float32(1 / 255)
-    return cv2.cvtColor(pixels, code).reshape(-1, 3) if pixels.size else np.empty((0, 3), np.float32)
+    return (
+        cv2.cvtColor(pixels, code).reshape(-1, 3) if pixels.size else np.empty((0, 3), np.float32)
+    )
 
 
 @feature
@@ -153,8 +162,11 @@ def face_blur_effect(crop: np.ndarray, face: Box) -> float:
     """
     rows, cols = _box(face)
     gray = _gray(crop)[rows, cols]
-    defined = [b for b in (_blur_effect(gray), _blur_effect(np.ascontiguousarray(gray.T)))
-               if not np.isnan(b)]
+    defined = [
+        b
+        for b in (_blur_effect(gray), _blur_effect(np.ascontiguousarray(gray.T)))
+        if not np.isnan(b)
+    ]
     return float(max(defined)) if defined else float("nan")
 
 
@@ -230,8 +242,10 @@ def face_blockiness(crop: np.ndarray, face: Box) -> float:
 def _spectral_grid(rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
     """The 2-D Hann window of a face, and the squared frequency radius of its padded DFT."""
     h, w = cv2.getOptimalDFTSize(rows), cv2.getOptimalDFTSize(cols)
-    return (np.outer(np.hanning(rows), np.hanning(cols)),
-            np.add.outer(np.fft.fftfreq(h) ** 2, np.fft.fftfreq(w) ** 2))
+    return (
+        np.outer(np.hanning(rows), np.hanning(cols)),
+        np.add.outer(np.fft.fftfreq(h) ** 2, np.fft.fftfreq(w) ** 2),
+    )
 
 
 def _band_energy(crop: np.ndarray, face: Box, low: float, high: float) -> float:
@@ -242,8 +256,12 @@ def _band_energy(crop: np.ndarray, face: Box, low: float, high: float) -> float:
     window, radius2 = _spectral_grid(*gray.shape)
     windowed = (gray - (gray * window).sum() / window.sum()) * window
     h, w = radius2.shape
-    spectrum = cv2.dft(cv2.copyMakeBorder(windowed, 0, h - gray.shape[0], 0, w - gray.shape[1],
-                                          cv2.BORDER_CONSTANT, value=0), flags=cv2.DFT_COMPLEX_OUTPUT)
+    spectrum = cv2.dft(
+        cv2.copyMakeBorder(
+            windowed, 0, h - gray.shape[0], 0, w - gray.shape[1], cv2.BORDER_CONSTANT, value=0
+        ),
+        flags=cv2.DFT_COMPLEX_OUTPUT,
+    )
     power = spectrum[..., 0] ** 2 + spectrum[..., 1] ** 2
     return float(power[(radius2 > low**2) & (radius2 <= high**2)].sum() / power.sum())
 

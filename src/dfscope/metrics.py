@@ -33,8 +33,15 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float("inf") if error == 0 else float(10 * np.log10(DATA_RANGE**2 / error))
 
 
-def ssim(a: np.ndarray, b: np.ndarray, *, colour: bool = False, win_size: int = 7,
-         gaussian_weights: bool = True, full: bool = False):
+def ssim(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    colour: bool = False,
+    win_size: int = 7,
+    gaussian_weights: bool = True,
+    full: bool = False,
+):
     """Structural similarity of two BGR images, in [-1, 1] (1 for identical images).
 
     colour=False compares luma (the usual choice in forensics papers);
@@ -68,8 +75,9 @@ def ssim(a: np.ndarray, b: np.ndarray, *, colour: bool = False, win_size: int = 
     return score, (smap.mean(axis=-1) if colour else smap).astype(np.float32)
 
 
-def _check_ssim_arguments(a: np.ndarray, b: np.ndarray, win_size: int,
-                          gaussian_weights: bool) -> None:
+def _check_ssim_arguments(
+    a: np.ndarray, b: np.ndarray, win_size: int, gaussian_weights: bool
+) -> None:
     """Refuse arguments that would give a NaN or meaningless SSIM, before any work."""
     if a.shape != b.shape:
         raise ValueError(f"ssim: the images differ in shape: {a.shape} and {b.shape}")
@@ -77,8 +85,10 @@ def _check_ssim_arguments(a: np.ndarray, b: np.ndarray, win_size: int,
         raise ValueError(f"ssim: win_size must be odd and at least 3, got {win_size}")
     window = GAUSSIAN_WIN if gaussian_weights else win_size
     if window > min(a.shape[:2]):
-        raise ValueError(f"ssim: the {window}x{window} window is larger than the "
-                         f"{a.shape[1]}x{a.shape[0]} image (gaussian_weights={gaussian_weights})")
+        raise ValueError(
+            f"ssim: the {window}x{window} window is larger than the "
+            f"{a.shape[1]}x{a.shape[0]} image (gaussian_weights={gaussian_weights})"
+        )
 
 
 def _ssim_map(a: np.ndarray, b: np.ndarray, win_size: int, gaussian_weights: bool) -> np.ndarray:
@@ -90,21 +100,27 @@ def _ssim_map(a: np.ndarray, b: np.ndarray, win_size: int, gaussian_weights: boo
     statistics, or a ``win_size`` box with sample statistics.
     """
     if gaussian_weights:
+
         def blur(x):
-            return cv2.GaussianBlur(x, (GAUSSIAN_WIN, GAUSSIAN_WIN), 1.5,
-                                    borderType=cv2.BORDER_REFLECT)
+            return cv2.GaussianBlur(
+                x, (GAUSSIAN_WIN, GAUSSIAN_WIN), 1.5, borderType=cv2.BORDER_REFLECT
+            )
+
         cov_norm = 1.0
     else:
+
         def blur(x):
             return cv2.blur(x, (win_size, win_size), borderType=cv2.BORDER_REFLECT)
+
         cov_norm = win_size**2 / (win_size**2 - 1)
     mu_a, mu_b = blur(a), blur(b)
     var_a = cov_norm * (blur(a * a) - mu_a * mu_a)
     var_b = cov_norm * (blur(b * b) - mu_b * mu_b)
     cov = cov_norm * (blur(a * b) - mu_a * mu_b)
     c1, c2 = (0.01 * DATA_RANGE) ** 2, (0.03 * DATA_RANGE) ** 2
-    return ((2 * mu_a * mu_b + c1) * (2 * cov + c2)
-            / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2)))
+    return (
+        (2 * mu_a * mu_b + c1) * (2 * cov + c2) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
+    )
 
 
 def ssim_difference(ssim_map: np.ndarray) -> np.ndarray:
@@ -129,8 +145,9 @@ class Region(NamedTuple):
     cy: float
 
 
-def changed_regions(difference: np.ndarray, *, threshold: float | str = "otsu",
-                    min_area: float = 0.002) -> tuple[float, list[Region], np.ndarray]:
+def changed_regions(
+    difference: np.ndarray, *, threshold: float | str = "otsu", min_area: float = 0.002
+) -> tuple[float, list[Region], np.ndarray]:
     """Regions where a fake differs from its original: threshold the difference map, find contours.
 
     difference : (H, W) SSIM difference map in [0, 1].

@@ -39,8 +39,12 @@ def load_weights(net: str) -> list[np.ndarray]:
     """
     spec = importlib.util.find_spec("mtcnn")
     if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("mtcnn_torch reads its weights from the mtcnn package: pip install mtcnn")
-    return joblib.load(Path(spec.submodule_search_locations[0]) / "assets" / "weights" / f"{net}.lz4")
+        raise ModuleNotFoundError(
+            "mtcnn_torch reads its weights from the mtcnn package: pip install mtcnn"
+        )
+    return joblib.load(
+        Path(spec.submodule_search_locations[0]) / "assets" / "weights" / f"{net}.lz4"
+    )
 
 
 class SamePool(nn.Module):
@@ -108,15 +112,32 @@ def pnet() -> Net:
 
 
 def rnet() -> Net:
-    trunk = [*conv(3, 28, 3), SamePool(3, 2), *conv(28, 48, 3), nn.MaxPool2d(3, 2),
-             *conv(48, 64, 2), KerasFlatten(), nn.Linear(576, 128), nn.PReLU(128)]
+    trunk = [
+        *conv(3, 28, 3),
+        SamePool(3, 2),
+        *conv(28, 48, 3),
+        nn.MaxPool2d(3, 2),
+        *conv(48, 64, 2),
+        KerasFlatten(),
+        nn.Linear(576, 128),
+        nn.PReLU(128),
+    ]
     return Net(trunk, [nn.Linear(128, 4), nn.Linear(128, 2)]).load_keras(load_weights("rnet"))
 
 
 def onet() -> Net:
-    trunk = [*conv(3, 32, 3), SamePool(3, 2), *conv(32, 64, 3), nn.MaxPool2d(3, 2),
-             *conv(64, 64, 3), SamePool(2, 2), *conv(64, 128, 2), KerasFlatten(),
-             nn.Linear(1152, 256), nn.PReLU(256)]
+    trunk = [
+        *conv(3, 32, 3),
+        SamePool(3, 2),
+        *conv(32, 64, 3),
+        nn.MaxPool2d(3, 2),
+        *conv(64, 64, 3),
+        SamePool(2, 2),
+        *conv(64, 128, 2),
+        KerasFlatten(),
+        nn.Linear(1152, 256),
+        nn.PReLU(256),
+    ]
     heads = [nn.Linear(256, 4), nn.Linear(256, 10), nn.Linear(256, 2)]
     return Net(trunk, heads).load_keras(load_weights("onet"))
 
@@ -170,6 +191,7 @@ def by_image(rows: torch.Tensor, n_images: int) -> tuple[torch.Tensor, torch.Ten
 
 def pairwise_overlap(boxes: torch.Tensor, method: str) -> torch.Tensor:
     """(..., K, K) intersection over union (or over the smaller box, ``method="min"``)."""
+
     def pairs(values, combine):  # combine(values[i], values[j]) for every pair i, j
         return combine(values[..., :, None], values[..., None, :])
 
@@ -182,7 +204,9 @@ def pairwise_overlap(boxes: torch.Tensor, method: str) -> torch.Tensor:
     return inter / denominator.clamp(min=1e-9)
 
 
-def suppress(rows: torch.Tensor, n_images: int, threshold: float, method: str = "union") -> torch.Tensor:
+def suppress(
+    rows: torch.Tensor, n_images: int, threshold: float, method: str = "union"
+) -> torch.Tensor:
     """Rows (image, x1, y1, x2, y2, score, ...) kept by the package's suppression.
 
     ``mtcnn`` drops a box that overlaps *any* higher-scoring box of its image by more than
@@ -234,8 +258,13 @@ def patches(images: torch.Tensor, rows: torch.Tensor, size: int) -> torch.Tensor
     gy = 2 * (y1[:, None] + steps * (y2 - y1)[:, None]) / height - 1
     grid = images.new_full((n_images, k, size, size, 2), -2.0)
     grid[image, slot] = torch.stack(torch.broadcast_tensors(gx[:, None, :], gy[:, :, None]), dim=-1)
-    sampled = F.grid_sample(images, grid.view(n_images, k * size, size, 2), mode="bilinear",
-                            padding_mode="zeros", align_corners=True)
+    sampled = F.grid_sample(
+        images,
+        grid.view(n_images, k * size, size, 2),
+        mode="bilinear",
+        padding_mode="zeros",
+        align_corners=True,
+    )
     sampled = sampled.view(n_images, 3, k, size, size).permute(0, 2, 1, 3, 4)
     return sampled[image, slot]
 
@@ -268,10 +297,21 @@ class TorchMTCNN:
             return Faces(np.zeros(0, int), np.zeros((0, 4)), np.zeros(0), np.zeros((0, 5, 2)))
         rows, landmarks = self.output(images, rows)
         height, width = images.shape[-2:]
-        boxes = torch.stack([rows[:, 1].clamp(0, width - 1), rows[:, 2].clamp(0, height - 1),
-                             rows[:, 3].clamp(0, width - 1), rows[:, 4].clamp(0, height - 1)], 1)
-        return Faces(rows[:, 0].long().cpu().numpy(), boxes.double().cpu().numpy(),
-                     rows[:, 5].double().cpu().numpy(), landmarks.double().cpu().numpy())
+        boxes = torch.stack(
+            [
+                rows[:, 1].clamp(0, width - 1),
+                rows[:, 2].clamp(0, height - 1),
+                rows[:, 3].clamp(0, width - 1),
+                rows[:, 4].clamp(0, height - 1),
+            ],
+            1,
+        )
+        return Faces(
+            rows[:, 0].long().cpu().numpy(),
+            boxes.double().cpu().numpy(),
+            rows[:, 5].double().cpu().numpy(),
+            landmarks.double().cpu().numpy(),
+        )
 
     def propose(self, images: torch.Tensor) -> torch.Tensor:
         """P-Net over the pyramid: candidate rows (image, x1, y1, x2, y2, score), squared."""
@@ -282,8 +322,12 @@ class TorchMTCNN:
             image, r, c = torch.nonzero(score > PNET_THRESHOLD, as_tuple=True)
             d = offsets[image, :, r, c] * (CELL - 1)
             x, y = (c * STRIDE + 1).float(), (r * STRIDE + 1).float()
-            box = torch.stack([x + d[:, 0], y + d[:, 1], x + CELL - 1 + d[:, 2], y + CELL - 1 + d[:, 3]], 1)
-            rows = torch.cat([image[:, None].float(), box / float(scale), score[image, r, c][:, None]], 1)
+            box = torch.stack(
+                [x + d[:, 0], y + d[:, 1], x + CELL - 1 + d[:, 2], y + CELL - 1 + d[:, 3]], 1
+            )
+            rows = torch.cat(
+                [image[:, None].float(), box / float(scale), score[image, r, c][:, None]], 1
+            )
             found.append(suppress(rows, n_images, PNET_SCALE_NMS))
         if not found:  # a frame smaller than one P-Net cell
             return images.new_zeros((0, 6))
@@ -299,7 +343,9 @@ class TorchMTCNN:
         """O-Net on 48x48 patches: final rows and their (n, 5, 2) landmarks."""
         offsets, points, score = self.onet(patches(images, rows, 48))
         w, h = rows[:, 3:4] - rows[:, 1:2] + 1, rows[:, 4:5] - rows[:, 2:3] + 1
-        points = torch.stack([w * points[:, :5] + rows[:, 1:2] - 1, h * points[:, 5:] + rows[:, 2:3] - 1], -1)
+        points = torch.stack(
+            [w * points[:, :5] + rows[:, 1:2] - 1, h * points[:, 5:] + rows[:, 2:3] - 1], -1
+        )
         rows = regress(rows, offsets, score)
         keep = score > ONET_THRESHOLD
         rows = torch.cat([rows[keep], points[keep].flatten(1)], 1)

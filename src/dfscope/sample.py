@@ -48,8 +48,10 @@ FPS = 25
 BOTTLENECK = {"LQ": 64, "HQ": 128}
 #: Canonical positions of (left eye, right eye, nose, mouth left, mouth right) in a unit square
 #: (the ArcFace alignment template, a standard for 5-point face alignment, divided by 112).
-TEMPLATE = np.array([[38.29, 51.70], [73.53, 51.50], [56.03, 71.74],
-                     [41.55, 92.37], [70.73, 92.20]]) / 112.0
+TEMPLATE = (
+    np.array([[38.29, 51.70], [73.53, 51.50], [56.03, 71.74], [41.55, 92.37], [70.73, 92.20]])
+    / 112.0
+)
 #: Where the eyes' midpoint sits in a scene, and the distance between the eyes (pixels).
 EYES_AT, EYE_DISTANCE = np.array([256.0, 165.0]), 62.0
 
@@ -89,9 +91,13 @@ class SampleSpec:
     @classmethod
     def from_config(cls, config: dict) -> SampleSpec:
         """Build from the ``sample`` section of the workflow config."""
-        return cls(subjects=tuple(config["subjects"]), sentences=tuple(config["sentences"]),
-                   n_frames=int(config["n_frames"]), seed=int(config["seed"]),
-                   jpeg_quality=int(config["jpeg_quality"]))
+        return cls(
+            subjects=tuple(config["subjects"]),
+            sentences=tuple(config["sentences"]),
+            n_frames=int(config["n_frames"]),
+            seed=int(config["seed"]),
+            jpeg_quality=int(config["jpeg_quality"]),
+        )
 
 
 def partner(subject: str) -> str:
@@ -105,9 +111,13 @@ def partner(subject: str) -> str:
 def _check(spec: SampleSpec) -> None:
     for subject in spec.subjects:
         if subject not in IDENTITIES:
-            raise ValueError(f"sample.subjects: unknown subject {subject!r}; known: {sorted(IDENTITIES)}")
+            raise ValueError(
+                f"sample.subjects: unknown subject {subject!r}; known: {sorted(IDENTITIES)}"
+            )
         if partner(subject) not in spec.subjects:
-            raise ValueError(f"sample.subjects: {subject!r} needs its pair partner {partner(subject)!r}")
+            raise ValueError(
+                f"sample.subjects: {subject!r} needs its pair partner {partner(subject)!r}"
+            )
 
 
 def layout(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
@@ -122,13 +132,35 @@ def layout(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
     for subject in spec.subjects:
         for sentence in spec.sentences:
             original = real_id(subject, sentence)
-            rows.append(Video(original, 0, "real", subject, sentence, subject, original,
-                              str(root / "VidTIMIT" / subject / "video" / sentence), spec.n_frames))
+            rows.append(
+                Video(
+                    original,
+                    0,
+                    "real",
+                    subject,
+                    sentence,
+                    subject,
+                    original,
+                    str(root / "VidTIMIT" / subject / "video" / sentence),
+                    spec.n_frames,
+                )
+            )
             for quality, folder in QUALITY_DIRS.items():
                 source = partner(subject)
                 path = root / "DeepfakeTIMIT" / folder / subject / f"{sentence}-video-{source}.avi"
-                rows.append(Video(fake_id(quality, subject, sentence, source), 1, quality, subject,
-                                  sentence, source, original, str(path), spec.n_frames))
+                rows.append(
+                    Video(
+                        fake_id(quality, subject, sentence, source),
+                        1,
+                        quality,
+                        subject,
+                        sentence,
+                        source,
+                        original,
+                        str(path),
+                        spec.n_frames,
+                    )
+                )
     return video_table(rows)
 
 
@@ -142,9 +174,10 @@ def generate(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
         for fake in table[(table.original == row.video) & (table.label == 1)].itertuples():
             source_image, source_marks = scenes[fake.face_source]
             rng = _rng(spec.seed, fake.video)
-            swapped = [swap_face(frame, marks, source_image, source_marks,
-                                 BOTTLENECK[fake.quality], rng)
-                       for frame, marks in zip(frames, landmarks)]
+            swapped = [
+                swap_face(frame, marks, source_image, source_marks, BOTTLENECK[fake.quality], rng)
+                for frame, marks in zip(frames, landmarks)
+            ]
             _write_avi(swapped, Path(fake.path))
         log.info("sample: %s and its fakes written", row.video)
     return table
@@ -181,15 +214,18 @@ def _scene(identity: Identity) -> tuple[np.ndarray, np.ndarray]:
     photo = photo * np.array(identity.tone[::-1], np.float32)  # gains are RGB, photo is BGR
     eyes = marks[:2].mean(0)
     scale = EYE_DISTANCE / np.linalg.norm(marks[1] - marks[0])
-    matrix = np.array([[scale, 0, EYES_AT[0] - scale * eyes[0]],
-                       [0, scale, EYES_AT[1] - scale * eyes[1]]])
-    scene = cv2.warpAffine(photo, matrix, (WIDTH, HEIGHT), flags=cv2.INTER_CUBIC,
-                           borderMode=cv2.BORDER_REFLECT_101)
+    matrix = np.array(
+        [[scale, 0, EYES_AT[0] - scale * eyes[0]], [0, scale, EYES_AT[1] - scale * eyes[1]]]
+    )
+    scene = cv2.warpAffine(
+        photo, matrix, (WIDTH, HEIGHT), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT_101
+    )
     return np.clip(scene, 0, 255), apply_affine(matrix, marks)
 
 
-def _film(scene: tuple[np.ndarray, np.ndarray], spec: SampleSpec, subject: str,
-          sentence: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def _film(
+    scene: tuple[np.ndarray, np.ndarray], spec: SampleSpec, subject: str, sentence: str
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Frames of one original clip and the five landmarks in each (before JPEG)."""
     image, marks = scene
     rng = _rng(spec.seed, real_id(subject, sentence))
@@ -202,8 +238,13 @@ def _film(scene: tuple[np.ndarray, np.ndarray], spec: SampleSpec, subject: str,
         angle, dx, dy, zoom = 2.5 * wave[0], 7 * wave[1], 4 * wave[2], 1 + 0.03 * wave[3]
         matrix = cv2.getRotationMatrix2D(tuple(EYES_AT), angle, zoom)
         matrix[:, 2] += (dx, dy)
-        frame = cv2.warpAffine(image, matrix, (WIDTH, HEIGHT), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REFLECT_101)
+        frame = cv2.warpAffine(
+            image,
+            matrix,
+            (WIDTH, HEIGHT),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REFLECT_101,
+        )
         gain = 1 + 0.06 * wave[4] + 0.08 * wave[5] * light
         frame = frame * gain + rng.normal(0, 2.0, frame.shape).astype(np.float32)
         frames.append(np.clip(frame, 0, 255).round().astype(np.uint8))
@@ -211,8 +252,14 @@ def _film(scene: tuple[np.ndarray, np.ndarray], spec: SampleSpec, subject: str,
     return frames, landmarks
 
 
-def swap_face(frame: np.ndarray, marks: np.ndarray, source: np.ndarray, source_marks: np.ndarray,
-              size: int, rng: np.random.Generator) -> np.ndarray:
+def swap_face(
+    frame: np.ndarray,
+    marks: np.ndarray,
+    source: np.ndarray,
+    source_marks: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Put ``source``'s face onto ``frame``'s face the way DeepfakeTIMIT's fakes were made.
 
     frame : (H, W, 3) uint8 BGR, the original frame; marks : (5, 2) its landmarks.
@@ -223,8 +270,12 @@ def swap_face(frame: np.ndarray, marks: np.ndarray, source: np.ndarray, source_m
     # bottleneck, so that the low resolution, not aliasing, is what the fake carries.
     jitter = rng.normal(0, 0.004, TEMPLATE.shape)  # flicker of a frame-by-frame swap
     template = (TEMPLATE + jitter) * size
-    big = cv2.warpAffine(source, similarity_transform(source_marks, template * 4),
-                         (size * 4, size * 4), flags=cv2.INTER_LINEAR)
+    big = cv2.warpAffine(
+        source,
+        similarity_transform(source_marks, template * 4),
+        (size * 4, size * 4),
+        flags=cv2.INTER_LINEAR,
+    )
     face = cv2.resize(big, (size, size), interpolation=cv2.INTER_AREA)
     # Decode: warp the bottleneck face onto the target face in this frame.
     to_frame = similarity_transform(TEMPLATE * size, marks)

@@ -70,8 +70,11 @@ def open_source(path: str | Path) -> tuple[Iterator[np.ndarray], list[str]]:
     notes = [f"{entry.name}: not a frame name, ignored" for entry in extra]
     gaps = numbering_gaps(files)
     if gaps:
-        log.warning("%s: frame numbering skips %s (later frames pair with the fake's by index)",
-                    path, _numbers(gaps))
+        log.warning(
+            "%s: frame numbering skips %s (later frames pair with the fake's by index)",
+            path,
+            _numbers(gaps),
+        )
         notes.append(f"frame numbering skips {_numbers(gaps)}")
     return _read_images(files), notes
 
@@ -115,13 +118,23 @@ def size_mismatch(size: tuple[int, int], original: str, original_size: tuple[int
     The same words go into the fake's manifest (and so ``problems.csv``)
     and the paired step's log, so that a search finds both.
     """
-    return (f"frame size {size[0]}x{size[1]} differs from its original {original}'s "
-            f"{original_size[0]}x{original_size[1]}: not paired")
+    return (
+        f"frame size {size[0]}x{size[1]} differs from its original {original}'s "
+        f"{original_size[0]}x{original_size[1]}: not paired"
+    )
 
 
-def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path, *,
-                   video: str, expected: int, ext: str = "png", jpeg_quality: int = 95,
-                   original_manifest: str | Path | None = None) -> dict:
+def extract_frames(
+    source: str | Path,
+    out_dir: str | Path,
+    manifest: str | Path,
+    *,
+    video: str,
+    expected: int,
+    ext: str = "png",
+    jpeg_quality: int = 95,
+    original_manifest: str | Path | None = None,
+) -> dict:
     """Decode every frame of ``source`` into ``out_dir/00001.<ext>`` ... and write a manifest.
 
     PNG (the default) keeps the decoded pixels exactly: re-encoding the
@@ -166,12 +179,21 @@ def extract_frames(source: str | Path, out_dir: str | Path, manifest: str | Path
     if error is None and original_manifest is not None:
         original = json.loads(Path(original_manifest).read_text())
         notes += _size_notes(video, (width, height), original)
-    info = {"video": video, "source": str(source), "n_decoded": n, "n_expected": int(expected),
-            "count_ok": n == expected, "width": width, "height": height, "error": error,
-            "notes": notes}
+    info = {
+        "video": video,
+        "source": str(source),
+        "n_decoded": n,
+        "n_expected": int(expected),
+        "count_ok": n == expected,
+        "width": width,
+        "height": height,
+        "error": error,
+        "notes": notes,
+    }
     if error is None and n != expected:
-        log.warning("%s: decoded %d frames, expected %d (frames are paired by index)",
-                    source, n, expected)
+        log.warning(
+            "%s: decoded %d frames, expected %d (frames are paired by index)", source, n, expected
+        )
     log.info("%s: %d frames of %dx%d -> %s", source, n, width, height, out_dir)
     with atomic_path(manifest) as tmp:
         tmp.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")

@@ -13,31 +13,42 @@ from dfscope.evaluation import problems_message
 from dfscope.provenance import code_version, folder_fingerprint, table_digest
 from dfscope.sample import SampleSpec, layout
 
-
 validate(config, schema="../schemas/config.schema.yaml")
 
 
 def check_config(cfg):
     """Cross-key rules JSON schema cannot say; the message names the key and the value."""
-    features = cfg["metrics"]["features"] + (TEMPORAL_COLUMNS[2:] if cfg["metrics"]["temporal"] else [])
-    for key, names in (("evaluation.scores", cfg["evaluation"]["scores"]),
-                       ("evaluation.roc_score", [cfg["evaluation"]["roc_score"]])):
+    features = cfg["metrics"]["features"] + (
+        TEMPORAL_COLUMNS[2:] if cfg["metrics"]["temporal"] else []
+    )
+    for key, names in (
+        ("evaluation.scores", cfg["evaluation"]["scores"]),
+        ("evaluation.roc_score", [cfg["evaluation"]["roc_score"]]),
+    ):
         for name in names:
             if name not in features:
-                raise ValueError(f"config {key}: {name!r} is not computed (metrics.features: {features})")
+                raise ValueError(
+                    f"config {key}: {name!r} is not computed (metrics.features: {features})"
+                )
     if not cfg["dataset"]["sample"]:
         for key in ("fakes_root", "originals_root"):
             if not Path(cfg["dataset"][key]).is_dir():
-                raise ValueError(f"config dataset.{key}: {cfg['dataset'][key]!r} is not a folder "
-                                 "(dataset.sample is false, so the dataset is read from there)")
+                raise ValueError(
+                    f"config dataset.{key}: {cfg['dataset'][key]!r} is not a folder "
+                    "(dataset.sample is false, so the dataset is read from there)"
+                )
     win_size, crop_size = cfg["metrics"]["ssim"]["win_size"], cfg["crops"]["size"]
     if win_size >= crop_size:
-        raise ValueError(f"config metrics.ssim.win_size: {win_size} is not smaller than crops.size "
-                         f"({crop_size}): the SSIM window must fit inside the face crop")
+        raise ValueError(
+            f"config metrics.ssim.win_size: {win_size} is not smaller than crops.size "
+            f"({crop_size}): the SSIM window must fit inside the face crop"
+        )
     detection = cfg["detection"]
     if detection["split"] and detection["train_on"]:
-        raise ValueError(f"config detection.split ({detection['split']!r}) and detection.train_on "
-                         f"({detection['train_on']!r}): give one of the two")
+        raise ValueError(
+            f"config detection.split ({detection['split']!r}) and detection.train_on "
+            f"({detection['train_on']!r}): give one of the two"
+        )
 
 
 check_config(config)
@@ -47,7 +58,8 @@ QUALITIES = config["dataset"]["qualities"]
 FRAME_EXT = config["frames"]["format"]
 #: Every per-frame feature a detector can use without the original (histograms, feature AUCs).
 ALL_FEATURES = config["metrics"]["features"] + (
-    TEMPORAL_COLUMNS[2:] if config["metrics"]["temporal"] else [])
+    TEMPORAL_COLUMNS[2:] if config["metrics"]["temporal"] else []
+)
 
 
 def dataset_roots(cfg):
@@ -85,9 +97,13 @@ FAKES = VIDEOS[VIDEOS.label == 1]
 # (three ~560 KB figures a fake) would make the full dataset's report about 1.6 GB; the other
 # fakes' figures stay in results/plots/<detector>/compare/.
 _BY_NAME = FAKES.sort_index()
-REPORTED_FAKES = (_BY_NAME.assign(turn=_BY_NAME.groupby(["quality", "subject"]).cumcount())
-                  .sort_values("turn", kind="stable").groupby("quality")
-                  .head(config["plots"]["report_fakes"]).index)
+REPORTED_FAKES = (
+    _BY_NAME.assign(turn=_BY_NAME.groupby(["quality", "subject"]).cumcount())
+    .sort_values("turn", kind="stable")
+    .groupby("quality")
+    .head(config["plots"]["report_fakes"])
+    .index
+)
 REPORTED_PATTERN = "|".join(map(re.escape, REPORTED_FAKES)) or "(?!)"  # (?!) matches nothing
 
 
@@ -154,6 +170,7 @@ def detector_gpus(wildcards):
 
 def per_video(pattern, fakes_only=False):
     """Input function: ``pattern`` for every video (or every fake) with the wildcard's detector."""
+
     def inputs(wildcards):
         videos = FAKES.index if fakes_only else VIDEOS.index
         return expand(pattern, video=videos, detector=wildcards.detector)
@@ -171,36 +188,53 @@ def temporal_inputs(wildcards):
 def detection_inputs(wildcards):
     """The split file and the other study's training table of ``detection``, where set."""
     options = config["detection"]
-    return {key: options[name] for key, name in (("split", "split"), ("train", "train_on"))
-            if options[name]}
+    return {
+        key: options[name]
+        for key, name in (("split", "split"), ("train", "train_on"))
+        if options[name]
+    }
 
 
 def final_targets():
     """The study's tables and figures for the configured detector."""
     return [
         "results/tables/videos.parquet",
-        *expand("results/tables/{detector}/{name}", detector=DETECTOR,
-                name=["frames.parquet", "videos.parquet", "problems.csv", "summary.csv",
-                      "feature_auc.csv", "detection.csv"]),
-        *expand("results/plots/{detector}/{name}", detector=DETECTOR,
-                name=["roc.png", "paired_hist.png", "feature_hist.png", "detection_roc.png"]),
+        *expand(
+            "results/tables/{detector}/{name}",
+            detector=DETECTOR,
+            name=[
+                "frames.parquet",
+                "videos.parquet",
+                "problems.csv",
+                "summary.csv",
+                "feature_auc.csv",
+                "detection.csv",
+            ],
+        ),
+        *expand(
+            "results/plots/{detector}/{name}",
+            detector=DETECTOR,
+            name=["roc.png", "paired_hist.png", "feature_hist.png", "detection_roc.png"],
+        ),
         *expand("results/plots/{detector}/compare/{video}", detector=DETECTOR, video=FAKES.index),
     ]
 
 
 def results_message():
-    return "\n".join([
-        "dfscope finished. Results:",
-        f"  ROC curves (LQ and HQ):   results/plots/{DETECTOR}/roc.png",
-        f"  paired-metric histograms: results/plots/{DETECTOR}/paired_hist.png",
-        f"  feature histograms:       results/plots/{DETECTOR}/feature_hist.png",
-        f"  fake vs original figures: results/plots/{DETECTOR}/compare/<video>/",
-        f"  detector (AUC/EER, CIs):  results/tables/{DETECTOR}/detection.csv",
-        f"  detector ROC with band:   results/plots/{DETECTOR}/detection_roc.png",
-        f"  AUC / EER table:          results/tables/{DETECTOR}/summary.csv",
-        f"  single-feature AUCs:      results/tables/{DETECTOR}/feature_auc.csv",
-        f"  per-frame table:          results/tables/{DETECTOR}/frames.parquet",
-        f"  per-video table:          results/tables/{DETECTOR}/videos.parquet",
-        f"  bad inputs, by video:     results/tables/{DETECTOR}/problems.csv",
-        problems_message(f"results/tables/{DETECTOR}/problems.csv"),
-    ])
+    return "\n".join(
+        [
+            "dfscope finished. Results:",
+            f"  ROC curves (LQ and HQ):   results/plots/{DETECTOR}/roc.png",
+            f"  paired-metric histograms: results/plots/{DETECTOR}/paired_hist.png",
+            f"  feature histograms:       results/plots/{DETECTOR}/feature_hist.png",
+            f"  fake vs original figures: results/plots/{DETECTOR}/compare/<video>/",
+            f"  detector (AUC/EER, CIs):  results/tables/{DETECTOR}/detection.csv",
+            f"  detector ROC with band:   results/plots/{DETECTOR}/detection_roc.png",
+            f"  AUC / EER table:          results/tables/{DETECTOR}/summary.csv",
+            f"  single-feature AUCs:      results/tables/{DETECTOR}/feature_auc.csv",
+            f"  per-frame table:          results/tables/{DETECTOR}/frames.parquet",
+            f"  per-video table:          results/tables/{DETECTOR}/videos.parquet",
+            f"  bad inputs, by video:     results/tables/{DETECTOR}/problems.csv",
+            problems_message(f"results/tables/{DETECTOR}/problems.csv"),
+        ]
+    )

@@ -7,22 +7,25 @@ rule detect:
         unpack(detection_inputs),
         frames="results/tables/{detector}/frames.parquet",
     output:
-        table=report("results/tables/{detector}/detection.csv", caption="../report/detection.rst",
-                     category="Detection"),
+        table=report(
+            "results/tables/{detector}/detection.csv",
+            caption="../report/detection.rst",
+            category="Detection",
+        ),
         scores="results/metrics/{detector}/detection/video_scores.parquet",
         models=directory("results/models/{detector}"),
+    log:
+        "results/logs/detect/{detector}.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
     params:
         features=ALL_FEATURES,
         qualities=QUALITIES,
         options=config["detection"],
         code=code_version("detection", "evaluation"),
-    threads: 1
-    resources:
-        mem_mb=2000,
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/detect/{detector}.log",
     script:
         "../scripts/detect.py"
 
@@ -32,16 +35,19 @@ rule detection_plot:
         table="results/tables/{detector}/detection.csv",
         scores="results/metrics/{detector}/detection/video_scores.parquet",
     output:
-        report("results/plots/{detector}/detection_roc.png", caption="../report/detection_roc.rst",
-               category="Detection"),
+        report(
+            "results/plots/{detector}/detection_roc.png",
+            caption="../report/detection_roc.rst",
+            category="Detection",
+        ),
+    log:
+        "results/logs/detection_plot/{detector}.log",
+    conda:
+        "../../environment.yml"
     params:
         qualities=QUALITIES,
         n_boot=config["detection"]["n_boot"],
         seed=config["detection"]["seed"],
         code=code_version("plots", "detection"),
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/detection_plot/{detector}.log",
     script:
         "../scripts/detection_plot.py"

@@ -15,12 +15,12 @@ rule gather:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
         problems="results/tables/{detector}/problems.csv",
-    params:
-        code=code_version("evaluation"),
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/gather/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        code=code_version("evaluation"),
     script:
         "../scripts/gather.py"
 
@@ -30,16 +30,19 @@ rule summary:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
     output:
-        report("results/tables/{detector}/summary.csv", caption="../report/summary.rst",
-               category="Single features"),
+        report(
+            "results/tables/{detector}/summary.csv",
+            caption="../report/summary.rst",
+            category="Single features",
+        ),
+    log:
+        "results/logs/summary/{detector}.log",
+    conda:
+        "../../environment.yml"
     params:
         scores=config["evaluation"]["scores"],
         qualities=QUALITIES,
         code=code_version("evaluation"),
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/summary/{detector}.log",
     script:
         "../scripts/summary.py"
 
@@ -49,16 +52,19 @@ rule feature_auc:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
     output:
-        report("results/tables/{detector}/feature_auc.csv", caption="../report/feature_auc.rst",
-               category="Single features"),
+        report(
+            "results/tables/{detector}/feature_auc.csv",
+            caption="../report/feature_auc.rst",
+            category="Single features",
+        ),
+    log:
+        "results/logs/feature_auc/{detector}.log",
+    conda:
+        "../../environment.yml"
     params:
         features=ALL_FEATURES,
         qualities=QUALITIES,
         code=code_version("evaluation"),
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/feature_auc/{detector}.log",
     script:
         "../scripts/feature_auc.py"
 
@@ -68,21 +74,30 @@ rule plots:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
     output:
-        roc=report("results/plots/{detector}/roc.png", caption="../report/roc.rst",
-                   category="Single features"),
-        hist=report("results/plots/{detector}/paired_hist.png", caption="../report/paired_hist.rst",
-                    category="Fake vs original"),
-        features=report("results/plots/{detector}/feature_hist.png",
-                        caption="../report/feature_hist.rst", category="Single features"),
+        roc=report(
+            "results/plots/{detector}/roc.png",
+            caption="../report/roc.rst",
+            category="Single features",
+        ),
+        hist=report(
+            "results/plots/{detector}/paired_hist.png",
+            caption="../report/paired_hist.rst",
+            category="Fake vs original",
+        ),
+        features=report(
+            "results/plots/{detector}/feature_hist.png",
+            caption="../report/feature_hist.rst",
+            category="Single features",
+        ),
+    log:
+        "results/logs/plots/{detector}.log",
+    conda:
+        "../../environment.yml"
     params:
         score=config["evaluation"]["roc_score"],
         features=ALL_FEATURES,
         qualities=QUALITIES,
         code=code_version("plots", "evaluation"),
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/plots/{detector}.log",
     script:
         "../scripts/plots.py"
 
@@ -94,15 +109,15 @@ rule compare_figures:
         diff="results/metrics/{detector}/paired/{video}.ssim_diff.png",
     output:
         directory("results/plots/{detector}/compare/{video}"),
+    log:
+        "results/logs/compare/{detector}/{video}.log",
+    conda:
+        "../../environment.yml"
     params:
         n_frames=config["plots"]["compare_frames"],
         crop_size=config["crops"]["size"],
         regions=config["metrics"]["regions"],
         code=code_version("plots", "metrics", "crops"),
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/compare/{detector}/{video}.log",
     script:
         "../scripts/compare_figures.py"
 
@@ -110,9 +125,13 @@ rule compare_figures:
 # The same figures of REPORTED_FAKES, marked for the report.
 use rule compare_figures as compare_figures_in_report with:
     output:
-        report(directory(f"results/plots/{{detector}}/compare/{{video,{REPORTED_PATTERN}}}"),
-               patterns=["{name}.png"], caption="../report/compare.rst",
-               category="Fake vs original", subcategory="{video}"),
+        report(
+            directory(f"results/plots/{{detector}}/compare/{{video,{REPORTED_PATTERN}}}"),
+            patterns=["{name}.png"],
+            caption="../report/compare.rst",
+            category="Fake vs original",
+            subcategory="{video}",
+        ),
 
 
 ruleorder: compare_figures_in_report > compare_figures

@@ -8,6 +8,16 @@ rule faces:
     output:
         crops=directory("results/faces/{detector}/{video}"),
         table="results/faces/{detector}/{video}.parquet",
+    log:
+        "results/logs/faces/{detector}/{video}.log",
+    conda:
+        "../../environment.yml"
+    # One thread: with hundreds of videos, jobs side by side use the cores better than threads
+    # within a job, whose start-up (imports, model) is serial (measured: benchmarks/bench.py).
+    threads: 1
+    resources:
+        mem_mb=2000,
+        gpu=detector_gpus,
     params:
         detector=detector_params,
         batch_size=config["detector"]["batch_size"],
@@ -16,15 +26,5 @@ rule faces:
         margin=config["crops"]["margin"],
         crop_size=config["crops"]["size"],
         code=code_version("faces", "detectors", "crops", "geometry"),
-    # One thread: with hundreds of videos, jobs side by side use the cores better than threads
-    # within a job, whose start-up (imports, model) is serial (measured: benchmarks/bench.py).
-    threads: 1
-    resources:
-        mem_mb=2000,
-        gpu=detector_gpus,
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/faces/{detector}/{video}.log",
     script:
         "../scripts/detect_faces.py"

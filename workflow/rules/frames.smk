@@ -8,15 +8,15 @@ rule video_table:
     output:
         videos="results/tables/videos.parquet",
         skipped="results/tables/skipped_inputs.csv",
+    log:
+        "results/logs/video_table.log",
+    conda:
+        "../../environment.yml"
     params:
         roots=[FAKES_ROOT, ORIGINALS_ROOT],
         qualities=QUALITIES,
         dataset=DATASET_DIGEST,
         code=code_version("dataset"),
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/video_table.log",
     script:
         "../scripts/video_table.py"
 
@@ -27,17 +27,17 @@ rule frames:
     output:
         frames=frame_folder("results/frames/{video}"),
         manifest="results/frames/{video}.json",
+    log:
+        "results/logs/frames/{video}.log",
+    conda:
+        "../../environment.yml"
+    resources:
+        mem_mb=1000,
     params:
         expected=expected_frames,
         fingerprint=source_fingerprint,
         ext=FRAME_EXT,
         jpeg_quality=config["frames"]["jpeg_quality"],
         code=code_version("video", "tables"),
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/frames/{video}.log",
     script:
         "../scripts/extract_frames.py"

@@ -8,15 +8,15 @@ rule quality_features:
         faces="results/faces/{detector}/{video}.parquet",
     output:
         "results/metrics/{detector}/features/{video}.parquet",
+    log:
+        "results/logs/features/{detector}/{video}.log",
+    conda:
+        "../../environment.yml"
+    resources:
+        mem_mb=1000,
     params:
         features=config["metrics"]["features"],
         code=code_version("analysis", "features"),
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/features/{detector}/{video}.log",
     script:
         "../scripts/quality_features.py"
 
@@ -27,16 +27,16 @@ rule temporal_features:
         faces="results/faces/{detector}/{video}.parquet",
     output:
         "results/metrics/{detector}/temporal/{video}.parquet",
+    log:
+        "results/logs/temporal/{detector}/{video}.log",
+    conda:
+        "../../environment.yml"
+    resources:
+        mem_mb=1000,
     params:
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         code=code_version("analysis", "metrics", "crops", "geometry"),
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/temporal/{detector}/{video}.log",
     script:
         "../scripts/temporal_features.py"
 
@@ -47,17 +47,17 @@ rule paired_metrics:
     output:
         table="results/metrics/{detector}/paired/{video}.parquet",
         diff="results/metrics/{detector}/paired/{video}.ssim_diff.png",
+    log:
+        "results/logs/paired/{detector}/{video}.log",
+    conda:
+        "../../environment.yml"
+    resources:
+        mem_mb=1000,
     params:
         original=original_of,
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         regions=config["metrics"]["regions"],
         code=code_version("analysis", "metrics", "crops"),
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/paired/{detector}/{video}.log",
     script:
         "../scripts/paired_metrics.py"

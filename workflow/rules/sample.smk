@@ -5,12 +5,12 @@ if config["dataset"]["sample"]:
         output:
             fakes=FAKES.path.tolist(),
             originals=[directory(p) for p in VIDEOS[VIDEOS.label == 0].path],
+        log:
+            "results/logs/sample.log",
+        conda:
+            "../../environment.yml"
         params:
             spec=config["sample"],
             code=code_version("sample", "geometry"),
-        conda:
-            "../../environment.yml"
-        log:
-            "results/logs/sample.log",
         script:
             "../scripts/make_sample.py"

@@ -1,13 +1,24 @@
 """Rule detect: cross-validate the classifier over swap pairs; video scores and detection table."""
+
 from dfscope.detection import run_detection
 from dfscope.runtime import configure_logging, limit_threads
 
 configure_logging(snakemake.log[0])
 limit_threads(snakemake.threads)
 o = snakemake.params.options
-run_detection(snakemake.input.frames, snakemake.output.scores, snakemake.output.table,
-              snakemake.output.models, features=snakemake.params.features, model=o["model"],
-              k=o["folds"], seed=o["seed"], pooling=o["pooling"],
-              qualities=snakemake.params.qualities, n_boot=o["n_boot"],
-              split_path=snakemake.input.get("split"),
-              train_path=snakemake.input.get("train"), frames_per_video=o["frames_per_video"])
+run_detection(
+    snakemake.input.frames,
+    snakemake.output.scores,
+    snakemake.output.table,
+    snakemake.output.models,
+    features=snakemake.params.features,
+    model=o["model"],
+    k=o["folds"],
+    seed=o["seed"],
+    pooling=o["pooling"],
+    qualities=snakemake.params.qualities,
+    n_boot=o["n_boot"],
+    split_path=snakemake.input.get("split"),
+    train_path=snakemake.input.get("train"),
+    frames_per_video=o["frames_per_video"],
+)

@@ -1,9 +1,17 @@
 """Rule frames: decode one video into numbered frames and check the count (and a fake's size)."""
+
 from dfscope.runtime import configure_logging
 from dfscope.video import extract_frames
 
 configure_logging(snakemake.log[0])
 p = snakemake.params
-extract_frames(snakemake.input.source, snakemake.output.frames, snakemake.output.manifest,
-               video=snakemake.wildcards.video, expected=p.expected, ext=p.ext,
-               jpeg_quality=p.jpeg_quality, original_manifest=snakemake.input.get("original"))
+extract_frames(
+    snakemake.input.source,
+    snakemake.output.frames,
+    snakemake.output.manifest,
+    video=snakemake.wildcards.video,
+    expected=p.expected,
+    ext=p.ext,
+    jpeg_quality=p.jpeg_quality,
+    original_manifest=snakemake.input.get("original"),
+)

@@ -1,7 +1,13 @@
 """Rule feature_auc: AUC of every single feature, per quality, frame and video level."""
+
 from dfscope.evaluation import feature_auc
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
-feature_auc(snakemake.input.frames, snakemake.input.videos, snakemake.output[0],
-            features=snakemake.params.features, qualities=snakemake.params.qualities)
+feature_auc(
+    snakemake.input.frames,
+    snakemake.input.videos,
+    snakemake.output[0],
+    features=snakemake.params.features,
+    qualities=snakemake.params.qualities,
+)

@@ -1,4 +1,5 @@
 """Rule sample: generate the built-in DeepfakeTIMIT-layout sample."""
+
 from dfscope.runtime import configure_logging
 from dfscope.sample import SampleSpec, generate
 

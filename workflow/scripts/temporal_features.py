@@ -1,8 +1,14 @@
 """Rule temporal_features: frame-to-frame change of one video's face."""
+
 from dfscope.analysis import temporal_video
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
-temporal_video(snakemake.input.frames, snakemake.input.faces, snakemake.output[0],
-               video=snakemake.wildcards.video, crop_size=snakemake.params.crop_size,
-               ssim_options=dict(snakemake.params.ssim))
+temporal_video(
+    snakemake.input.frames,
+    snakemake.input.faces,
+    snakemake.output[0],
+    video=snakemake.wildcards.video,
+    crop_size=snakemake.params.crop_size,
+    ssim_options=dict(snakemake.params.ssim),
+)

@@ -1,4 +1,5 @@
 """Rule video_table: discover and validate the dataset into the video table; its skipped inputs."""
+
 from dfscope.dataset import discover
 from dfscope.runtime import configure_logging
 from dfscope.tables import write_csv, write_parquet
