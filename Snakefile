@@ -21,7 +21,7 @@ include: "workflow/rules/common.smk"
 
 
 wildcard_constraints:
-    video=r"(real|lq|hq)-[a-z0-9]+-[a-z0-9]+(-[a-z0-9]+)?",
+    video=VIDEO_PATTERN,
     detector=r"[a-z0-9_]+",
 
 
@@ -30,7 +30,7 @@ include: "workflow/rules/frames.smk"
 include: "workflow/rules/faces.smk"
 include: "workflow/rules/metrics.smk"
 include: "workflow/rules/evaluate.smk"
-include: "workflow/rules/detect.smk"
+include: "workflow/rules/classify.smk"
 
 
 rule all:
@@ -40,4 +40,4 @@ rule all:
 
 
 onsuccess:
-    print(results_message())
+    print(end_message())

@@ -28,11 +28,7 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-DETECTOR_PARAMS = {
-    "mtcnn": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
-    "mtcnn_torch": {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9},
-    "haar": {"scale": 0.5, "min_face_size": 20, "min_neighbors": 5},
-}
+SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
 #: The PyTorch detector's device and batch (``--device``, ``--batch``): cpu and 16 by default.
 TORCH = {"device": "cpu", "batch": 16}
 
@@ -68,10 +64,14 @@ def batch_size(name: str) -> int:
 
 
 def detector(name: str):
+    """Detector ``name`` with the config's defaults (the PyTorch one on ``--device``)."""
+    from dfscope.config import defaults
     from dfscope.detectors import build
 
-    params = DETECTOR_PARAMS[name] | ({"device": TORCH["device"]} if name == "mtcnn_torch" else {})
-    return build(name, threads=2, **params)
+    params = defaults(SCHEMA)["detector"]["params"][name]
+    return build(
+        name, threads=2, **params | ({"device": TORCH["device"]} if name == "mtcnn_torch" else {})
+    )
 
 
 def stage_faces(work: Path, name: str, every: int = 1, fmt: str = "png") -> int:
@@ -103,7 +103,7 @@ def stage_detect_only(work: Path, name: str, repeat: int = 4) -> int:
 
     What a GPU detector is measured by: no frame reading, cropping or table writing.
     """
-    from dfscope.video import frame_files, read_frame
+    from dfscope.images import frame_files, read_frame
 
     frames = [
         read_frame(p) for video in videos(work).video for p in frame_files(work / "frames" / video)
@@ -119,13 +119,12 @@ def stage_detect_only(work: Path, name: str, repeat: int = 4) -> int:
 
 
 def stage_features(work: Path) -> int:
-    from dfscope.analysis import quality_video
-    from dfscope.features import FEATURES
+    from dfscope.features import FEATURES, measure_video
 
     total = 0
     for video in videos(work).video:
         total += len(
-            quality_video(
+            measure_video(
                 work / "mtcnn" / video,
                 work / "mtcnn" / f"{video}.parquet",
                 work / "features" / f"{video}.parquet",
@@ -137,12 +136,12 @@ def stage_features(work: Path) -> int:
 
 
 def stage_temporal(work: Path, fmt: str = "png") -> int:
-    from dfscope.analysis import temporal_video
+    from dfscope.temporal import measure_video
 
     total = 0
     for video in videos(work).video:
         total += len(
-            temporal_video(
+            measure_video(
                 frames_dir(work, fmt) / video,
                 work / "mtcnn" / f"{video}.parquet",
                 work / "temporal" / f"{video}.parquet",
@@ -154,7 +153,7 @@ def stage_temporal(work: Path, fmt: str = "png") -> int:
 
 
 def stage_paired(work: Path, fmt: str = "png") -> int:
-    from dfscope.analysis import compare_video
+    from dfscope.paired import compare_video
 
     total, frames = 0, frames_dir(work, fmt)
     for row in videos(work).query("label == 1").itertuples():
@@ -177,7 +176,7 @@ def stage_seed(work: Path) -> int:
     sys.path.insert(0, str(HERE))
     from seed_baseline import seed_style
 
-    from dfscope.video import frame_files, read_frame
+    from dfscope.images import frame_files, read_frame
 
     total = 0
     for row in videos(work).itertuples():
@@ -244,8 +243,7 @@ def stage_workflow(work: Path, name: str, fast: bool = False) -> int:
                     "fakes_root": str(work / "sample/DeepfakeTIMIT"),
                     "originals_root": str(work / "sample/VidTIMIT"),
                 },
-                "detector": {"name": name, "params": {name: DETECTOR_PARAMS[name]}}
-                | (FAST["detector"] if fast else {}),
+                "detector": {"name": name} | (FAST["detector"] if fast else {}),
                 "frames": FAST["frames"] if fast else {},
             }
         )
@@ -407,13 +405,15 @@ def stage_lines(table: pd.DataFrame) -> list[str]:
         ):
             seconds += f" ({r.detect_seconds:.1f} detecting)"
         lines.append(
-            f"| {r.stage} | {r.items} {r.unit} | {seconds} | {r.per_second:.1f} | {r.peak_mib:.0f} |"
+            f"| {r.stage} | {r.items} {r.unit} | {seconds} | {r.per_second:.1f} "
+            f"| {r.peak_mib:.0f} |"
         )
     return lines
 
 
 def pipeline_lines(table: pd.DataFrame) -> list[str]:
-    """Frames to metrics, each stage's process included, per face stage; and the ratio to the seed."""
+    """Frames to metrics, each stage's process included, per face stage; and the ratio to the
+    seed."""
     by_stage = table.set_index("stage")
     if not {"frames", "seed_baseline"} <= set(by_stage.index):
         return []

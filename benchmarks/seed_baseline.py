@@ -22,7 +22,7 @@ def seed_style(frames: list[np.ndarray], originals: list[np.ndarray | None]) -> 
 
     scores = []
     with tempfile.TemporaryDirectory() as tmp:
-        for index, (frame, original) in enumerate(zip(frames, originals)):
+        for index, (frame, original) in enumerate(zip(frames, originals, strict=True)):
             path = str(Path(tmp) / f"frame{index}.jpg")
             cv2.imwrite(path, frame)
             image = cv2.imread(path)

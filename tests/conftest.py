@@ -33,6 +33,25 @@ def shared(path: str) -> Path:
     return target
 
 
+#: A tiny DeepfakeTIMIT-layout dataset: one swap pair, one sentence, 6 frames (6 videos).
+TINY = {"subjects": ("fcol0", "fhop0"), "sentences": ("sa1",), "n_frames": 6}
+#: Its classifier trains on the fhop0 side and scores the rest: one swap pair has no k-fold.
+TINY_TRAIN = ("real-fhop0-sa1", "hq-fhop0-sa1-fcol0")
+
+
+def tiny_dataset(root: Path) -> tuple[Path, Path]:
+    """The tiny dataset generated under ``root``, and a train/test split file for its classifier."""
+    from dfscope.sample import SampleSpec, generate
+
+    table = generate(SampleSpec(**TINY), root)
+    split = root / "split.csv"
+    split.write_text(
+        "video,split\n"
+        + "".join(f"{v},{'train' if v in TINY_TRAIN else 'test'}\n" for v in table.video)
+    )
+    return root, split
+
+
 @pytest.fixture(scope="session")
 def small_sample(tmp_path_factory):
     """A generated sample: 2 subjects (one swap pair), 1 sentence, 6 frames."""
@@ -43,11 +62,21 @@ def small_sample(tmp_path_factory):
     return spec, root, generate(spec, root)
 
 
-@pytest.fixture(scope="session")
-def mtcnn():
+#: The workflow's config schema: the one place its defaults are written.
+SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
+
+
+def detector(name: str, **changes):
+    """Detector ``name`` as the workflow builds it: its config defaults, with ``changes``."""
+    from dfscope.config import defaults
     from dfscope.detectors import build
 
-    return build("mtcnn", threads=2)
+    return build(name, threads=2, **defaults(SCHEMA)["detector"]["params"][name] | changes)
+
+
+@pytest.fixture(scope="session")
+def mtcnn():
+    return detector("mtcnn")
 
 
 #: The ``snakemake`` command of this environment, as the README has users type it.
@@ -62,7 +91,7 @@ def snakemake_command(workdir: Path, *args: str, cores: int = 2) -> list[str]:
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the workflow for the study in ``workdir`` (which has its own config/); fail with its errors."""
+    """Run the workflow for the study in ``workdir`` (own config/); fail with its errors."""
     result = subprocess.run(
         snakemake_command(workdir, *args), cwd=REPO, capture_output=True, text=True
     )
@@ -89,11 +118,12 @@ def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
 
 
 def write_config(workdir: Path, **changes) -> dict:
-    """The repository's config with ``N_FRAMES`` per sample clip and ``changes`` (section -> keys)."""
+    """Write the repository's config with ``N_FRAMES`` per sample clip and ``changes`` (section ->
+    keys) as the study's config file, as a user edits it; return what was written."""
     config = yaml.safe_load((REPO / "config/config.yaml").read_text())
-    config["sample"]["n_frames"] = N_FRAMES
+    changes = {"sample": {"n_frames": N_FRAMES}} | changes
     for section, values in changes.items():
-        config[section] |= values
+        config[section] = config.get(section, {}) | values
     (workdir / "config").mkdir(exist_ok=True)
     (workdir / "config/config.yaml").write_text(yaml.safe_dump(config))
     return config
@@ -101,11 +131,14 @@ def write_config(workdir: Path, **changes) -> dict:
 
 @pytest.fixture(scope="session")
 def run(tmp_path_factory):
-    """The whole workflow on the sample (default config, ``N_FRAMES`` frames): (workdir, config, result).
+    """The whole workflow on the sample (default config, ``N_FRAMES`` frames): (workdir, config
+    with every default filled in, result).
 
-    Session-wide: the workflow tests read it, and the real-footage test trains its detector on it.
+    Session-wide: the workflow tests read it, and the real-footage test trains its classifier on it.
     """
+    from dfscope.config import with_defaults
+
     workdir = tmp_path_factory.mktemp("workflow")
-    config = write_config(workdir)
+    config = with_defaults(write_config(workdir), SCHEMA)  # what the workflow runs with
     result = snakemake(workdir)
     return workdir, config, result

@@ -71,7 +71,10 @@ def test_real_listing_pairs_every_fake_with_its_original(tmp_path):
     assert len(fakes) == len(videos) == len(reals) > 250  # one original per fake, none twice
     assert fakes.subject.nunique() == len({row["target_subject"] for row in videos})
     assert (fakes.face_source == fakes.subject.map(partner)).all()
-    assert (fakes.original == [real_id(s, t) for s, t in zip(fakes.subject, fakes.sentence)]).all()
+    assert (
+        fakes.original
+        == [real_id(s, t) for s, t in zip(fakes.subject, fakes.sentence, strict=False)]
+    ).all()
     assert set(fakes.original) == set(reals.video)
     first = videos[0]  # e.g. mrgg0, sa1, msjs1: the video of mrgg0 with the face of msjs1
     target, sentence, source = (
@@ -115,7 +118,7 @@ def test_strays_are_skipped_and_named(tmp_path, caplog):
         assert str(path) in caplog.text
     # Extra files of a frame folder are the frames step's notes; the others are skipped inputs.
     assert skipped.columns.tolist() == PROBLEM_COLUMNS and (skipped.stage == "dataset").all()
-    why = dict(zip(skipped.path, skipped.problem))
+    why = dict(zip(skipped.path, skipped.problem, strict=False))
     assert why == {
         str(at_root): "not one of higher_quality, lower_quality: not read",
         str(stray): "not a <subject> folder (a file directly in lower_quality/)",
@@ -134,7 +137,7 @@ def test_a_subject_folder_breaking_the_id_rule_is_skipped_with_its_vidtimit_side
         )
     assert list(table.video) == ["lq-fadg0-sa1-fram1", "real-fadg0-sa1"]
     rule = "breaks the naming rule: lowercase letters and digits only ([a-z0-9]+)"
-    assert dict(zip(skipped.path, skipped.problem)) == {
+    assert dict(zip(skipped.path, skipped.problem, strict=False)) == {
         str(bad): f"subject folder name 'Fram1' {rule}",
         str(unused): f"VidTIMIT side of the skipped subject folder {bad}: not used",
     }

@@ -8,6 +8,8 @@ import pytest
 from dfscope.detectors import DETECTORS, build
 from dfscope.sample import IDENTITIES, load_photo
 
+from .conftest import detector
+
 
 def test_unknown_detector_names_the_key():
     with pytest.raises(ValueError, match="detector.name: unknown detector 'retina'"):
@@ -33,7 +35,7 @@ def test_mtcnn_batch_equals_single_frames(mtcnn):
 
 def test_haar_finds_the_face_of_grace_hopper():
     photo = load_photo("grace_hopper")
-    (faces,) = build("haar", scale=1.0).detect([photo])
+    (faces,) = detector("haar", scale=1.0).detect([photo])
     assert len(faces) >= 1
     x, y, w, h = max(faces, key=lambda f: f.box[2] * f.box[3]).box
     assert x < 268 < x + w and y < 237 < y + h  # contains the nose MTCNN found
@@ -60,8 +62,8 @@ def test_a_scale_too_small_for_any_face_names_the_key_the_frame_and_the_bound(sc
         rf"frame to {size}, below the detector's min_face_size \(20 px\) on the "
         r"shorter side; use a scale of at least 0.0521",
     ):
-        build("haar", scale=scale).detect([frame])
+        detector("haar", scale=scale).detect([frame])
 
 
 def test_a_frame_smaller_than_any_face_at_full_size_is_no_fault_of_the_scale():
-    assert build("haar", scale=0.5).detect([np.zeros((16, 16, 3), np.uint8)]) == [[]]
+    assert detector("haar").detect([np.zeros((16, 16, 3), np.uint8)]) == [[]]

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dfscope.evaluation import equal_error_rate, score_summary
+from dfscope.evaluation import score_summary
+from dfscope.roc import equal_error_rate
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ import pytest
 
 from dfscope import features as F
 from dfscope.features import FEATURES
+from dfscope.geometry import Box
 
 S = 128
-FACE = (20, 20, 108, 108)  # an 88 x 88 face box; the 20-pixel ring around it is the surround
+FACE = Box(20, 20, 88, 88)  # an 88 x 88 face box; the 20-pixel ring around it is the surround
 X = np.tile(np.arange(S, dtype=float), (S, 1))  # column index of every pixel
 CHECKER = np.indices((S, S)).sum(0) % 2 * 2 - 1  # +-1, as many of each in the face as in the ring
 RNG = np.random.default_rng(2014)
@@ -48,11 +49,8 @@ def real_crop():
     from skimage import data
 
     image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
-    return cv2.resize(image[0:300, 100:400], (S, S), interpolation=cv2.INTER_AREA), (
-        18,
-        18,
-        110,
-        110,
+    return cv2.resize(image[0:300, 100:400], (S, S), interpolation=cv2.INTER_AREA), Box(
+        18, 18, 92, 92
     )
 
 
@@ -68,7 +66,7 @@ def test_at_least_17_features_each_documented_finite_and_deterministic(real_crop
 
 def test_features_of_a_crop_without_surround_are_nan_only_where_undefined():
     crop = grey(128 + 20 * CHECKER)
-    whole = (0, 0, S, S)
+    whole = Box(0, 0, S, S)
     surround = {
         "face_blur_ratio",
         "face_noise_ratio",

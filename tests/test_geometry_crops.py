@@ -7,7 +7,15 @@ import pytest
 
 from dfscope.crops import choose_face, cut
 from dfscope.detectors import Detection
-from dfscope.geometry import apply_affine, crop_square, iou, similarity_transform
+from dfscope.geometry import (
+    Box,
+    apply_affine,
+    box_in_crop,
+    crop_square,
+    ellipse_mask,
+    iou,
+    similarity_transform,
+)
 
 
 def test_similarity_transform_recovers_a_known_one():
@@ -34,8 +42,8 @@ def test_cut_pads_outside_the_frame_and_keeps_alignment():
 
 
 def test_choose_face():
-    big = Detection((0, 0, 50, 50), 0.95)
-    small = Detection((200, 200, 20, 20), 0.99)
+    big = Detection(Box(0, 0, 50, 50), 0.95)
+    small = Detection(Box(200, 200, 20, 20), 0.99)
     assert choose_face([], how="largest") == -1
     assert choose_face([small, big]) == 1
     assert choose_face([small, big], previous=(198, 202, 20, 20), how="tracked") == 0
@@ -48,3 +56,21 @@ def test_iou():
     assert iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0
     assert iou((0, 0, 10, 10), (5, 0, 10, 10)) == pytest.approx(50 / 150)
     assert iou((0, 0, 10, 10), (20, 20, 5, 5)) == 0.0
+
+
+def test_a_box_in_its_crop_keeps_its_edges_whole():
+    # A 40x60 face in the 120-px square at (60, 20), the crop resized to 64 px: scale 8/15.
+    face = box_in_crop(Box(100, 50, 40, 60), (60, 20, 120), 64)
+    assert face == Box(21, 16, 22, 32) and (face.x1, face.y1) == (43, 48)
+    assert box_in_crop(Box(0.4, 0.4, 10, 10), (0, 0, 64), 64) == Box(0, 0, 10, 10)
+
+
+def test_the_face_ellipse_grows_and_shrinks_by_whole_pixels():
+    box = Box(10, 10, 20, 20)
+    inner, mask, outer = (ellipse_mask((40, 40), box, grow) for grow in (-2, 0, 2))
+    assert mask[20, 20] and not mask[0, 0] and not mask[11, 11]  # the box's corner is outside
+    assert (
+        inner.sum() < mask.sum() < outer.sum() and (inner <= mask).all() and (mask <= outer).all()
+    )
+    assert mask[20, 10] and not mask[20, 9]  # semi-axis 10 from the centre (20, 20)
+    assert outer[20, 8] and not outer[20, 7] and inner[20, 12] and not inner[20, 11]

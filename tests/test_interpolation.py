@@ -12,8 +12,9 @@ import pytest
 
 from dfscope.detectors import Detection
 from dfscope.faces import detect_video, interpolate_keyframes, keyframes
-from dfscope.geometry import iou
-from dfscope.video import iter_frame_folder, iter_video, write_image
+from dfscope.geometry import Box, iou
+from dfscope.images import write_image
+from dfscope.video import iter_frame_folder, iter_video
 
 from .conftest import shared
 
@@ -54,7 +55,9 @@ class _Moving:
 
     @staticmethod
     def _face(index: int) -> Detection:
-        return Detection((10.0 + 4 * index, 20.0, 30.0, 30.0), 0.99, np.full((5, 2), float(index)))
+        return Detection(
+            Box(10.0 + 4 * index, 20.0, 30.0, 30.0), 0.99, np.full((5, 2), float(index))
+        )
 
 
 def test_detect_video_interpolates_rows_and_crops(tmp_path):
@@ -110,9 +113,12 @@ def write_frames(frames: Iterable[np.ndarray], folder: Path, limit: int) -> Path
 
 
 def mean_iou(full: pd.DataFrame, sparse: pd.DataFrame) -> float:
-    """Mean IoU of the chosen boxes over frames where either table has a face (a face in one only: 0)."""
+    """Mean IoU of the chosen boxes over frames where either table has a face (in one only: 0)."""
     either = (full.face >= 0) | (sparse.face >= 0)
-    pairs = zip(*(table.loc[either, ["x", "y", "w", "h"]].to_numpy() for table in (full, sparse)))
+    pairs = zip(
+        *(table.loc[either, ["x", "y", "w", "h"]].to_numpy() for table in (full, sparse)),
+        strict=False,
+    )
     return float(
         np.mean([0.0 if np.isnan([*a, *b]).any() else iou(tuple(a), tuple(b)) for a, b in pairs])
     )

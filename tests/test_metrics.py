@@ -9,6 +9,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from dfscope import metrics
 from dfscope.features import FEATURES, face_blur_ratio, face_sharpness, laplacian_variance
+from dfscope.geometry import Box, ellipse_mask
 
 RNG = np.random.default_rng(0)
 
@@ -47,9 +48,10 @@ def test_ssim_is_one_for_identical_images_and_lower_for_noisy_ones():
 
 def test_ssim_matches_the_published_settings():
     a, b = _image(), _image()
-    gray = lambda x: (
-        (0.299 * x[..., 2] + 0.587 * x[..., 1] + 0.114 * x[..., 0]).round().astype(np.uint8)
-    )
+
+    def gray(x):
+        return (0.299 * x[..., 2] + 0.587 * x[..., 1] + 0.114 * x[..., 0]).round().astype(np.uint8)
+
     expected = structural_similarity(
         gray(a),
         gray(b),
@@ -74,7 +76,7 @@ def test_ssim_map_is_low_where_images_differ():
 def test_laplacian_variance_of_known_images():
     ramp = np.tile(np.arange(32, dtype=float), (32, 1))
     assert laplacian_variance(ramp) == pytest.approx(0.0)
-    # A +-a checkerboard: every pixel's 4 neighbours are -v, so the Laplacian is -8v: variance 64 a^2.
+    # A +-a checkerboard: a pixel's 4 neighbours are -v, so the Laplacian is -8v: variance 64 a^2.
     checker = 10.0 * (np.indices((32, 32)).sum(0) % 2 * 2 - 1)
     assert laplacian_variance(checker) == pytest.approx(64 * 100)
 
@@ -83,7 +85,7 @@ def test_face_blur_ratio_sees_a_blurred_face_in_a_sharp_surround():
     import cv2
 
     crop = _image(96)
-    face = (24, 24, 72, 72)
+    face = Box(24, 24, 48, 48)
     sharp = face_blur_ratio(crop, face)
     blurred = crop.copy()
     blurred[24:72, 24:72] = cv2.GaussianBlur(crop, (0, 0), 2)[24:72, 24:72]
@@ -130,18 +132,31 @@ def test_changed_regions_with_a_fixed_threshold_and_largest_first():
     assert [(r.w, r.h) for r in regions] == [(10, 10)]
 
 
+@pytest.mark.parametrize("measure", [metrics.mse, metrics.psnr, metrics.ssim])
+def test_images_of_two_shapes_are_refused_before_any_work(measure):
+    a = np.zeros((8, 8, 3), np.uint8)
+    with pytest.raises(ValueError, match=r"differ in shape: \(8, 8, 3\) and \(1, 8, 3\)"):
+        measure(a, a[:1])  # NumPy would broadcast the row over the image
+
+
+def test_mean_abs_difference_refuses_a_mask_of_another_shape():
+    a = np.zeros((8, 8, 3), np.uint8)
+    with pytest.raises(ValueError, match="mask's shape"):
+        metrics.mean_abs_difference(a, a, np.ones((8, 7), bool))
+
+
 def test_mean_abs_difference_inside_and_outside_an_ellipse():
     a = np.zeros((40, 40, 3), np.uint8)
     b = a.copy()
-    mask = metrics.ellipse_mask((40, 40), (10, 10, 30, 30))
+    mask = ellipse_mask((40, 40), Box(10, 10, 20, 20))
     assert mask[20, 20] and not mask[0, 0] and not mask[11, 11]  # corner of the box is outside
     b[mask] = 30
     assert metrics.mean_abs_difference(a, b, mask) == (30.0, 0.0)
 
 
 def test_diff_map_strip_round_trip(tmp_path):
-    from dfscope.analysis import read_diff_maps
-    from dfscope.video import write_image
+    from dfscope.images import write_image
+    from dfscope.paired import read_diff_maps
 
     maps = RNG.random((3, 16, 16)).astype(np.float32)
     write_image(tmp_path / "strip.png", np.vstack([metrics.to_uint8(m) for m in maps]))
@@ -151,8 +166,8 @@ def test_diff_map_strip_round_trip(tmp_path):
 
 
 def test_landmark_jitter_ignores_head_motion_and_measures_the_rest():
-    from dfscope.analysis import landmark_jitter
     from dfscope.sample import TEMPLATE
+    from dfscope.temporal import landmark_jitter
 
     before = TEMPLATE * 100  # eyes 35.2 px apart
     angle = np.deg2rad(10)

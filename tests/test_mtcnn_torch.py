@@ -12,16 +12,15 @@ torch = pytest.importorskip(
     "torch", reason="the mtcnn_torch detector needs PyTorch (requirements.txt)"
 )
 
-from dfscope import mtcnn_torch  # noqa: E402
-from dfscope.detectors import build  # noqa: E402
+from dfscope.detectors import mtcnn_torch  # noqa: E402
 from dfscope.sample import load_photo  # noqa: E402
 
-from .conftest import snakemake, write_config  # noqa: E402
+from .conftest import detector, snakemake, write_config  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def ported():
-    return build("mtcnn_torch", threads=2)
+    return detector("mtcnn_torch")
 
 
 def photographs() -> list[np.ndarray]:
@@ -35,8 +34,8 @@ def photographs() -> list[np.ndarray]:
 
 def assert_same_faces(found, expected, atol=0.05):
     assert [len(f) for f in found] == [len(f) for f in expected]
-    for faces, reference in zip(found, expected):
-        for face, ref in zip(faces, reference):
+    for faces, reference in zip(found, expected, strict=False):
+        for face, ref in zip(faces, reference, strict=False):
             np.testing.assert_allclose(face.box, ref.box, atol=atol)
             np.testing.assert_allclose(face.landmarks, ref.landmarks, atol=atol)
             assert face.confidence == pytest.approx(ref.confidence, abs=1e-4)
@@ -105,7 +104,7 @@ def test_frames_without_faces_or_too_small_for_the_pyramid(ported):
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_without_a_gpu_is_a_clear_error():
     with pytest.raises(RuntimeError, match="device 'cuda' asked for, but PyTorch .* sees no CUDA"):
-        build("mtcnn_torch", device="cuda")
+        detector("mtcnn_torch", device="cuda")
 
 
 @pytest.mark.parametrize(("device", "gpus"), [("cpu", "gpu=0"), ("cuda", "gpu=1")])

@@ -1,23 +1,77 @@
-"""Code hashes in params: an edit of any module a rule's code reaches reruns the rule."""
+"""Code hashes in params: each rule's hash covers exactly the library modules its step runs."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from dfscope import provenance
+from dfscope.detectors import DETECTORS, module_of
 
+from .conftest import REPO
 
-def test_dependencies_follow_imports_transitively():
-    # video lists VidTIMIT folders with dataset's functions and writes through tables.
-    assert provenance.dependencies("video") == ["dataset", "tables", "video"]
-    assert set(provenance.dependencies("faces")) >= {
-        "faces",
-        "detectors",
+#: The modules each rule's code hash covers (the rule's step and all it imports), pinned: a
+#: change here is a change of what an edit reruns, and must be meant.
+COVERED = {
+    "sample": ["dataset", "geometry", "sample", "schema", "tables"],
+    "video_table": ["dataset", "schema"],
+    "frames": ["dataset", "images", "schema", "tables", "video"],
+    "quality_features": ["features", "geometry", "images", "schema", "tables"],
+    "temporal_features": ["crops", "geometry", "images", "metrics", "schema", "tables", "temporal"],
+    "paired_metrics": ["crops", "geometry", "images", "metrics", "paired", "schema", "tables"],
+    "gather": ["gather", "images", "schema", "tables"],
+    "summary": ["evaluation", "roc", "tables"],
+    "feature_auc": ["evaluation", "roc", "tables"],
+    "plots": ["plots", "plots.study", "roc", "tables"],
+    "compare_figures": [
         "crops",
         "geometry",
-        "video",
-        "dataset",
+        "images",
+        "metrics",
+        "paired",
+        "plots",
+        "plots.compare",
+        "schema",
         "tables",
-    }
-    assert provenance.dependencies("dataset") == ["dataset"]
+    ],
+    "classify": ["classifier", "roc", "tables"],
+    "classifier_plot": ["plots", "plots.classifier", "roc", "tables"],
+}
+#: A faces job's hash: the faces step and its own detector's module, no other detector's.
+FACES = ["crops", "faces", "geometry", "images", "schema", "tables"]
+
+
+def rule_code_modules() -> dict[str, list[str]]:
+    """rule -> the modules named in its ``code=code_version(...)`` param, from the rule files."""
+    found = {}
+    for path in (REPO / "workflow/rules").glob("*.smk"):
+        for name, body in re.findall(
+            r"^\s*rule (\w+):\n(.*?)(?=^\s*rule |\Z)", path.read_text(), re.M | re.S
+        ):
+            code = re.search(r"code=code_version\(([^)]*)\)", body)
+            if code:
+                found[name] = re.findall(r'"([\w.]+)"', code[1])
+    return found
+
+
+def test_each_rule_hashes_exactly_the_modules_its_step_runs():
+    named = rule_code_modules()
+    assert sorted(named) == sorted(COVERED)
+    for rule, modules in named.items():
+        assert provenance.dependencies(*modules) == COVERED[rule], rule
+
+
+@pytest.mark.parametrize("name", sorted(DETECTORS))
+def test_a_faces_job_hashes_its_own_detector_only(name):
+    covered = provenance.dependencies("faces", module_of(name))
+    assert covered == sorted({*FACES, "detectors", f"detectors.{DETECTORS[name][0]}"})
+
+
+def test_imports_for_type_checking_only_are_not_followed():
+    # crops and faces name Detection in annotations only: no detector's code is theirs.
+    assert provenance.dependencies("crops") == ["crops", "geometry"]
+    assert "detectors" not in provenance.dependencies("faces")
 
 
 def test_code_version_changes_with_any_reached_module(monkeypatch, tmp_path):

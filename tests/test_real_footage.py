@@ -41,7 +41,7 @@ def ghost_run(tmp_path_factory, run):
         "fakes_root": str(root / "DeepfakeTIMIT"),
         "originals_root": str(root / "VidTIMIT"),
     }
-    config["detection"]["train_on"] = str(run[0] / "results/tables/mtcnn/frames.parquet")
+    config["classifier"]["train_on"] = str(run[0] / "results/tables/mtcnn/frames.parquet")
     (root / "ghost.yaml").write_text(yaml.safe_dump(config))
     snakemake(root, "--configfile", str(root / "ghost.yaml"))
     return root
@@ -92,9 +92,9 @@ def test_comparison_figures_for_the_real_swaps(ghost_run):
 
 
 def test_the_detector_trained_on_the_sample_scores_the_real_swaps_above_the_original(ghost_run):
-    scores = pd.read_parquet(ghost_run / "results/metrics/mtcnn/detection/video_scores.parquet")
+    scores = pd.read_parquet(ghost_run / "results/metrics/mtcnn/classifier/video_scores.parquet")
     scores = scores.set_index("video").score
     original = scores.pop("real-ghost0-sa1")
     assert len(scores) == 3 and (scores > original).all(), (original, scores.to_dict())
-    table = pd.read_csv(ghost_run / "results/tables/mtcnn/detection.csv").set_index("level")
+    table = pd.read_csv(ghost_run / "results/tables/mtcnn/classifier.csv").set_index("level")
     assert table.loc["video", "auc"] == 1.0 and table.loc["video", "n_real"] == 1

@@ -22,30 +22,19 @@ import pandas as pd
 import psutil
 import pytest
 
-from dfscope.analysis import compare_video, read_diff_maps
 from dfscope.detectors import Detection
-from dfscope.evaluation import video_problems
-from dfscope.faces import DETECTION_COLUMNS, detect_video
-from dfscope.sample import SampleSpec, generate
+from dfscope.faces import detect_video
+from dfscope.gather import video_problems
+from dfscope.geometry import Box
+from dfscope.images import frame_files, read_frame, write_image
+from dfscope.paired import compare_video, read_diff_maps
+from dfscope.schema import DETECTION_COLUMNS
 from dfscope.tables import atomic_path, write_parquet
-from dfscope.video import extract_frames, frame_files, iter_video, read_frame, write_image
+from dfscope.video import extract_frames, iter_video
 
-from .conftest import REPO, jobs_planned, snakemake, snakemake_command, write_config
+from .conftest import REPO, jobs_planned, snakemake, snakemake_command, tiny_dataset, write_config
 
 pytestmark = pytest.mark.integration
-SPEC = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=6)
-#: The fhop0 side trains the detector, the fcol0 side is scored: one swap pair has no k-fold.
-TRAIN = ("real-fhop0-sa1", "hq-fhop0-sa1-fcol0")
-
-
-def _dataset(root: Path) -> tuple[Path, Path]:
-    """The tiny sample under ``root``, and a fixed train/test split file for its detector."""
-    table = generate(SPEC, root)
-    split = root / "split.csv"
-    split.write_text(
-        "video,split\n" + "".join(f"{v},{'train' if v in TRAIN else 'test'}\n" for v in table.video)
-    )
-    return root, split
 
 
 def _config(workdir: Path, root: Path, split: Path, **changes) -> None:
@@ -57,7 +46,7 @@ def _config(workdir: Path, root: Path, split: Path, **changes) -> None:
             "originals_root": str(root / "VidTIMIT"),
         },
         detector={"name": "haar"},
-        detection={"split": str(split), "n_boot": 100},
+        classifier={"split": str(split), "n_boot": 100},
         **changes,
     )
 
@@ -107,7 +96,7 @@ def _damage_frame_size(root: Path) -> None:
 #: What problems.csv says of the half-size fake.
 HALF_SIZE_PROBLEM = (
     "hq-fhop0-si1-fcol0",
-    "frames",
+    "paired",
     "frame size 256x192 differs from its original real-fhop0-si1's 512x384: not paired",
 )
 
@@ -177,7 +166,7 @@ def damaged(tmp_path_factory):
     """One --keep-going run over a dataset with every bad input, under paths with spaces and
     non-ASCII characters: (workdir, dataset root, the run's result)."""
     base = tmp_path_factory.mktemp("reliability")
-    root, split = _dataset(base / "dätä set")
+    root, split = tiny_dataset(base / "dätä set")
     _damage(root)
     workdir = base / "run dïr"
     workdir.mkdir()
@@ -217,7 +206,7 @@ def test_every_skipped_input_is_a_row_of_problems_csv_that_says_why(damaged):
     problems = pd.read_csv(workdir / "results/tables/haar/problems.csv", keep_default_na=False)
     skipped = problems[problems.stage == "dataset"]
     assert len(skipped) == len(EXPECTED_SKIPPED)
-    why = dict(zip(skipped.path, skipped.problem))
+    why = dict(zip(skipped.path, skipped.problem, strict=False))
     for path, start in EXPECTED_SKIPPED:
         assert why[str(root / path)].startswith(start), (path, why)
         assert str(root / path) in result.stderr  # named when the workflow starts, too
@@ -257,11 +246,11 @@ def test_videos_without_frames_get_empty_tables_and_drop_out_of_the_scores(damag
     assert videos.loc["hq-fcol0-sa1-fhop0", "n_decoded"] == 0
     assert np.isnan(videos.loc["hq-fcol0-sa1-fhop0", "mean_face_sharpness"])
     assert videos.loc["lq-fcol0-sa1-fhop0", "n_decoded"] == 3
-    scores = pd.read_parquet(workdir / "results/metrics/haar/detection/video_scores.parquet")
+    scores = pd.read_parquet(workdir / "results/metrics/haar/classifier/video_scores.parquet")
     assert "hq-fcol0-sa1-fhop0" not in set(scores.video) and "lq-fcol0-sa1-fhop0" in set(
         scores.video
     )
-    assert (workdir / "results/plots/haar/detection_roc.png").exists()
+    assert (workdir / "results/plots/haar/classifier_roc.png").exists()
 
 
 def test_files_outside_the_layout_are_skipped_and_named(damaged):
@@ -283,7 +272,7 @@ def test_a_fake_of_another_frame_size_is_listed_and_never_paired(damaged):
     path = pd.read_parquet(workdir / "results/tables/videos.parquet").set_index("video").path[video]
     assert problems[problems.video == video].values.tolist() == [[video, path, stage, problem]]
     manifest = json.loads((workdir / f"results/frames/{video}.json").read_text())
-    assert manifest["notes"] == [problem] and (manifest["width"], manifest["height"]) == (256, 192)
+    assert (manifest["width"], manifest["height"]) == (256, 192)
     frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
     mine = frames[frames.video == video]
     assert len(mine) == 6 and not mine.paired.any() and mine.ssim.isna().all()
@@ -294,7 +283,7 @@ def test_a_fake_of_another_frame_size_is_listed_and_never_paired(damaged):
 
 
 def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
-    root, split = _dataset(tmp_path / "data")
+    root, split = tiny_dataset(tmp_path / "data")
     missing = root / "VidTIMIT/fhop0/video/sa1"
     for frame in missing.iterdir():
         frame.unlink()
@@ -335,7 +324,7 @@ def test_bmp_frames_hold_the_same_pixels_as_png(tmp_path, clean):
         )
         folders[ext] = frame_files(tmp_path / ext)
     assert [p.name for p in folders["bmp"]] == [f"{i:05d}.bmp" for i in range(1, 7)]
-    for png, bmp in zip(folders["png"], folders["bmp"]):
+    for png, bmp in zip(folders["png"], folders["bmp"], strict=False):
         assert np.array_equal(read_frame(png), read_frame(bmp))
 
 
@@ -350,8 +339,8 @@ class _TwoFaces:
     name = "stub"
 
     def detect(self, frames):
-        small = Detection((10.0, 10.0, 20.0, 20.0), 0.99)
-        large = Detection((40.0, 30.0, 60.0, 60.0), 0.95)
+        small = Detection(Box(10.0, 10.0, 20.0, 20.0), 0.99)
+        large = Detection(Box(40.0, 30.0, 60.0, 60.0), 0.95)
         return [[small, large], []][: len(frames)]
 
 
@@ -372,7 +361,7 @@ def test_the_largest_of_two_faces_is_kept_and_recorded(tmp_path):
     assert table.n_faces.tolist() == [2, 0] and table.face.tolist() == [1, -1]
     assert table.loc[0, ["x", "w"]].tolist() == [40.0, 60.0]
     assert sorted(p.name for p in (tmp_path / "crops").iterdir()) == ["00001.png"]
-    problems = video_problems([], table)
+    problems = video_problems([], table, {})
     assert problems.problem.tolist() == [
         "no face in 1 of 2 frames",
         "several faces in 1 of 2 frames (one kept by detector.choose)",
@@ -456,41 +445,38 @@ def test_frames_of_another_size_than_the_originals_are_not_paired(tmp_path, capl
     ) in caplog.text
 
 
-def test_a_fake_of_another_frame_size_is_noted_in_its_manifest_and_problems(tmp_path):
+def test_a_fake_of_another_frame_size_is_a_problem_unless_a_side_is_unreadable(tmp_path):
     folder = tmp_path / "sa1"
     folder.mkdir()
     for name in ("001", "002", "003"):
         _blank_jpeg(folder / name)
-    extract_frames(
-        folder, tmp_path / "real", tmp_path / "real.json", video="real-a-sa1", expected=3
-    )
     (tmp_path / "empty.avi").write_bytes(b"")
-    extract_frames(
-        tmp_path / "empty.avi",
-        tmp_path / "bad",
-        tmp_path / "bad.json",
-        video="real-c-sa1",
-        expected=3,
-    )
     _blank_avi(tmp_path / "full.avi", 3)
     _half_size_avi(tmp_path / "full.avi", tmp_path / "half.avi")
-    infos = {}
-    for name, original in (("full", "real"), ("half", "real"), ("half", "bad")):
-        infos[name, original] = extract_frames(
-            tmp_path / f"{name}.avi",
-            tmp_path / f"{name}-{original}",
-            tmp_path / f"{name}-{original}.json",
-            video=f"lq-a-sa1-{name}",
-            expected=3,
-            original_manifest=tmp_path / f"{original}.json",
+    sources = {
+        "real-a-sa1": folder,
+        "real-c-sa1": tmp_path / "empty.avi",
+        "lq-a-sa1-full": tmp_path / "full.avi",
+        "lq-a-sa1-half": tmp_path / "half.avi",
+        "lq-c-sa1-half": tmp_path / "half.avi",
+    }
+    manifests = [
+        extract_frames(
+            source, tmp_path / video, tmp_path / f"{video}.json", video=video, expected=3
         )
+        for video, source in sources.items()
+    ]
+    assert [(m["width"], m["height"]) for m in manifests][2:] == [
+        (512, 384),
+        (256, 192),
+        (256, 192),
+    ]
+    originals = {video: "real-" + video.split("-")[1] + "-sa1" for video in sources}
+    problems = video_problems(manifests, pd.DataFrame(columns=DETECTION_COLUMNS), originals)
     note = "frame size 256x192 differs from its original real-a-sa1's 512x384: not paired"
-    assert infos["half", "real"]["notes"] == [note]
-    assert json.loads((tmp_path / "half-real.json").read_text())["notes"] == [note]
-    assert infos["full", "real"]["notes"] == []
-    assert infos["half", "bad"]["notes"] == []  # the unreadable original is listed instead
-    problems = video_problems(list(infos.values()), pd.DataFrame(columns=DETECTION_COLUMNS))
-    assert problems.values.tolist() == [["lq-a-sa1-half", "frames", note]]
+    assert problems[problems.stage == "paired"].values.tolist() == [
+        ["lq-a-sa1-half", "paired", note]
+    ]
 
 
 def test_a_failed_write_leaves_nothing_and_a_killed_ones_debris_is_cleared(tmp_path):
@@ -520,7 +506,7 @@ def _table_bytes(workdir: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
     """An undamaged tiny dataset and its split file."""
-    return _dataset(tmp_path_factory.mktemp("clean"))
+    return tiny_dataset(tmp_path_factory.mktemp("clean"))
 
 
 @pytest.fixture(scope="module")
@@ -536,7 +522,7 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     _config(tmp_path, *clean)
     snakemake(tmp_path)
     again = _table_bytes(tmp_path)
-    assert len(reference) == 25 and "results/tables/haar/detection.csv" in reference
+    assert len(reference) == 25 and "results/tables/haar/classifier.csv" in reference
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
 

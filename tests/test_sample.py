@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from dfscope.dataset import discover
-from dfscope.sample import BOTTLENECK, SampleSpec, generate, layout, partner
+from dfscope.sample import SampleSpec, generate, layout, partner
 from dfscope.video import iter_frame_folder, iter_video
 
 
@@ -39,7 +39,7 @@ def test_fake_and_original_have_equal_frames_and_differ_only_at_the_face(small_s
     spec, root, table = small_sample
     original = list(iter_frame_folder(root / "VidTIMIT/fcol0/video/sa1"))
     assert len(original) == spec.n_frames and original[0].shape == (384, 512, 3)
-    for folder, size in (("lower_quality", BOTTLENECK["LQ"]), ("higher_quality", BOTTLENECK["HQ"])):
+    for folder in ("lower_quality", "higher_quality"):
         fake = list(iter_video(root / f"DeepfakeTIMIT/{folder}/fcol0/sa1-video-fhop0.avi"))
         assert len(fake) == spec.n_frames
         diff = np.abs(fake[0].astype(int) - original[0].astype(int)).max(axis=2)
@@ -64,5 +64,5 @@ def test_mtcnn_finds_the_generated_faces_where_they_were_put(small_sample, mtcnn
         found = mtcnn.detect(frames)
         assert all(len(faces) >= 1 for faces in found), f"{row.video}: a frame without a face"
         eyes = np.array([faces[0].landmarks[:2].mean(0) for faces in found])
-        # The generator puts the eyes' midpoint at (256, 165), moved by at most ~12 px of head motion.
+        # The generator puts the eyes' midpoint at (256, 165), moved by <= ~12 px of head motion.
         assert np.abs(eyes - [256, 165]).max() < 20, row.video

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dfscope.analysis import compare_video, read_diff_maps
+from dfscope.paired import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, layout
 
 from .conftest import (
@@ -31,8 +32,8 @@ STUDY = {
     "summary": 1,
     "feature_auc": 1,
     "plots": 1,
-    "detect": 1,
-    "detection_plot": 1,
+    "classify": 1,
+    "classifier_plot": 1,
     "all": 1,
 }
 #: The comparison figures of the 16 fakes: 2 per quality (plots.report_fakes) for the report.
@@ -145,7 +146,7 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
             {"metrics": {"regions": {"threshold": 0.3, "min_area": 0.002}}},
             {"paired_metrics": 16, **COMPARE},
         ),
-        # Dropping features recomputes the feature tables only, not detection or paired metrics.
+        # Dropping features recomputes the feature tables only, not face detection nor pairing.
         (
             {
                 "metrics": {"features": ["face_blur_ratio"]},
@@ -163,6 +164,62 @@ def test_metric_parameter_change_reruns_metrics_and_what_follows_only(run, chang
     finally:
         write_config(workdir)
     assert planned == expected | STUDY
+
+
+@pytest.fixture(scope="module")
+def repo_copy(tmp_path_factory):
+    """The workflow and library copied with their mtimes, to edit without touching the repo."""
+    copy = tmp_path_factory.mktemp("repo")
+    for name in ("Snakefile", "src", "workflow", "profiles", "config"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
+    return copy
+
+
+#: The study-level jobs downstream of classify, and of the per-video metrics.
+CLASSIFIER = {"classify": 1, "classifier_plot": 1, "all": 1}
+SCORES = {"summary": 1, "feature_auc": 1, "plots": 1, **CLASSIFIER}
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("detectors/mtcnn_torch.py", {}),  # not the configured detector: nothing reruns
+        (
+            "detectors/mtcnn.py",
+            {
+                "faces": 24,
+                "quality_features": 24,
+                "temporal_features": 24,
+                "paired_metrics": 16,
+                **COMPARE,
+                **STUDY,
+            },
+        ),
+        ("temporal.py", {"temporal_features": 24, **STUDY}),
+        ("plots/compare.py", {**COMPARE, "all": 1}),
+        ("roc.py", SCORES),
+        ("classifier.py", CLASSIFIER),
+    ],
+)
+def test_editing_one_module_reruns_exactly_the_rules_that_run_it(run, repo_copy, module, expected):
+    """The run's study planned again with one library module edited (a comment added): exactly
+    the rules whose step runs that module are redone, and what depends on their outputs."""
+    path = repo_copy / "src/dfscope" / module
+    original = path.read_text()
+    path.write_text(original + "# edited\n")
+    try:
+        result = subprocess.run(
+            snakemake_command(run[0], "-n"),
+            cwd=repo_copy,
+            text=True,
+            capture_output=True,
+            env=os.environ | {"PYTHONPATH": str(repo_copy / "src")},
+        )
+    finally:
+        path.write_text(original)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert jobs_planned(result) == expected
 
 
 def test_lint_is_clean():
@@ -279,8 +336,8 @@ def test_comparison_figures_of_every_fake(run):
 
 def test_detector_table_with_confidence_intervals(run):
     workdir, _, _ = run
-    table = pd.read_csv(workdir / "results/tables/mtcnn/detection.csv")
-    assert sorted(zip(table.quality, table.level)) == [
+    table = pd.read_csv(workdir / "results/tables/mtcnn/classifier.csv")
+    assert sorted(zip(table.quality, table.level, strict=False)) == [
         ("HQ", "frame"),
         ("HQ", "video"),
         ("LQ", "frame"),
@@ -308,8 +365,8 @@ def report(run):
 def test_report_holds_every_marked_result(report):
     html = report.read_text()
     for name in (
-        "detection_roc.png",
-        "detection.csv",
+        "classifier_roc.png",
+        "classifier.csv",
         "roc.png",
         "feature_hist.png",
         "feature_auc.csv",
@@ -334,7 +391,7 @@ def test_report_embeds_the_figures_of_two_fakes_per_quality_of_different_people(
 
 
 def test_report_shows_the_roc_figure_in_a_browser(report):
-    """Open the report in headless Chromium, go to Detection, and view the ROC figure."""
+    """Open the report in headless Chromium, go to Classifier, and view the ROC figure."""
     browser_path = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
     if browser_path is None:
         pytest.skip("needs Chromium from the system packages (e.g. apt-get install chromium)")
@@ -344,8 +401,8 @@ def test_report_shows_the_roc_figure_in_a_browser(report):
         try:
             page = browser.new_page()
             page.goto(report.as_uri())
-            page.get_by_role("link", name="Detection").click()
-            page.locator("tr", has_text="detection_roc.png").locator("a[iconname=eye]").click()
+            page.get_by_role("link", name="Classifier").click()
+            page.locator("tr", has_text="classifier_roc.png").locator("a[iconname=eye]").click()
             figure = page.locator('img[src^="data:image/png"]')
             figure.wait_for(timeout=10_000)
             width, height = figure.evaluate("e => [e.naturalWidth, e.naturalHeight]")
@@ -374,6 +431,6 @@ def test_changed_regions_of_the_sample_fakes_fall_on_the_face(run):
 def test_the_clean_sample_has_no_problems(run):
     workdir, _, result = run
     problems = pd.read_csv(workdir / "results/tables/mtcnn/problems.csv")
-    assert problems.columns.tolist() == ["video", "stage", "problem"]
+    assert problems.columns.tolist() == ["video", "path", "stage", "problem"]
     assert problems.empty, problems.to_string()
-    assert "no problem with any video" in result.stdout + result.stderr
+    assert "no problem with any video or input" in result.stdout + result.stderr

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from .detectors import Detection
-from .geometry import iou
+from .geometry import Box, iou
+
+if TYPE_CHECKING:  # faces are only read here: the detectors' code is not this module's
+    from .detectors import Detection
 
 #: How the face of a frame is chosen when the detector finds several.
 CHOICES = ("largest", "tracked")
 
 
 def choose_face(
-    faces: Sequence[Detection], previous: tuple | None = None, how: str = "largest"
+    faces: Sequence[Detection], previous: Box | None = None, how: str = "largest"
 ) -> int:
     """Index of the face to keep, or -1 if there is none.
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from .schema import PROBLEM_COLUMNS, VIDEO_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +38,8 @@ NAME = re.compile(r"^[a-z0-9]+$")
 FAKE_PARTS = re.compile(r"^(?P<sentence>.+?)-video-(?P<source>.+)\.(?P<ext>[^.]+)$")
 VIDEO_EXTENSIONS = ("avi", "mp4")
 FRAME_NAME = re.compile(r"^\d+$")
-
-#: Column order of the video table (written once, used by every reader).
-VIDEO_COLUMNS = [
-    "video",
-    "label",
-    "quality",
-    "subject",
-    "sentence",
-    "face_source",
-    "original",
-    "path",
-    "n_frames",
-]
-#: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
-#: its dataset path, the step that met the problem, what it is.
-PROBLEM_COLUMNS = ["video", "path", "stage", "problem"]
+#: A video id: names joined by "-" (``lq-fadg0-sa1-fram1``), each of the form of :data:`NAME`.
+VIDEO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class DatasetError(ValueError):
@@ -76,6 +65,23 @@ class Video:
     original: str  # id of the real video this one is aligned with (itself for a real one)
     path: str
     n_frames: int
+
+
+def wildcard_pattern(videos: Sequence[str]) -> str:
+    """The regular expression Snakemake's ``{video}`` wildcard must match, built from the ids of
+    the video table: one of their first parts (``real``, ``lq``, ``hq``), then the id alphabet.
+
+    It keeps a wildcard from reaching into another file's name (``<video>.ssim_diff.png``)
+    or folder, and it is checked here against every id, so that an id the pattern would not
+    match stops the run at once instead of leaving its jobs unplanned. A pattern of the
+    prefixes, not an alternation of every id, since Snakemake matches it against every file
+    it plans, and the ids of a large dataset number in the hundred thousands.
+    """
+    bad = [video for video in videos if not VIDEO_ID.fullmatch(video)]
+    if bad:
+        raise DatasetError(f"video ids {bad[:5]} are not names of [a-z0-9]+ joined by '-'")
+    prefixes = sorted({video.split("-", 1)[0] for video in videos})
+    return f"(?:{'|'.join(prefixes)})-{VIDEO_ID.pattern}" if prefixes else "(?!)"
 
 
 def real_id(subject: str, sentence: str) -> str:
@@ -134,12 +140,12 @@ def _is_companion(path: Path) -> bool:
 
 
 def _hidden(path: Path) -> bool:
-    """File-manager and Snakemake bookkeeping (``.DS_Store``, ``.snakemake_timestamp``): not data."""
+    """Bookkeeping of file managers and Snakemake (``.DS_Store``, ``.snakemake_timestamp``)."""
     return path.name.startswith(".")
 
 
 class Skips:
-    """The inputs a reader did not take, each with why: rows of ``problems.csv`` (stage ``dataset``).
+    """The inputs a reader did not take, each with why: ``problems.csv`` rows (stage ``dataset``).
 
     Every skip is also logged as a warning when it is found, so that the start of a run
     names it too. A path is recorded once, however often it is met.

@@ -1,46 +1,25 @@
-"""The faces step: detect faces in a folder of frames, keep one per frame, write crops and a table."""
+"""The faces step: detect the faces in a folder of frames, keep one per frame, write crops and a
+table."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .crops import choose_face, cut
-from .detectors import LANDMARKS, Detection, Detector
-from .geometry import crop_square
+from .geometry import Box, crop_square
+from .images import frame_files, frame_name, read_frame, write_image
+from .schema import DETECTION_COLUMNS, GEOMETRY_COLUMNS, LANDMARK_COLUMNS
 from .tables import atomic_dir, write_parquet
-from .video import frame_files, frame_name, read_frame, write_image
+
+if TYPE_CHECKING:  # the detector is built by the caller: its code is not this step's
+    from .detectors import Detection, Detector
 
 log = logging.getLogger(__name__)
-
-LANDMARK_COLUMNS = [f"{name}_{axis}" for name in LANDMARKS for axis in "xy"]
-#: The chosen face's geometry that is interpolated between keyframes (``detector.every`` > 1).
-GEOMETRY_COLUMNS = ["x", "y", "w", "h", *LANDMARK_COLUMNS]
-#: Schema of a detection table: one row per frame, faces or not.
-#: x, y, w, h: the chosen face's box in frame pixels; crop_x, crop_y, crop_side: the square
-#: the crop was cut from (frame pixels); landmarks in frame pixels (NaN if the detector has none).
-#: interpolated: the face was not detected but interpolated between keyframes; such a frame
-#: has n_faces = 1, face = 0 and confidence NaN (no detector score exists for it).
-DETECTION_COLUMNS = [
-    "video",
-    "frame",
-    "n_faces",
-    "face",
-    "confidence",
-    "x",
-    "y",
-    "w",
-    "h",
-    "crop_x",
-    "crop_y",
-    "crop_side",
-    *LANDMARK_COLUMNS,
-    "crop",
-    "interpolated",
-]
 
 
 def detect_video(
@@ -150,12 +129,12 @@ def _detect_keyframes(
     choose: str,
     ext: str,
 ) -> list[dict]:
-    """Rows (with crops) of the keyframes, detected in batches; the face chosen as for every frame."""
+    """Rows (with crops) of the keyframes, detected in batches, the face chosen as for any frame."""
     rows, previous = [], None
     for start in range(0, len(keys), batch_size):
         batch = keys[start : start + batch_size]
         images = [read_frame(files[i]) for i in batch]
-        for index, image, faces in zip(batch + 1, images, detector.detect(images)):
+        for index, image, faces in zip(batch + 1, images, detector.detect(images), strict=True):
             chosen = choose_face(faces, previous, choose)
             row = {
                 "frame": int(index),
@@ -189,11 +168,11 @@ def _interpolate_between(
     key_values = pd.DataFrame(key_rows).reindex(columns=GEOMETRY_COLUMNS).to_numpy(float)
     values = interpolate_keyframes(keys, key_values, between)
     rows = []
-    for index, row_values in zip(between, values):
+    for index, row_values in zip(between, values, strict=True):
         row = {"frame": int(index) + 1, "n_faces": 0, "face": -1, "interpolated": False}
         if not np.isnan(row_values[:4]).any():
-            fields = dict(zip(GEOMETRY_COLUMNS, row_values))
-            box = (fields["x"], fields["y"], fields["w"], fields["h"])
+            fields = dict(zip(GEOMETRY_COLUMNS, row_values, strict=True))
+            box = Box(fields["x"], fields["y"], fields["w"], fields["h"])
             image = read_frame(files[index])
             row |= {"n_faces": 1, "face": 0, "interpolated": True, **fields}
             row |= _write_crop(
@@ -204,7 +183,7 @@ def _interpolate_between(
 
 
 def _write_crop(
-    image: np.ndarray, box: tuple, crops: Path, frame: int, *, margin: float, size: int, ext: str
+    image: np.ndarray, box: Box, crops: Path, frame: int, *, margin: float, size: int, ext: str
 ) -> dict:
     """Cut and write the crop of ``box``; its fields of the table row."""
     square = crop_square(box, margin)
@@ -217,7 +196,9 @@ def _face_fields(face: Detection) -> dict:
     x, y, w, h = face.box
     fields = {"confidence": face.confidence, "x": x, "y": y, "w": w, "h": h}
     if face.landmarks is not None:
-        fields |= dict(zip(LANDMARK_COLUMNS, np.asarray(face.landmarks, float).ravel()))
+        fields |= dict(
+            zip(LANDMARK_COLUMNS, np.asarray(face.landmarks, float).ravel(), strict=True)
+        )
     return fields
 
 
@@ -239,10 +220,3 @@ def detection_table(rows: list[dict]) -> pd.DataFrame:
             "interpolated": "bool",
         }
     )
-
-
-def square_of(row) -> tuple[int, int, int] | None:
-    """The crop square of a detection-table row, or None for a frame without a face."""
-    if pd.isna(row.crop_side):
-        return None
-    return int(row.crop_x), int(row.crop_y), int(row.crop_side)

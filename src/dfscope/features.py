@@ -1,10 +1,11 @@
-"""No-reference features of one face crop: traces a detector can use without the original.
+"""No-reference features of face crops: traces a classifier can use without the original.
 
 Each feature is a plain function ``f(crop, face) -> float`` of a (S, S, 3)
-uint8 BGR crop and the face box inside it, ``face = (x0, y0, x1, y1)`` in
-crop pixels (the crop has a margin around the detector's box, so the ring
-between the two is the face's surround). Features are registered by name in
-:data:`FEATURES` and chosen in the config.
+uint8 BGR crop and the face's :class:`~dfscope.geometry.Box` inside it, in
+whole crop pixels (the crop has a margin around the detector's box, so the
+ring between the two is the face's surround). Features are registered by
+name in :data:`FEATURES` and chosen in the config; :func:`measure_video` is
+the workflow's step that computes them for every frame of a video.
 
 The reasoning follows the DeepfakeTIMIT baseline (image-quality measures,
 Galbally et al. 2014): a swapped face was generated at low resolution and
@@ -23,13 +24,22 @@ fake-like direction.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
+import pandas as pd
 
-Box = tuple[int, int, int, int]
+from .geometry import Box, box_in_crop, ellipse_mask
+from .images import read_frame
+from .schema import square_of
+from .tables import write_parquet
+
+log = logging.getLogger(__name__)
+
 FEATURES: dict[str, Callable[[np.ndarray, Box], float]] = {}
 
 
@@ -44,7 +54,7 @@ def _gray(image: np.ndarray) -> np.ndarray:
 
 
 def laplacian_variance(gray: np.ndarray, mask: np.ndarray | None = None) -> float:
-    """Variance of the 3x3 Laplacian of a grayscale image (in a boolean ``mask``): a sharpness score.
+    """Variance of the 3x3 Laplacian of a grey image (in a boolean ``mask``): a sharpness score.
 
     Larger means more fine detail. A flat image gives 0.
     """
@@ -55,8 +65,7 @@ def laplacian_variance(gray: np.ndarray, mask: np.ndarray | None = None) -> floa
 
 def _face_and_ring(shape: tuple[int, ...], face: Box) -> tuple[np.ndarray, np.ndarray]:
     inside = np.zeros(shape[:2], bool)
-    x0, y0, x1, y1 = face
-    inside[max(y0, 0) : y1, max(x0, 0) : x1] = True
+    inside[max(face.y, 0) : face.y1, max(face.x, 0) : face.x1] = True
     return inside, ~inside
 
 
@@ -69,7 +78,7 @@ def face_sharpness(crop: np.ndarray, face: Box) -> float:
 
 @feature
 def face_blur_ratio(crop: np.ndarray, face: Box) -> float:
-    """log10 of (surround sharpness / face sharpness): > 0 when the face is blurrier than its surround.
+    """log10 of (surround sharpness / face sharpness): > 0 when the face is the blurrier.
 
     The score of choice for a fake made at low resolution: the same camera
     and the same compression give a real face and its surround similar
@@ -85,8 +94,7 @@ def face_blur_ratio(crop: np.ndarray, face: Box) -> float:
 
 
 def _box(face: Box) -> tuple[slice, slice]:
-    x0, y0, x1, y1 = face
-    return slice(max(y0, 0), max(y1, 0)), slice(max(x0, 0), max(x1, 0))
+    return slice(max(face.y, 0), max(face.y1, 0)), slice(max(face.x, 0), max(face.x1, 0))
 
 
 def _core(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -118,7 +126,7 @@ def _log_ratio(surround: float, face: float) -> float:
 
 
 def _face_colour(crop: np.ndarray, face: Box, code: int) -> np.ndarray:
-    """The face box's pixels, as float32 in [0, 1], converted by ``cv2.cvtColor`` ``code``: (N, 3)."""
+    """The face box's pixels, float32 in [0, 1], converted by ``cv2.cvtColor`` ``code``: (N, 3)."""
     rows, cols = _box(face)
     pixels = crop[rows, cols].astype(np.float32) * np.float32(1 / 255)
     return (
@@ -128,7 +136,7 @@ def _face_colour(crop: np.ndarray, face: Box, code: int) -> np.ndarray:
 
 @feature
 def face_gradient_energy(crop: np.ndarray, face: Box) -> float:
-    """log10 of the Tenengrad inside the face box: mean squared Sobel gradient, in (grey levels / px)^2.
+    """log10 of the Tenengrad inside the face box: mean squared Sobel gradient, (grey levels/px)^2.
 
     A second sharpness score, less sensitive to noise than the Laplacian:
     the 3x3 Sobel derivatives are scaled by 1/8 so that a ramp rising by
@@ -142,7 +150,7 @@ def face_gradient_energy(crop: np.ndarray, face: Box) -> float:
 
 
 def _blur_effect(image: np.ndarray) -> float:
-    # Crete-Roffet along x, over the differences whose 9-pixel blur reads no pixel outside ``image``.
+    # Crete-Roffet along x, over the differences whose 9-pixel blur reads no pixel outside.
     sharp = np.abs(np.diff(image, axis=1))[:, 4:-4]
     lost = np.maximum(0, sharp - np.abs(np.diff(cv2.blur(image, (9, 1)), axis=1))[:, 4:-4])
     total = sharp.sum()
@@ -151,7 +159,7 @@ def _blur_effect(image: np.ndarray) -> float:
 
 @feature
 def face_blur_effect(crop: np.ndarray, face: Box) -> float:
-    """Perceptual blur of the face box (Crete-Roffet et al. 2007), in [0, 1]: 0 sharp, 1 fully blurred.
+    """Perceptual blur of the face box (Crete-Roffet et al. 2007) in [0, 1]: 0 sharp, 1 all blurred.
 
     Re-blur the face with a 9-pixel box filter along x, and along y: a sharp
     image loses most of its neighbour differences, a blurry one little. Per
@@ -195,7 +203,7 @@ def face_noise(crop: np.ndarray, face: Box) -> float:
 
 @feature
 def face_noise_ratio(crop: np.ndarray, face: Box) -> float:
-    """log10 of (surround noise / face noise), both by :func:`face_noise`: > 0 when the face is cleaner.
+    """log10 of (surround noise / face noise), as :func:`face_noise`: > 0 when the face is cleaner.
 
     The camera's noise is the same on a real face and around it; a pasted
     generated face is cleaner than the untouched background. Higher = more
@@ -268,7 +276,7 @@ def _band_energy(crop: np.ndarray, face: Box, low: float, high: float) -> float:
 
 @feature
 def face_high_freq_energy(crop: np.ndarray, face: Box) -> float:
-    """Fraction of the face box's spectral energy above 0.25 cycles/pixel (half the Nyquist frequency).
+    """Fraction of the face box's spectral energy above 0.25 cycles/pixel (half the Nyquist rate).
 
     A face generated at 64x64 and upsampled has almost nothing above the
     Nyquist frequency of its generator; a real face, filmed at full
@@ -294,7 +302,8 @@ def face_mid_freq_energy(crop: np.ndarray, face: Box) -> float:
 
 @feature
 def face_cr_mean(crop: np.ndarray, face: Box) -> float:
-    """Mean Cr of the face box, 8-bit scale, 0 neutral: 0.713 (R - Y), Y = 0.299 R + 0.587 G + 0.114 B.
+    """Mean Cr of the face box, 8-bit scale, 0 neutral: 0.713 (R - Y), Y = 0.299 R + 0.587 G +
+    0.114 B.
 
     Colour moment (YCrCb, BT.601): Cr is the redness that blood gives skin.
     A swapped face is colour-matched to its target only on average, so its
@@ -374,7 +383,7 @@ def face_colour_mismatch(crop: np.ndarray, face: Box) -> float:
 
 @feature
 def face_specular_ratio(crop: np.ndarray, face: Box) -> float:
-    """Fraction of face-box pixels that are specular highlights: HSV value >= 0.9, saturation <= 0.2.
+    """Fraction of face-box pixels that are specular highlights: HSV value >= 0.9, saturation <= 0.2
 
     Light reflected off skin is bright and takes the light's (white) colour.
     A generator smooths highlights away or bakes in the ones of its training
@@ -385,18 +394,9 @@ def face_specular_ratio(crop: np.ndarray, face: Box) -> float:
     return _mean((hsv[:, 2] >= 0.9) & (hsv[:, 1] <= 0.2))
 
 
-def _ellipse(shape: tuple[int, ...], face: Box, grow: int) -> np.ndarray:
-    """Filled ellipse inscribed in the face box, its semi-axes lengthened by ``grow`` pixels."""
-    x0, y0, x1, y1 = face
-    mask = np.zeros(shape[:2], np.uint8)
-    axes = (max(round((x1 - x0) / 2) + grow, 0), max(round((y1 - y0) / 2) + grow, 0))
-    cv2.ellipse(mask, (round((x0 + x1) / 2), round((y0 + y1) / 2)), axes, 0, 0, 360, 1, -1)
-    return mask.astype(bool)
-
-
 @feature
 def face_boundary_edges(crop: np.ndarray, face: Box) -> float:
-    """Edge density on the face's outline less that inside it: Canny (50, 150) edge pixels per pixel.
+    """Edge density on the face's outline less that inside it: Canny (50, 150) edges per pixel.
 
     The swapped face was pasted with a soft mask close to the ellipse
     inscribed in the face box; an imperfect colour match or blur leaves a
@@ -406,8 +406,8 @@ def face_boundary_edges(crop: np.ndarray, face: Box) -> float:
     edges are as common on the outline as inside (a flat crop too).
     """
     edges = cv2.Canny(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY), 50, 150) > 0
-    interior = _ellipse(crop.shape, face, -2)
-    band = _ellipse(crop.shape, face, 2) & ~interior
+    interior = ellipse_mask(crop.shape, face, -2)
+    band = ellipse_mask(crop.shape, face, 2) & ~interior
     return _mean(edges[band]) - _mean(edges[interior])
 
 
@@ -425,3 +425,32 @@ def face_contrast_ratio(crop: np.ndarray, face: Box) -> float:
     if not ring.any():
         return float("nan")
     return _log_ratio(float(gray[ring].std()), float(gray[inside].std()))
+
+
+def measure_video(
+    crops_dir: str | Path,
+    faces_table: str | Path,
+    out: str | Path,
+    *,
+    video: str,
+    features: list[str],
+) -> pd.DataFrame:
+    """Per frame, the no-reference ``features`` of a video's face crop (NaN where it has none)."""
+    unknown = sorted(set(features) - set(FEATURES))
+    if unknown:
+        raise ValueError(
+            f"metrics.features: unknown feature(s) {unknown}; known: {sorted(FEATURES)}"
+        )
+    rows = []
+    for det in pd.read_parquet(faces_table).itertuples():
+        row = {"video": video, "frame": det.frame}
+        if not pd.isna(det.crop):
+            crop = read_frame(Path(crops_dir) / det.crop)
+            face = box_in_crop(Box.of(det), square_of(det), crop.shape[0])
+            row |= {name: FEATURES[name](crop, face) for name in features}
+        rows.append(row)
+    table = pd.DataFrame(rows).reindex(columns=["video", "frame", *features])
+    table = table.astype({"video": "string", "frame": "int32", **{f: "float64" for f in features}})
+    write_parquet(table, out)
+    log.info("%s: %d features of %d frames", video, len(features), len(table))
+    return table

@@ -1,8 +1,40 @@
-"""Plane geometry of faces: similarity transforms between landmark sets, boxes and crop squares."""
+"""Plane geometry of faces: boxes, crop squares, the face ellipse, similarity transforms.
+
+One box convention throughout: :class:`Box`, the top-left corner and the
+size ``(x, y, w, h)``, in frame pixels for a detection and in crop pixels
+for the face inside a crop.
+"""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import cv2
 import numpy as np
+
+
+class Box(NamedTuple):
+    """An axis-aligned box: top-left corner ``(x, y)``, width ``w`` and height ``h``, in pixels."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def x1(self) -> float:
+        """The right edge, ``x + w`` (one past the last column, for a box of whole pixels)."""
+        return self.x + self.w
+
+    @property
+    def y1(self) -> float:
+        """The bottom edge, ``y + h``."""
+        return self.y + self.h
+
+    @classmethod
+    def of(cls, row) -> Box:
+        """The box of anything with ``x``, ``y``, ``w`` and ``h`` (a detection-table row)."""
+        return cls(row.x, row.y, row.w, row.h)
 
 
 def similarity_transform(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -34,8 +66,8 @@ def apply_affine(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
 
-def crop_square(box: tuple[float, float, float, float], margin: float) -> tuple[int, int, int]:
-    """Integer square ``(x0, y0, side)`` centred on ``box`` (x, y, w, h), grown by ``margin``.
+def crop_square(box: Box, margin: float) -> tuple[int, int, int]:
+    """Integer square ``(x0, y0, side)`` centred on ``box``, grown by ``margin``.
 
     The side is the box's longer side times ``1 + 2 * margin``: a margin of
     0.2 adds a fifth of the face on every side, enough to keep the face
@@ -49,8 +81,33 @@ def crop_square(box: tuple[float, float, float, float], margin: float) -> tuple[
     return int(round(cx - side / 2)), int(round(cy - side / 2)), side
 
 
-def iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
-    """Intersection over union of two (x, y, w, h) boxes."""
+def box_in_crop(box: Box, square: tuple[int, int, int], size: int) -> Box:
+    """``box`` (frame pixels) in whole pixels of the crop cut from ``square`` and resized to
+    ``size`` x ``size`` (:func:`dfscope.crops.cut`): where the face lies in its crop.
+
+    The corners are rounded, not the size, so that a box and its neighbour
+    share their edge pixel for pixel.
+    """
+    x0, y0, side = square
+    scale = size / side
+    left, top = (box.x - x0) * scale, (box.y - y0) * scale
+    x, y = int(round(left)), int(round(top))
+    return Box(x, y, int(round(left + box.w * scale)) - x, int(round(top + box.h * scale)) - y)
+
+
+def ellipse_mask(shape: tuple[int, ...], box: Box, grow: int = 0) -> np.ndarray:
+    """Boolean (H, W) mask of the ellipse inscribed in ``box`` (whole pixels), its semi-axes
+    lengthened by ``grow`` pixels (shortened when negative): the face, roughly, whose
+    outline is where a swapped face was blended in."""
+    mask = np.zeros(shape[:2], np.uint8)
+    centre = (round((box.x + box.x1) / 2), round((box.y + box.y1) / 2))
+    axes = (max(round(box.w / 2) + grow, 0), max(round(box.h / 2) + grow, 0))
+    cv2.ellipse(mask, centre, axes, 0, 0, 360, 1, thickness=-1)
+    return mask.astype(bool)
+
+
+def iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes."""
     ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     inter = ix * iy

@@ -18,8 +18,17 @@ DATA_RANGE = 255.0
 GAUSSIAN_WIN = 11
 
 
+def check_same_shape(a: np.ndarray, b: np.ndarray) -> None:
+    """Raise ValueError unless ``a`` and ``b`` have one shape, before any work: NumPy would
+    broadcast a (1, W) row against an (H, W) image, or a grey image against a colour one,
+    and give a number that means nothing (scikit-image's metrics check the same)."""
+    if a.shape != b.shape:
+        raise ValueError(f"the images differ in shape: {a.shape} and {b.shape}")
+
+
 def mse(a: np.ndarray, b: np.ndarray) -> float:
     """Mean squared error over all pixels and channels, in (grey level)^2."""
+    check_same_shape(a, b)
     return float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
 
 
@@ -79,8 +88,7 @@ def _check_ssim_arguments(
     a: np.ndarray, b: np.ndarray, win_size: int, gaussian_weights: bool
 ) -> None:
     """Refuse arguments that would give a NaN or meaningless SSIM, before any work."""
-    if a.shape != b.shape:
-        raise ValueError(f"ssim: the images differ in shape: {a.shape} and {b.shape}")
+    check_same_shape(a, b)
     if win_size < 3 or win_size % 2 == 0:
         raise ValueError(f"ssim: win_size must be odd and at least 3, got {win_size}")
     window = GAUSSIAN_WIN if gaussian_weights else win_size
@@ -182,18 +190,14 @@ def _region(contour: np.ndarray) -> Region:
 
 
 def mean_abs_difference(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
-    """Mean absolute difference (grey levels, over channels) inside and outside a boolean ``mask``."""
+    """Mean absolute difference (grey levels, over channels) inside and outside a boolean ``mask``.
+
+    a, b : (H, W, 3) images of one shape; mask : (H, W) boolean.
+    """
+    check_same_shape(a, b)
+    if mask.shape != a.shape[:2]:
+        raise ValueError(f"the mask's shape {mask.shape} is not the images' {a.shape[:2]}")
     diff = np.abs(a.astype(np.float64) - b.astype(np.float64)).mean(axis=-1)
     inside = float(diff[mask].mean()) if mask.any() else float("nan")
     outside = float(diff[~mask].mean()) if (~mask).any() else float("nan")
     return inside, outside
-
-
-def ellipse_mask(shape: tuple[int, int], box: tuple[int, int, int, int]) -> np.ndarray:
-    """Boolean (H, W) mask of the ellipse inscribed in ``box = (x0, y0, x1, y1)``: the face, roughly."""
-    mask = np.zeros(shape, np.uint8)
-    x0, y0, x1, y1 = box
-    centre = (round((x0 + x1) / 2), round((y0 + y1) / 2))
-    axes = (max(1, round((x1 - x0) / 2)), max(1, round((y1 - y0) / 2)))
-    cv2.ellipse(mask, centre, axes, 0, 0, 360, 1, thickness=-1)
-    return mask.astype(bool)

@@ -6,32 +6,99 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 PACKAGE = "dfscope"
+#: The package's folder, found without importing it (or any of its modules).
+ROOT = Path(importlib.util.find_spec(PACKAGE).origin).parent
 
 
 def module_file(module: str) -> Path:
-    """The source file of ``dfscope.<module>``."""
-    return Path(importlib.util.find_spec(f"{PACKAGE}.{module}").origin)
+    """The source file of ``dfscope.<module>`` (``detectors.haar``; a package's ``__init__.py``).
+
+    Found by path, never by importing: modules import NumPy, OpenCV or matplotlib, which
+    the planning of a workflow run, where code versions are taken, should not pay for.
+    """
+    base = ROOT.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    raise ModuleNotFoundError(f"no module {PACKAGE}.{module}")
+
+
+def _is_module(module: str) -> bool:
+    try:
+        module_file(module)
+    except ModuleNotFoundError:
+        return False
+    return True
 
 
 def local_imports(module: str) -> set[str]:
-    """The dfscope modules that ``module`` imports itself (``from . import x``, ``from .x import y``)."""
-    tree = ast.parse(module_file(module).read_text())
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found |= {node.module} if node.module else {alias.name for alias in node.names}
-        elif (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.module.startswith(f"{PACKAGE}.")
-        ):
-            found.add(node.module.split(".")[1])
-    return found
+    """The dfscope modules that ``module`` imports (relative or absolute imports), and the
+    packages holding it, whose ``__init__`` runs before it.
+
+    Imports under ``if TYPE_CHECKING:`` are left out: they never run, so the code they name
+    cannot change what the module computes (a step that only reads a detection does not
+    depend on the detectors' code).
+    """
+    package = module if module_file(module).name == "__init__.py" else module.rpartition(".")[0]
+    parts = module.split(".")
+    found = {".".join(parts[:i]) for i in range(1, len(parts))}
+    for node in _runtime_nodes(ast.parse(module_file(module).read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = _resolve(node, package)
+            if base is not None:
+                found |= {_submodule_or(base, alias.name) for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {
+                alias.name[len(PACKAGE) + 1 :]
+                for alias in node.names
+                if alias.name.startswith(f"{PACKAGE}.")
+            }
+    return found - {module, ""}
+
+
+def _resolve(node: ast.ImportFrom, package: str) -> str | None:
+    """The module ``from <...> import`` reads from, relative to dfscope ("" for dfscope
+    itself), or None when it is another package's."""
+    if node.level:
+        parts = package.split(".") if package else []
+        parts = parts[: len(parts) - (node.level - 1)]
+        return ".".join(parts + ([node.module] if node.module else []))
+    if node.module == PACKAGE:
+        return ""
+    if node.module and node.module.startswith(f"{PACKAGE}."):
+        return node.module[len(PACKAGE) + 1 :]
+    return None
+
+
+def _submodule_or(base: str, name: str) -> str:
+    """``base.name`` if that is a module (``from . import metrics``), else ``base`` (``from
+    .schema import square_of``)."""
+    candidate = f"{base}.{name}" if base else name
+    return candidate if _is_module(candidate) else base
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` but those under an ``if TYPE_CHECKING:`` block."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            todo.extend(node.orelse)
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def dependencies(*modules: str) -> list[str]:

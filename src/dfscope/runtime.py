@@ -23,7 +23,7 @@ def configure_logging(log_file: str | Path | None = None, level: int = logging.I
 
 
 def limit_threads(threads: int) -> int:
-    """Hold the BLAS/OpenMP and OpenCV pools of this process to ``threads`` (the rule's ``threads:``).
+    """Hold this process's BLAS/OpenMP and OpenCV pools to ``threads`` (the rule's ``threads:``).
 
     Snakemake sets the OpenMP/MKL variables, but OpenCV keeps a pool of its
     own that would otherwise take every core and oversubscribe the machine

@@ -176,7 +176,7 @@ def generate(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
             rng = _rng(spec.seed, fake.video)
             swapped = [
                 swap_face(frame, marks, source_image, source_marks, BOTTLENECK[fake.quality], rng)
-                for frame, marks in zip(frames, landmarks)
+                for frame, marks in zip(frames, landmarks, strict=True)
             ]
             _write_avi(swapped, Path(fake.path))
         log.info("sample: %s and its fakes written", row.video)
@@ -204,7 +204,7 @@ def load_photo(name: str) -> np.ndarray:
 
 
 def _scene(identity: Identity) -> tuple[np.ndarray, np.ndarray]:
-    """The identity's photograph placed in a 512x384 frame, eyes at :data:`EYES_AT`; and landmarks."""
+    """The identity's photograph in a 512x384 frame, eyes at :data:`EYES_AT`; and its landmarks."""
     photo = load_photo(identity.photo).astype(np.float32)
     marks = np.array(identity.landmarks)
     if identity.mirror:
@@ -289,7 +289,7 @@ def swap_face(
 
 
 def _face_mask(size: int) -> np.ndarray:
-    """Feathered ellipse over brows, cheeks and chin in template space, (size, size) float32 in [0, 1]."""
+    """Feathered ellipse over brows, cheeks and chin in template space: (size, size), 0-1."""
     mask = np.zeros((size, size), np.float32)
     centre = (round(0.5 * size), round(0.56 * size))
     axes = (round(0.35 * size), round(0.42 * size))
@@ -298,7 +298,7 @@ def _face_mask(size: int) -> np.ndarray:
 
 
 def _match_colour(face: np.ndarray, target: np.ndarray, region: np.ndarray) -> np.ndarray:
-    """Give ``face`` the mean and spread of ``target`` inside ``region``, channel by channel in Lab."""
+    """Give ``face`` the mean and spread of ``target`` in ``region``, channel by channel in Lab."""
     face_lab = cv2.cvtColor(np.clip(face, 0, 255) / 255, cv2.COLOR_BGR2Lab)
     target_lab = cv2.cvtColor(target / 255, cv2.COLOR_BGR2Lab)
     src, dst = face_lab[region], target_lab[region]
@@ -307,7 +307,8 @@ def _match_colour(face: np.ndarray, target: np.ndarray, region: np.ndarray) -> n
 
 
 def _write_original(frames: list[np.ndarray], folder: Path, quality: int) -> list[np.ndarray]:
-    """Write VidTIMIT-style frames (001, 002, ... progressive JPEG, no extension); return them decoded.
+    """Write VidTIMIT-style frames (001, 002, ... progressive JPEG, no extension); return them
+    decoded.
 
     The fakes are made from the decoded JPEG frames, as DeepfakeTIMIT's were
     made from VidTIMIT's JPEG files.

@@ -1,4 +1,4 @@
-"""Reading videos and VidTIMIT frame folders, writing frame folders, checking frame counts."""
+"""Decoding a dataset's videos and VidTIMIT frame folders into frame folders, checking counts."""
 
 from __future__ import annotations
 
@@ -11,20 +11,14 @@ import cv2
 import numpy as np
 
 from .dataset import frame_folder_listing, numbering_gaps, original_frame_files
+from .images import ImageError, frame_name, frame_size, read_frame, write_image
 from .tables import atomic_dir, atomic_path
 
 log = logging.getLogger(__name__)
 
-FRAME_DIGITS = 5
 
-
-class VideoError(ValueError):
+class VideoError(ImageError):
     """A video or frame folder that cannot be read; the message names the file."""
-
-
-def frame_name(index: int, ext: str) -> str:
-    """File name of 1-based frame ``index`` in a frame folder (``00001.png``)."""
-    return f"{index:0{FRAME_DIGITS}d}.{ext}"
 
 
 def iter_video(path: str | Path) -> Iterator[np.ndarray]:
@@ -83,47 +77,6 @@ def _numbers(gaps: list[int]) -> str:
     return ", ".join(f"{n:03d}" for n in gaps)
 
 
-def frame_files(folder: str | Path) -> list[Path]:
-    """The frames of an extracted frame folder, in order."""
-    return sorted(p for p in Path(folder).iterdir() if p.stem.isdigit())
-
-
-def read_frame(path: str | Path) -> np.ndarray:
-    """Read one extracted frame as (H, W, 3) uint8 BGR."""
-    frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if frame is None:
-        raise VideoError(f"{path}: not a readable image")
-    return frame
-
-
-def write_image(path: str | Path, image: np.ndarray, jpeg_quality: int = 95) -> None:
-    """Write a BGR image; the format follows the suffix (PNG lossless, JPEG at ``jpeg_quality``).
-
-    A failure raises OSError, not :class:`VideoError`: a full disk is no
-    fault of the input video and must fail the job, not mark the video bad.
-    """
-    params = [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality] if str(path).endswith(".jpg") else []
-    if not cv2.imwrite(str(path), image, params):
-        raise OSError(f"{path}: could not be written")
-
-
-def frame_size(frame: np.ndarray) -> tuple[int, int]:
-    """(width, height) of an (H, W, ...) image, the order in which sizes are written."""
-    return frame.shape[1], frame.shape[0]
-
-
-def size_mismatch(size: tuple[int, int], original: str, original_size: tuple[int, int]) -> str:
-    """What is wrong with a fake whose frames' (width, height) differ from its original's.
-
-    The same words go into the fake's manifest (and so ``problems.csv``)
-    and the paired step's log, so that a search finds both.
-    """
-    return (
-        f"frame size {size[0]}x{size[1]} differs from its original {original}'s "
-        f"{original_size[0]}x{original_size[1]}: not paired"
-    )
-
-
 def extract_frames(
     source: str | Path,
     out_dir: str | Path,
@@ -133,7 +86,6 @@ def extract_frames(
     expected: int,
     ext: str = "png",
     jpeg_quality: int = 95,
-    original_manifest: str | Path | None = None,
 ) -> dict:
     """Decode every frame of ``source`` into ``out_dir/00001.<ext>`` ... and write a manifest.
 
@@ -153,13 +105,9 @@ def extract_frames(
     Frames after an unreadable JPEG would no longer line up with the fake's,
     so such a folder is not used at all.
 
-    A fake is given its ``original_manifest``: frames of another size than
-    the original's (a fake re-encoded at another resolution) cannot be
-    compared pixel for pixel, and rescaling them would measure the
-    rescaling, so the paired step leaves them unpaired and the mismatch is
-    recorded in ``notes`` (see :func:`size_mismatch`). An original that
-    could not be read is already listed, and none of its fakes is paired:
-    nothing is noted for it.
+    The manifest records the frame size (``width``, ``height``): the gather
+    step lists a fake whose size is not its original's, which the paired
+    step leaves unpaired.
     """
     n, height, width, error = 0, 0, 0, None
     with atomic_dir(out_dir) as tmp:
@@ -170,15 +118,12 @@ def extract_frames(
                 write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
             if n == 0:
                 raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
-        except (VideoError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
+        except (ImageError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
             error, notes = str(exc), []
             n, height, width = 0, 0, 0
             for path in tmp.iterdir():
                 path.unlink()
             log.error("%s: %s; the video is left out (0 frames)", source, error)
-    if error is None and original_manifest is not None:
-        original = json.loads(Path(original_manifest).read_text())
-        notes += _size_notes(video, (width, height), original)
     info = {
         "video": video,
         "source": str(source),
@@ -198,14 +143,3 @@ def extract_frames(
     with atomic_path(manifest) as tmp:
         tmp.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
     return info
-
-
-def _size_notes(video: str, size: tuple[int, int], original: dict) -> list[str]:
-    """[:func:`size_mismatch`] if the frame ``size`` of fake ``video`` differs from its
-    ``original`` manifest's (logged as a warning), else []; [] for an unreadable original."""
-    original_size = (original["width"], original["height"])
-    if original["error"] or size == original_size:
-        return []
-    note = size_mismatch(size, original["video"], original_size)
-    log.warning("%s: %s", video, note)
-    return [note]

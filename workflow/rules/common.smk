@@ -1,65 +1,27 @@
-# Helpers for the other .smk files: config validation, the video table, input functions
-# and the list of final targets. No rule is defined here.
-import re
+# Helpers for the other .smk files: config checks, the video table and input functions;
+# the logic they call lives in the dfscope library. No rule is defined here.
 from pathlib import Path
 
 import pandas as pd
 
 from snakemake.utils import validate
 
-from dfscope.analysis import TEMPORAL_COLUMNS
-from dfscope.dataset import discover
-from dfscope.evaluation import problems_message
+from dfscope.config import check_config, check_renamed, classifier_features
+from dfscope.dataset import discover, wildcard_pattern
+from dfscope.detectors import module_of
+from dfscope.gather import problems_message
+from dfscope.plan import exact_pattern, reported_fakes, results_message, targets
 from dfscope.provenance import code_version, folder_fingerprint, table_digest
 from dfscope.sample import SampleSpec, layout
 
+check_renamed(config)
 validate(config, schema="../schemas/config.schema.yaml")
-
-
-def check_config(cfg):
-    """Cross-key rules JSON schema cannot say; the message names the key and the value."""
-    features = cfg["metrics"]["features"] + (
-        TEMPORAL_COLUMNS[2:] if cfg["metrics"]["temporal"] else []
-    )
-    for key, names in (
-        ("evaluation.scores", cfg["evaluation"]["scores"]),
-        ("evaluation.roc_score", [cfg["evaluation"]["roc_score"]]),
-    ):
-        for name in names:
-            if name not in features:
-                raise ValueError(
-                    f"config {key}: {name!r} is not computed (metrics.features: {features})"
-                )
-    if not cfg["dataset"]["sample"]:
-        for key in ("fakes_root", "originals_root"):
-            if not Path(cfg["dataset"][key]).is_dir():
-                raise ValueError(
-                    f"config dataset.{key}: {cfg['dataset'][key]!r} is not a folder "
-                    "(dataset.sample is false, so the dataset is read from there)"
-                )
-    win_size, crop_size = cfg["metrics"]["ssim"]["win_size"], cfg["crops"]["size"]
-    if win_size >= crop_size:
-        raise ValueError(
-            f"config metrics.ssim.win_size: {win_size} is not smaller than crops.size "
-            f"({crop_size}): the SSIM window must fit inside the face crop"
-        )
-    detection = cfg["detection"]
-    if detection["split"] and detection["train_on"]:
-        raise ValueError(
-            f"config detection.split ({detection['split']!r}) and detection.train_on "
-            f"({detection['train_on']!r}): give one of the two"
-        )
-
-
 check_config(config)
 
 DETECTOR = config["detector"]["name"]
 QUALITIES = config["dataset"]["qualities"]
 FRAME_EXT = config["frames"]["format"]
-#: Every per-frame feature a detector can use without the original (histograms, feature AUCs).
-ALL_FEATURES = config["metrics"]["features"] + (
-    TEMPORAL_COLUMNS[2:] if config["metrics"]["temporal"] else []
-)
+ALL_FEATURES = classifier_features(config)
 
 
 def dataset_roots(cfg):
@@ -92,19 +54,8 @@ VIDEOS, SKIPPED = load_videos(config)
 #: Changes when the dataset's names or frame counts change: reruns the video table.
 DATASET_DIGEST = table_digest(VIDEOS, SKIPPED)
 FAKES = VIDEOS[VIDEOS.label == 1]
-# Fakes whose comparison figures the Snakemake report embeds: plots.report_fakes per quality,
-# one per target subject in turn (by name), so that they show different people. Embedding all
-# (three ~560 KB figures a fake) would make the full dataset's report about 1.6 GB; the other
-# fakes' figures stay in results/plots/<detector>/compare/.
-_BY_NAME = FAKES.sort_index()
-REPORTED_FAKES = (
-    _BY_NAME.assign(turn=_BY_NAME.groupby(["quality", "subject"]).cumcount())
-    .sort_values("turn", kind="stable")
-    .groupby("quality")
-    .head(config["plots"]["report_fakes"])
-    .index
-)
-REPORTED_PATTERN = "|".join(map(re.escape, REPORTED_FAKES)) or "(?!)"  # (?!) matches nothing
+VIDEO_PATTERN = wildcard_pattern(VIDEOS.index)
+REPORTED_PATTERN = exact_pattern(reported_fakes(FAKES, config["plots"]["report_fakes"]))
 
 
 def video_source(wildcards):
@@ -131,16 +82,6 @@ def original_of(wildcards):
     return VIDEOS.loc[wildcards.video, "original"]
 
 
-def frames_inputs(wildcards):
-    """A video's source and, for a fake, its original's frames manifest: the fake's frames
-    are paired only if they have the original's size. A real video is its own original."""
-    inputs = {"source": video_source(wildcards)}
-    original = original_of(wildcards)
-    if original != wildcards.video:
-        inputs["original"] = f"results/frames/{original}.json"
-    return inputs
-
-
 def paired_inputs(wildcards):
     """Frames of a fake and of its original, and the original's detections (its crop squares)."""
     original = original_of(wildcards)
@@ -153,6 +94,11 @@ def paired_inputs(wildcards):
 
 def detector_params(wildcards):
     return config["detector"]["params"][wildcards.detector]
+
+
+def faces_code(wildcards):
+    """The code version of a faces job: the step's and its own detector's, no other's."""
+    return code_version("faces", module_of(wildcards.detector))
 
 
 def frame_folder(pattern):
@@ -185,9 +131,9 @@ def temporal_inputs(wildcards):
     return per_video("results/metrics/{detector}/temporal/{video}.parquet")(wildcards)
 
 
-def detection_inputs(wildcards):
-    """The split file and the other study's training table of ``detection``, where set."""
-    options = config["detection"]
+def classifier_inputs(wildcards):
+    """The split file and the other study's training table of ``classifier``, where set."""
+    options = config["classifier"]
     return {
         key: options[name]
         for key, name in (("split", "split"), ("train", "train_on"))
@@ -197,44 +143,10 @@ def detection_inputs(wildcards):
 
 def final_targets():
     """The study's tables and figures for the configured detector."""
-    return [
-        "results/tables/videos.parquet",
-        *expand(
-            "results/tables/{detector}/{name}",
-            detector=DETECTOR,
-            name=[
-                "frames.parquet",
-                "videos.parquet",
-                "problems.csv",
-                "summary.csv",
-                "feature_auc.csv",
-                "detection.csv",
-            ],
-        ),
-        *expand(
-            "results/plots/{detector}/{name}",
-            detector=DETECTOR,
-            name=["roc.png", "paired_hist.png", "feature_hist.png", "detection_roc.png"],
-        ),
-        *expand("results/plots/{detector}/compare/{video}", detector=DETECTOR, video=FAKES.index),
-    ]
+    return targets(DETECTOR, FAKES.index)
 
 
-def results_message():
-    return "\n".join(
-        [
-            "dfscope finished. Results:",
-            f"  ROC curves (LQ and HQ):   results/plots/{DETECTOR}/roc.png",
-            f"  paired-metric histograms: results/plots/{DETECTOR}/paired_hist.png",
-            f"  feature histograms:       results/plots/{DETECTOR}/feature_hist.png",
-            f"  fake vs original figures: results/plots/{DETECTOR}/compare/<video>/",
-            f"  detector (AUC/EER, CIs):  results/tables/{DETECTOR}/detection.csv",
-            f"  detector ROC with band:   results/plots/{DETECTOR}/detection_roc.png",
-            f"  AUC / EER table:          results/tables/{DETECTOR}/summary.csv",
-            f"  single-feature AUCs:      results/tables/{DETECTOR}/feature_auc.csv",
-            f"  per-frame table:          results/tables/{DETECTOR}/frames.parquet",
-            f"  per-video table:          results/tables/{DETECTOR}/videos.parquet",
-            f"  bad inputs, by video:     results/tables/{DETECTOR}/problems.csv",
-            problems_message(f"results/tables/{DETECTOR}/problems.csv"),
-        ]
-    )
+def end_message():
+    """Where the results are, and the study's problems, for the end of a run."""
+    problems = problems_message(f"results/tables/{DETECTOR}/problems.csv")
+    return results_message(DETECTOR, QUALITIES, problems)

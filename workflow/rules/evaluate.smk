@@ -20,7 +20,7 @@ rule gather:
     conda:
         "../../environment.yml"
     params:
-        code=code_version("evaluation"),
+        code=code_version("gather"),
     script:
         "../scripts/gather.py"
 
@@ -97,7 +97,7 @@ rule plots:
         score=config["evaluation"]["roc_score"],
         features=ALL_FEATURES,
         qualities=QUALITIES,
-        code=code_version("plots", "evaluation"),
+        code=code_version("plots.study"),
     script:
         "../scripts/plots.py"
 
@@ -117,12 +117,12 @@ rule compare_figures:
         n_frames=config["plots"]["compare_frames"],
         crop_size=config["crops"]["size"],
         regions=config["metrics"]["regions"],
-        code=code_version("plots", "metrics", "crops"),
+        code=code_version("plots.compare"),
     script:
         "../scripts/compare_figures.py"
 
 
-# The same figures of REPORTED_FAKES, marked for the report.
+# The same figures of the fakes the report shows (dfscope.plan.reported_fakes), marked for it.
 use rule compare_figures as compare_figures_in_report with:
     output:
         report(

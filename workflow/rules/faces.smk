@@ -25,6 +25,6 @@ rule faces:
         every=config["detector"]["every"],
         margin=config["crops"]["margin"],
         crop_size=config["crops"]["size"],
-        code=code_version("faces", "detectors", "crops", "geometry"),
+        code=faces_code,
     script:
         "../scripts/detect_faces.py"

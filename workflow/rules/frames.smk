@@ -23,7 +23,7 @@ rule video_table:
 
 rule frames:
     input:
-        unpack(frames_inputs),
+        video_source,
     output:
         frames=frame_folder("results/frames/{video}"),
         manifest="results/frames/{video}.json",
@@ -38,6 +38,6 @@ rule frames:
         fingerprint=source_fingerprint,
         ext=FRAME_EXT,
         jpeg_quality=config["frames"]["jpeg_quality"],
-        code=code_version("video", "tables"),
+        code=code_version("video"),
     script:
         "../scripts/extract_frames.py"

@@ -16,7 +16,7 @@ rule quality_features:
         mem_mb=1000,
     params:
         features=config["metrics"]["features"],
-        code=code_version("analysis", "features"),
+        code=code_version("features"),
     script:
         "../scripts/quality_features.py"
 
@@ -36,7 +36,7 @@ rule temporal_features:
     params:
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
-        code=code_version("analysis", "metrics", "crops", "geometry"),
+        code=code_version("temporal"),
     script:
         "../scripts/temporal_features.py"
 
@@ -58,6 +58,6 @@ rule paired_metrics:
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         regions=config["metrics"]["regions"],
-        code=code_version("analysis", "metrics", "crops"),
+        code=code_version("paired"),
     script:
         "../scripts/paired_metrics.py"

@@ -11,6 +11,6 @@ if config["dataset"]["sample"]:
             "../../environment.yml"
         params:
             spec=config["sample"],
-            code=code_version("sample", "geometry"),
+            code=code_version("sample"),
         script:
             "../scripts/make_sample.py"

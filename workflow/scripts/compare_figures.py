@@ -1,6 +1,6 @@
 """Rule compare_figures: original | fake | difference | changed regions, for a few frames."""
 
-from dfscope.plots import plot_comparisons
+from dfscope.plots.compare import plot_comparisons
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dfscope.evaluation import gather
+from dfscope.gather import gather
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])

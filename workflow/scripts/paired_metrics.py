@@ -1,6 +1,6 @@
 """Rule paired_metrics: how and where one fake differs from its original, frame by frame."""
 
-from dfscope.analysis import compare_video
+from dfscope.paired import compare_video
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])

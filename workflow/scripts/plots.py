@@ -1,6 +1,6 @@
 """Rule plots: ROC curves per quality, paired-metric and feature histograms."""
 
-from dfscope.plots import plot_study
+from dfscope.plots.study import plot_study
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])

@@ -1,10 +1,10 @@
 """Rule quality_features: no-reference features of one video's face crops."""
 
-from dfscope.analysis import quality_video
+from dfscope.features import measure_video
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
-quality_video(
+measure_video(
     snakemake.input.crops,
     snakemake.input.faces,
     snakemake.output[0],

@@ -1,10 +1,10 @@
 """Rule temporal_features: frame-to-frame change of one video's face."""
 
-from dfscope.analysis import temporal_video
 from dfscope.runtime import configure_logging
+from dfscope.temporal import measure_video
 
 configure_logging(snakemake.log[0])
-temporal_video(
+measure_video(
     snakemake.input.frames,
     snakemake.input.faces,
     snakemake.output[0],

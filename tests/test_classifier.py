@@ -1,4 +1,5 @@
-"""The detector's protocol (pair-disjoint folds), pooling, metrics and determinism on synthetic tables."""
+"""The classifier's protocol (pair-disjoint folds), pooling, metrics and determinism on synthetic
+tables."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dfscope.detection import (
+from dfscope.classifier import (
     _thin,
+    classifier_metrics,
     cross_validate,
-    detection_metrics,
     folds,
-    frr_at_far,
     pair_groups,
     pool,
     read_split,
-    roc_band,
-    run_detection,
+    run_classifier,
+    train_and_score,
 )
+from dfscope.roc import frr_at_far, roc_band
 
 PAIRS = [("fcol0", "fhop0"), ("mabc0", "mdef0"), ("fghi0", "mjkl0")]
 FEATURES = ["f1", "f2", "f3"]
@@ -67,7 +68,7 @@ def synthetic(
                     "subject": subject,
                     "face_source": source,
                     "frame": frame,
-                    **dict(zip(FEATURES, values[frame])),
+                    **dict(zip(FEATURES, values[frame], strict=False)),
                 }
             )
     return pd.DataFrame(rows)
@@ -151,7 +152,7 @@ def test_folds_need_two_groups():
     with pytest.raises(
         ValueError,
         match=r"at least 2 groups of people, got \['fcol0\+fhop0'\]; "
-        r"with a single swap pair, train on another study \(detection.train_on\)",
+        r"with a single swap pair, train on another study \(classifier.train_on\)",
     ):
         folds(pair_groups(synthetic(0, pairs=PAIRS[:1])), k=5, seed=0)
 
@@ -191,7 +192,7 @@ def test_a_study_without_any_face_says_so_not_use_fewer_folds(tmp_path):
         ValueError,
         match=r"^no frame of the 36 videos has features \(no face was "
         r"found in any, see results/tables/<detector>/problems.csv\): there is "
-        "nothing to train the detector on$",
+        "nothing to train the classifier on$",
     ):
         cross_validate(frames, FEATURES, model="svm", k=5, seed=0, models_dir=tmp_path / "models")
     assert not (tmp_path / "models").exists()
@@ -264,9 +265,9 @@ def scored_tables(seed=0):
     return frames, pool(frames, "mean")
 
 
-def test_detection_metrics_intervals_contain_estimates_and_are_seeded():
+def test_classifier_metrics_intervals_contain_estimates_and_are_seeded():
     frame_scores, video_scores = scored_tables()
-    table = detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
+    table = classifier_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
     assert table[["quality", "level"]].values.tolist() == [
         ["LQ", "frame"],
         ["LQ", "video"],
@@ -281,9 +282,9 @@ def test_detection_metrics_intervals_contain_estimates_and_are_seeded():
         assert (table[measure] <= table[f"{measure}_hi"]).all()
     assert (table.auc > 0.6).all()
     pd.testing.assert_frame_equal(
-        table, detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
+        table, classifier_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
     )
-    other = detection_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=4)
+    other = classifier_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=4)
     assert not table.auc_lo.equals(other.auc_lo)
     assert table.auc.equals(other.auc)
 
@@ -299,7 +300,7 @@ def test_roc_band_brackets_the_roc():
     )
 
 
-# --- The detector --------------------------------------------------------------------------------
+# --- The classifier ------------------------------------------------------------------------------
 
 
 def test_thin_keeps_evenly_spaced_frames():
@@ -317,27 +318,36 @@ def test_cross_validate_separates_shifted_fakes(model, tmp_path):
     assert scores.columns.tolist() == ["video", "frame", "quality", "label", "fold", "score"]
     assert len(scores) == len(frames) and scores.fold.nunique() == 3  # leave one pair out
     assert scores.score.isna().sum() == frames.video.nunique()  # the faceless last frames
-    table = detection_metrics(scores, pool(scores, "median"), ["LQ", "HQ"], n_boot=20, seed=0)
+    table = classifier_metrics(scores, pool(scores, "median"), ["LQ", "HQ"], n_boot=20, seed=0)
     assert (table.auc > 0.95).all()
     saved = sorted(p.name for p in (tmp_path / "models").iterdir())
     assert saved == ["fold_0.joblib", "fold_1.joblib", "fold_2.joblib"]
-    detector = joblib.load(tmp_path / "models" / "fold_0.joblib")
-    assert list(detector.feature_names_in_) == FEATURES
+    classifier = joblib.load(tmp_path / "models" / "fold_0.joblib")
+    assert list(classifier.feature_names_in_) == FEATURES
 
 
 def test_training_on_another_study_scores_every_video_of_this_one():
     # This study: a single swap pair, where no fold could hold a pair out.
     this = synthetic(3, pairs=[("ghost0", "elon0")], seed=1)
-    scores = cross_validate(
-        this, FEATURES, model="svm", k=5, seed=0, train_frames=synthetic(3, seed=2)
-    )
+    scores = train_and_score(synthetic(3, seed=2), this, FEATURES, model="svm", seed=0)
     assert set(scores.video) == set(this.video) and (scores.fold == 0).all()
     videos = pool(scores, "mean")
     lowest_fake = videos[videos.label == 1].score.min()
     assert (videos[videos.label == 0].score < lowest_fake).all()
     with pytest.raises(ValueError, match="not both"):
-        cross_validate(
-            this, FEATURES, model="svm", k=5, seed=0, split="split.csv", train_frames=synthetic(3)
+        run_classifier(
+            "frames.parquet",
+            "scores.parquet",
+            "table.csv",
+            None,
+            features=FEATURES,
+            model="svm",
+            k=5,
+            seed=0,
+            pooling="mean",
+            qualities=["LQ"],
+            split_path="split.csv",
+            train_path="train.parquet",
         )
 
 
@@ -347,19 +357,19 @@ def test_cross_validate_on_noise_is_near_chance(model):
         0, sentences=("sa1", "sa2", "si1"), n_frames=12
     )  # 0.34-0.68 over 10 data seeds
     scores = cross_validate(frames, FEATURES, model=model, k=3, seed=0, frames_per_video=6)
-    table = detection_metrics(scores, pool(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0)
+    table = classifier_metrics(scores, pool(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0)
     assert table.auc.between(0.2, 0.8).all()
 
 
-def test_run_detection_is_byte_identical(tmp_path):
+def test_run_classifier_is_byte_identical(tmp_path):
     frames_path = tmp_path / "frames.parquet"
     synthetic(1).to_parquet(frames_path, index=False)
     outputs = []
     for run in ("a", "b"):
-        run_detection(
+        run_classifier(
             frames_path,
             tmp_path / run / "scores.parquet",
-            tmp_path / run / "detection.csv",
+            tmp_path / run / "classifier.csv",
             tmp_path / run / "models",
             features=FEATURES,
             model="svm",
@@ -370,10 +380,10 @@ def test_run_detection_is_byte_identical(tmp_path):
             n_boot=50,
         )
         outputs.append(
-            [(tmp_path / run / name).read_bytes() for name in ("scores.parquet", "detection.csv")]
+            [(tmp_path / run / name).read_bytes() for name in ("scores.parquet", "classifier.csv")]
         )
     assert outputs[0] == outputs[1]
-    table = pd.read_csv(tmp_path / "a" / "detection.csv")
+    table = pd.read_csv(tmp_path / "a" / "classifier.csv")
     assert len(table) == 4 and table.auc.notna().all()
 
 

@@ -1,24 +1,24 @@
-"""A frame-level deepfake detector on the features, evaluated like DeepfakeTIMIT's IQM+SVM baseline.
+"""The deepfake classifier: frame features -> a fake score, evaluated like DeepfakeTIMIT's IQM+SVM.
 
 Protocol. A DeepfakeTIMIT fake of pair (A, B) shows A's body and B's face,
-so a detector tested on a video of A (or B) must not have seen A or B in
+so a classifier tested on a video of A (or B) must not have seen A or B in
 training, or it could learn the people instead of the forgery. Videos are
 therefore grouped by :func:`pair_groups` (whole pairs: all real videos of A
 and B and every fake involving either) and every split keeps groups whole:
 k-fold over groups (:func:`folds`), or one fixed train/test split read from
 a file (:func:`read_split`).
 
-Detector. :func:`build_model` gives a standardised RBF SVM tuned by a small
+Classifier. :func:`build_model` gives a standardised RBF SVM tuned by a small
 grid search in inner folds that are again over groups, or a logistic
 regression. It is trained on the frames of the training videos, all
 qualities together (real, LQ and HQ fakes), and scores every frame of the
-held-out videos (:func:`cross_validate`); frame scores are pooled into video
-scores by :func:`pool`.
+held-out videos (:func:`cross_validate`), or of every video when it is
+trained on another study (:func:`train_and_score`); frame scores are pooled
+into video scores by :func:`pool`.
 
-Metrics. :func:`detection_metrics` gives, per quality (real videos vs that
+Metrics. :func:`classifier_metrics` gives, per quality (real videos vs that
 quality's fakes) and level (frame, video), AUC, EER and the FRR at 10 % and
-1 % FAR with bootstrap 95 % intervals over videos; :func:`roc_band` gives a
-video-level ROC with a bootstrap band for a figure. Everything is seeded and
+1 % FAR with bootstrap 95 % intervals over videos (:mod:`dfscope.roc`). Everything is seeded and
 single-threaded, so the same config gives byte-identical tables.
 """
 
@@ -36,19 +36,17 @@ from scipy.stats import trim_mean
 from sklearn.base import BaseEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import auc as area_under_curve
-from sklearn.metrics import roc_curve
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from .evaluation import equal_error_rate
+from .roc import MEASURES, bootstrap, roc_measures
 from .tables import atomic_dir, write_csv, write_parquet
 
 log = logging.getLogger(__name__)
 
-#: Detectors :func:`build_model` knows.
+#: Classifiers :func:`build_model` knows.
 MODELS = ("svm", "logistic")
 
 #: Ways :func:`pool` turns frame scores into a video score.
@@ -62,12 +60,6 @@ SVM_GRID = {"classify__C": [0.1, 1.0, 10.0, 100.0], "classify__gamma": ["scale",
 
 #: Most inner folds of the grid search (fewer when there are fewer training groups).
 INNER_FOLDS = 3
-
-#: False-acceptance rates at which the false-rejection rate is reported, by column suffix.
-FAR_POINTS = {"far10": 0.10, "far1": 0.01}
-
-#: Measures of :func:`detection_metrics`, each with a bootstrap interval.
-MEASURES = ("auc", "eer", *(f"frr_at_{name}" for name in FAR_POINTS))
 
 #: Columns of the per-frame score table of :func:`cross_validate`.
 FRAME_SCORE_COLUMNS = ["video", "frame", "quality", "label", "fold", "score"]
@@ -132,7 +124,7 @@ def folds(groups: pd.Series, k: int, seed: int) -> list[Fold]:
         raise ValueError(
             f"cross-validation needs at least 2 groups of people, got "
             f"{names.tolist()}; with a single swap pair, train on another study "
-            "(detection.train_on)"
+            "(classifier.train_on)"
         )
     if k < 2:
         raise ValueError(f"k must be at least 2, got {k}")
@@ -170,13 +162,13 @@ def read_split(path: str | Path) -> list[Fold]:
     return [(train, test)]
 
 
-# --- The detector --------------------------------------------------------------------------------
+# --- The classifier ------------------------------------------------------------------------------
 
 
 def build_model(name: str, seed: int, n_groups: int) -> BaseEstimator:
-    """An unfitted detector; its ``decision_function`` is the score (higher = more fake).
+    """An unfitted classifier; its ``decision_function`` is the score (higher = more fake).
 
-    Both detectors impute missing features with the training median (a
+    Both models impute missing features with the training median (a
     temporal feature is undefined on a video's first frame) and standardise
     them, since the RBF kernel and the logistic penalty both assume
     comparable scales. Classes are weighted as balanced because fakes (LQ
@@ -218,7 +210,6 @@ def cross_validate(
     k: int,
     seed: int,
     split: str | Path | None = None,
-    train_frames: pd.DataFrame | None = None,
     models_dir: str | Path | None = None,
     frames_per_video: int | None = None,
 ) -> pd.DataFrame:
@@ -226,34 +217,84 @@ def cross_validate(
 
     Folds are k-fold over pair groups, or the single fold of the ``split``
     file when given (videos it does not list are left out, and a person on
-    both sides is warned about), or, with ``train_frames`` (the frame table
-    of another study), one fold that trains on all of that study and scores
-    all of this one: a cross-dataset test, and the only honest one on a
-    dataset with a single swap pair, where no fold could hold out a pair. Each fold's detector is trained on the
-    frames of its training videos, all qualities together, and scores all
-    frames of its test videos. Frames without any feature (no face found)
-    are neither trained on nor scored (score NaN). ``frames_per_video``
-    caps the training frames taken from each video (evenly spaced), since
-    an RBF SVM's cost grows faster than linearly with the training set and
-    consecutive frames add little; test frames are never thinned.
-    With ``models_dir`` each fitted detector is saved to
-    ``models_dir/fold_<i>.joblib``; the folder is replaced as a whole, so
-    no stale fold survives a run with fewer folds. Fitting on a DataFrame
-    stores the feature names in the model (``feature_names_in_``).
+    both sides is warned about). See :func:`fit_and_score` for what each
+    fold does.
+    """
+    frames = _study_frames(frames, features)
+    groups = pair_groups(frames)
+    splits = read_split(split) if split is not None else folds(groups, k, seed)
+    return fit_and_score(
+        frames,
+        features,
+        splits,
+        groups,
+        model=model,
+        seed=seed,
+        split=split,
+        models_dir=models_dir,
+        frames_per_video=frames_per_video,
+    )
+
+
+def train_and_score(
+    train_frames: pd.DataFrame,
+    frames: pd.DataFrame,
+    features: Sequence[str],
+    *,
+    model: str,
+    seed: int,
+    models_dir: str | Path | None = None,
+    frames_per_video: int | None = None,
+) -> pd.DataFrame:
+    """Score every frame of ``frames`` by a classifier trained on all of ``train_frames``, the
+    frame table of another study: a cross-dataset test, and the only honest one on a dataset
+    with a single swap pair, where no fold could hold out a pair. Columns as
+    :func:`cross_validate`'s, with fold 0."""
+    _require(train_frames, _study_columns(features), "training frame table")
+    external = _study_frames(train_frames, features)
+    external = external.assign(video="train:" + external.video.astype(str))
+    frames = _study_frames(frames, features)
+    splits = [(np.unique(external.video), np.unique(frames.video.astype(str)))]
+    frames = pd.concat([external, frames], ignore_index=True)
+    return fit_and_score(
+        frames,
+        features,
+        splits,
+        pair_groups(frames),
+        model=model,
+        seed=seed,
+        models_dir=models_dir,
+        frames_per_video=frames_per_video,
+    )
+
+
+def fit_and_score(
+    frames: pd.DataFrame,
+    features: Sequence[str],
+    splits: list[Fold],
+    groups: pd.Series,
+    *,
+    model: str,
+    seed: int,
+    split: str | Path | None = None,
+    models_dir: str | Path | None = None,
+    frames_per_video: int | None = None,
+) -> pd.DataFrame:
+    """Train one classifier per fold of ``splits`` and score that fold's test frames.
+
+    Each fold's classifier is trained on the frames of its training videos,
+    all qualities together, and scores all frames of its test videos.
+    Frames without any feature (no face found) are neither trained on nor
+    scored (score NaN). ``frames_per_video`` caps the training frames taken
+    from each video (evenly spaced), since an RBF SVM's cost grows faster
+    than linearly with the training set and consecutive frames add little;
+    test frames are never thinned. With ``models_dir`` each fitted
+    classifier is saved to ``models_dir/fold_<i>.joblib``; the folder is
+    replaced as a whole, so no stale fold survives a run with fewer folds.
+    Fitting on a DataFrame stores the feature names in the model
+    (``feature_names_in_``).
     """
     features = list(features)
-    columns = ["video", "frame", "quality", "label", "subject", "face_source", *features]
-    _require(frames, columns)
-    if train_frames is not None:
-        if split is not None:
-            raise ValueError("give a split file or a training table, not both")
-        _require(train_frames, columns, "training frame table")
-        external = train_frames[columns].assign(video="train:" + train_frames.video.astype(str))
-        splits = [(np.unique(external.video), np.unique(frames.video.astype(str)))]
-        frames = pd.concat([external, frames[columns]], ignore_index=True)
-    groups = pair_groups(frames)
-    if train_frames is None:
-        splits = read_split(split) if split is not None else folds(groups, k, seed)
     frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
     x = frames[features].astype("float64")
     usable = x.notna().any(axis=1).to_numpy()
@@ -269,14 +310,14 @@ def cross_validate(
             rows = in_train & usable
             rows[rows] = _thin(frames.video[rows], frames_per_video)
             train_groups = groups.reindex(frames.video[rows]).to_numpy()
-            detector = build_model(model, seed, len(np.unique(train_groups)))
-            if isinstance(detector, GridSearchCV):
-                detector.fit(x[rows], frames.label[rows], groups=train_groups)
-                log.info("fold %d: best %s", i, detector.best_params_)
+            classifier = build_model(model, seed, len(np.unique(train_groups)))
+            if isinstance(classifier, GridSearchCV):
+                classifier.fit(x[rows], frames.label[rows], groups=train_groups)
+                log.info("fold %d: best %s", i, classifier.best_params_)
             else:
-                detector.fit(x[rows], frames.label[rows])
+                classifier.fit(x[rows], frames.label[rows])
             scored = in_test & usable
-            scores[scored] = detector.decision_function(x[scored])
+            scores[scored] = classifier.decision_function(x[scored])
             fold_of[in_test] = i
             log.info(
                 "fold %d: trained on %d frames of %d videos, scored %d videos",
@@ -286,11 +327,23 @@ def cross_validate(
                 len(test),
             )
             if out is not None:
-                joblib.dump(detector, Path(out) / f"fold_{i}.joblib")
+                joblib.dump(classifier, Path(out) / f"fold_{i}.joblib")
     result = frames.loc[fold_of >= 0, ["video", "frame", "quality", "label"]].copy()
     result["fold"] = fold_of[fold_of >= 0]
     result["score"] = scores[fold_of >= 0]
     return result.reset_index(drop=True)[FRAME_SCORE_COLUMNS]
+
+
+def _study_columns(features: Sequence[str]) -> list[str]:
+    """The frame-table columns the classifier reads: ids, labels, people and ``features``."""
+    return ["video", "frame", "quality", "label", "subject", "face_source", *features]
+
+
+def _study_frames(frames: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """The columns of :func:`_study_columns` of a frame table, checked to be there."""
+    columns = _study_columns(features)
+    _require(frames, columns)
+    return frames[columns]
 
 
 def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
@@ -299,7 +352,7 @@ def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
     Frames without a score are skipped (``n_frames`` counts the scored
     ones); a video with none gets NaN. The median and the trimmed mean
     (:data:`TRIM` cut from each end) resist a few frames where the face
-    crop or the detector went wrong, at the price of ignoring a forgery
+    crop or the classifier went wrong, at the price of ignoring a forgery
     that shows only briefly.
     """
     functions: dict[str, Callable[[np.ndarray], float]] = {
@@ -321,19 +374,7 @@ def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
 # --- Metrics -------------------------------------------------------------------------------------
 
 
-def frr_at_far(labels: np.ndarray, scores: np.ndarray, far: float | Sequence[float]) -> np.ndarray:
-    """False-rejection rate at a false-acceptance rate: smallest FRR over ROC points with FAR <= far.
-
-    Only thresholds that exist are used (no interpolation between ROC
-    points), so the value is an operating point a user can actually set;
-    fake = positive, so FAR is the ROC's false-positive rate and FRR one
-    minus its true-positive rate.
-    """
-    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
-    return 1 - _tpr_at(fpr, tpr, np.asarray(far, dtype=float))
-
-
-def detection_metrics(
+def classifier_metrics(
     frame_scores: pd.DataFrame,
     video_scores: pd.DataFrame,
     qualities: Sequence[str],
@@ -365,12 +406,12 @@ def detection_metrics(
                 "n_fake": int((labels == 1).sum()),
             }
             if row["n_real"] and row["n_fake"]:
-                point = _roc_measures(labels, values)
+                point = roc_measures(labels, values)
                 codes, names = pd.factorize(part.video, sort=True)
                 video_labels = (
                     part.groupby("video").label.first().reindex(names).to_numpy(dtype=int)
                 )
-                boot = _bootstrap(
+                boot = bootstrap(
                     labels, values, codes, video_labels, n_boot, np.random.default_rng(seed)
                 )
                 for j, measure in enumerate(MEASURES):
@@ -387,50 +428,10 @@ def detection_metrics(
     return pd.DataFrame(rows, columns=columns).round(6)
 
 
-def roc_band(
-    labels: np.ndarray,
-    scores: np.ndarray,
-    *,
-    n_boot: int = 1000,
-    seed: int = 0,
-    n_points: int = 101,
-) -> pd.DataFrame:
-    """A video-level ROC on a fixed FAR grid with a bootstrap 95 % band, for a figure.
-
-    ``labels`` and ``scores`` are one per video (NaN scores are dropped).
-    Columns: ``fpr`` (the grid, 0 to 1), ``tpr`` (the observed ROC),
-    ``tpr_mean`` (mean over replicates), ``tpr_lo``/``tpr_hi`` (2.5 and
-    97.5 percentiles). Videos are resampled per class as in
-    :func:`detection_metrics`. The TPR at a grid FAR is the best TPR among
-    ROC points with FAR <= it, i.e. the ROC read as a staircase of
-    thresholds that exist, not interpolated between them.
-    """
-    labels, scores = np.asarray(labels, dtype=int), np.asarray(scores, dtype=float)
-    keep = ~np.isnan(scores)
-    labels, scores = labels[keep], scores[keep]
-    grid = np.linspace(0, 1, n_points)
-    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
-    rng = np.random.default_rng(seed)
-    curves = np.empty((n_boot, n_points))
-    for b in range(n_boot):
-        drawn = _resample(labels, rng)
-        fpr_b, tpr_b, _ = roc_curve(labels[drawn], scores[drawn], drop_intermediate=False)
-        curves[b] = _tpr_at(fpr_b, tpr_b, grid)
-    return pd.DataFrame(
-        {
-            "fpr": grid,
-            "tpr": _tpr_at(fpr, tpr, grid),
-            "tpr_mean": curves.mean(axis=0),
-            "tpr_lo": np.percentile(curves, 2.5, axis=0),
-            "tpr_hi": np.percentile(curves, 97.5, axis=0),
-        }
-    ).round(6)
-
-
 # --- Workflow entry point ------------------------------------------------------------------------
 
 
-def run_detection(
+def run_classifier(
     frames_path: str | Path,
     out_scores_parquet: str | Path,
     out_table_csv: str | Path,
@@ -447,27 +448,28 @@ def run_detection(
     train_path: str | Path | None = None,
     frames_per_video: int | None = None,
 ) -> pd.DataFrame:
-    """Cross-validate the detector on the gathered frame table; write video scores and the metrics table.
+    """Score the study's videos with the classifier (cross-validated, or trained on another
+    study's frame table ``train_path``); write video scores and the metrics table.
 
     Writes the per-video scores of :func:`pool` (Parquet) and the table of
-    :func:`detection_metrics` (CSV), both atomically and byte-reproducibly,
+    :func:`classifier_metrics` (CSV), both atomically and byte-reproducibly,
     and the fold models under ``models_dir``. Returns the metrics table.
     """
+    if split_path is not None and train_path is not None:
+        raise ValueError("give a split file or a training table, not both")
     frames = pd.read_parquet(frames_path)
-    train = pd.read_parquet(train_path) if train_path is not None else None
-    frame_scores = cross_validate(
-        frames,
-        features,
-        model=model,
-        k=k,
-        seed=seed,
-        split=split_path,
-        train_frames=train,
-        models_dir=models_dir,
-        frames_per_video=frames_per_video,
-    )
+    options = {
+        "model": model,
+        "seed": seed,
+        "models_dir": models_dir,
+        "frames_per_video": frames_per_video,
+    }
+    if train_path is not None:
+        frame_scores = train_and_score(pd.read_parquet(train_path), frames, features, **options)
+    else:
+        frame_scores = cross_validate(frames, features, k=k, split=split_path, **options)
     video_scores = pool(frame_scores, pooling)
-    table = detection_metrics(frame_scores, video_scores, qualities, n_boot=n_boot, seed=seed)
+    table = classifier_metrics(frame_scores, video_scores, qualities, n_boot=n_boot, seed=seed)
     write_parquet(video_scores, out_scores_parquet)
     write_csv(table, out_table_csv)
     return table
@@ -512,7 +514,7 @@ def _present(
     shared = _people(frames, train) & _people(frames, test)
     if shared:
         log.warning(
-            "people on both sides of the split (the detector may learn them): %s", sorted(shared)
+            "people on both sides of the split (the classifier may learn them): %s", sorted(shared)
         )
     return train, test
 
@@ -536,7 +538,7 @@ def _check_training(frames: pd.DataFrame, splits: list[Fold], usable: np.ndarray
         raise ValueError(
             f"no frame of the {frames.video.nunique()} videos has features (no face "
             "was found in any, see results/tables/<detector>/problems.csv): there is "
-            "nothing to train the detector on"
+            "nothing to train the classifier on"
         )
     for fold, (train, _) in enumerate(splits):
         in_train = frames.video.isin(train).to_numpy()
@@ -570,40 +572,3 @@ def _thin(videos: pd.Series, per_video: int | None) -> np.ndarray:
     position = videos.groupby(videos, sort=False).cumcount().to_numpy()
     size = videos.map(videos.value_counts()).to_numpy()
     return (position * per_video) % size < per_video
-
-
-def _tpr_at(fpr: np.ndarray, tpr: np.ndarray, far: np.ndarray) -> np.ndarray:
-    """Best TPR among ROC points with FPR <= far (both rates rise along the curve)."""
-    return tpr[np.searchsorted(fpr, far, side="right") - 1]
-
-
-def _roc_measures(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """AUC, EER, then the FRR at each FAR of :data:`FAR_POINTS` (the order of :data:`MEASURES`)."""
-    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
-    frr = 1 - _tpr_at(fpr, tpr, np.array(list(FAR_POINTS.values())))
-    return np.array([area_under_curve(fpr, tpr), equal_error_rate(labels, scores)[0], *frr])
-
-
-def _resample(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Indices drawn with replacement within each class, as many as the class has."""
-    real, fake = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
-    return np.concatenate([rng.choice(real, len(real)), rng.choice(fake, len(fake))])
-
-
-def _bootstrap(
-    labels: np.ndarray,
-    scores: np.ndarray,
-    codes: np.ndarray,
-    video_labels: np.ndarray,
-    n_boot: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """:func:`_roc_measures` of ``n_boot`` replicates that redraw videos (``codes``: row -> video).
-
-    A video drawn c times contributes each of its rows c times.
-    """
-    result = np.empty((n_boot, len(MEASURES)))
-    for b in range(n_boot):
-        weight = np.bincount(_resample(video_labels, rng), minlength=len(video_labels))[codes]
-        result[b] = _roc_measures(np.repeat(labels, weight), np.repeat(scores, weight))
-    return result

@@ -1,4 +1,5 @@
-"""MTCNN (Zhang et al. 2016) on PyTorch, with the ``mtcnn`` package's own weights.
+"""The ``mtcnn_torch`` detector: MTCNN (Zhang et al. 2016) on PyTorch, with the ``mtcnn``
+package's own weights.
 
 Why a port rather than the package: the ``mtcnn`` package runs on TensorFlow, whose import
 alone costs ~5 s per Snakemake job, and its stages loop over images and scales in NumPy, so
@@ -14,14 +15,18 @@ from __future__ import annotations
 
 import importlib.util
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import joblib
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from . import Detection, from_corners, rgb_resized
 
 #: Package defaults of ``mtcnn`` 1.0.0 (``MTCNN.detect_faces``' keyword arguments): score
 #: thresholds, and overlap limits of the suppression (P-Net within a scale, then over scales).
@@ -90,7 +95,8 @@ class Net(nn.Module):
         return [*regressions, torch.softmax(logits, dim=1)[:, 1]]
 
     def load_keras(self, weights: list[np.ndarray]) -> Net:
-        """Copy Keras weights in layer order: conv (kernel, bias), PReLU (alpha), dense (kernel, bias)."""
+        """Copy Keras weights in layer order: conv (kernel, bias), PReLU (alpha), dense (kernel,
+        bias)."""
         arrays = iter(weights)
         for module in [*self.trunk, *self.heads]:
             if isinstance(module, nn.Conv2d):
@@ -280,7 +286,7 @@ def regress(rows: torch.Tensor, offsets: torch.Tensor, score: torch.Tensor) -> t
 class TorchMTCNN:
     """The MTCNN cascade for a batch of same-sized RGB frames, on ``device``."""
 
-    def __init__(self, device: str = "cpu", min_face_size: int = 20) -> None:
+    def __init__(self, *, device: str, min_face_size: int) -> None:
         self.device = torch.device(device)
         self.min_face_size = min_face_size
         self.pnet, self.rnet, self.onet = (net().to(self.device) for net in (pnet, rnet, onet))
@@ -351,3 +357,42 @@ class TorchMTCNN:
         rows = torch.cat([rows[keep], points[keep].flatten(1)], 1)
         rows = suppress(rows, len(images), ONET_NMS, method="min")
         return rows[:, :6], rows[:, 6:].view(-1, 5, 2)
+
+
+class TorchMTCNNDetector:
+    """The same MTCNN, weights and thresholds, on PyTorch (:class:`TorchMTCNN`).
+
+    It finds the boxes the ``mtcnn`` package finds (to 0.05 px, a test holds them
+    together) at about twice its speed on a CPU, imports in ~1.5 s instead of
+    TensorFlow's ~5 s, and runs each stage batched on CUDA with ``device: cuda``.
+    """
+
+    name: ClassVar[str] = "mtcnn_torch"
+
+    def __init__(
+        self, *, threads: int, scale: float, min_face_size: int, min_confidence: float, device: str
+    ) -> None:
+        torch.set_num_threads(threads)
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise RuntimeError(
+                f"detector mtcnn_torch: device {device!r} asked for, but PyTorch "
+                f"{torch.__version__} sees no CUDA device"
+            )
+        self.scale, self.min_confidence = scale, min_confidence
+        self._min_face_size = min_face_size
+        self._model = TorchMTCNN(device=device, min_face_size=min_face_size)
+
+    def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
+        small = rgb_resized(
+            frames, self.scale, detector=self.name, min_face_size=self._min_face_size
+        )
+        found: list[list[Detection]] = [[] for _ in small]
+        for shape in {image.shape for image in small}:  # one batch per frame size
+            index = [i for i, image in enumerate(small) if image.shape == shape]
+            faces = self._model.detect(np.stack([small[i] for i in index]))
+            for j, box, score, points in zip(
+                faces.image, faces.boxes, faces.scores, faces.landmarks, strict=True
+            ):
+                if score >= self.min_confidence:
+                    found[index[j]].append(from_corners(box, score, points, self.scale))
+        return found

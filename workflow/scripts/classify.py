@@ -1,12 +1,12 @@
-"""Rule detect: cross-validate the classifier over swap pairs; video scores and detection table."""
+"""Rule classify: score the videos with the deepfake classifier; video scores and its table."""
 
-from dfscope.detection import run_detection
+from dfscope.classifier import run_classifier
 from dfscope.runtime import configure_logging, limit_threads
 
 configure_logging(snakemake.log[0])
 limit_threads(snakemake.threads)
 o = snakemake.params.options
-run_detection(
+run_classifier(
     snakemake.input.frames,
     snakemake.output.scores,
     snakemake.output.table,

@@ -1,11 +1,11 @@
-"""Rule detection_plot: the detector's video-level ROC per quality with its 95 % band."""
+"""Rule classifier_plot: the classifier's video-level ROC per quality with its 95 % band."""
 
-from dfscope.plots import plot_detection
+from dfscope.plots.classifier import plot_classifier
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
 p = snakemake.params
-plot_detection(
+plot_classifier(
     snakemake.input.scores,
     snakemake.input.table,
     snakemake.output[0],

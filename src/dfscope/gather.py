@@ -1,0 +1,210 @@
+"""Gathering a study's per-video tables into one frame table, one video table and its problems."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .images import size_mismatch
+from .schema import PROBLEM_COLUMNS
+from .tables import write_csv, write_parquet
+
+log = logging.getLogger(__name__)
+
+#: Columns of the detection table carried into the frame table.
+DETECTION_KEEP = ["n_faces", "face", "confidence", "interpolated"]
+
+
+def gather(
+    videos: pd.DataFrame,
+    faces: Sequence[str | Path],
+    features: Sequence[str | Path],
+    temporal: Sequence[str | Path],
+    paired: Sequence[str | Path],
+    frames_out: str | Path,
+    videos_out: str | Path,
+    *,
+    manifests: Sequence[str | Path] = (),
+    skipped: str | Path | None = None,
+    problems_out: str | Path | None = None,
+) -> pd.DataFrame:
+    """One frame table (every frame of every video) and one video table (means per video).
+
+    The frame table joins, on (video, frame): the video's row of the video
+    table, the detection summary, the no-reference and temporal features
+    and, for fakes, the paired metrics (NaN for real videos). Row order is
+    (video, frame). A video without decoded frames has no row in it and
+    NaN means in the video table, so it drops out of every score by itself;
+    ``problems_out`` (from the frame ``manifests`` and the detections) says
+    which videos those are, and why, after the dataset's skipped inputs (the
+    problems table ``skipped`` of the video-table step).
+    """
+    detections = pd.concat([pd.read_parquet(p) for p in faces], ignore_index=True)
+    if problems_out is not None:
+        found = video_problems(
+            [json.loads(Path(p).read_text()) for p in manifests],
+            detections,
+            dict(zip(videos.video, videos.original, strict=True)),
+        )
+        write_csv(
+            problems_table(read_problems(skipped) if skipped else None, found, videos), problems_out
+        )
+    frames = videos.drop(columns=["path", "n_frames"]).merge(
+        detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many"
+    )
+    for tables in (features, temporal):
+        if tables:
+            per_frame = pd.concat([pd.read_parquet(p) for p in tables], ignore_index=True)
+            frames = frames.merge(
+                per_frame, on=["video", "frame"], how="left", validate="one_to_one"
+            )
+    if paired:
+        pairs = pd.concat([pd.read_parquet(p) for p in paired], ignore_index=True)
+        frames = frames.merge(
+            pairs.drop(columns="original"), on=["video", "frame"], how="left", validate="one_to_one"
+        )
+        frames["paired"] = frames["paired"].fillna(False).astype(bool)
+    frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
+    write_parquet(frames, frames_out)
+    per_video = video_means(frames, videos)
+    write_parquet(per_video, videos_out)
+    log.info("%d frames of %d videos gathered", len(frames), len(per_video))
+    return frames
+
+
+def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
+    """Per video: its video-table row, decoded frames, frames with a face, mean of each measure.
+
+    Means skip frames without a face (NaN), so a video's score is the
+    average over the frames where it could be measured.
+    """
+    measures = [
+        c
+        for c in frames.columns
+        if c not in videos.columns
+        and c not in ("frame", "face", "n_faces", "paired")
+        and pd.api.types.is_float_dtype(frames[c])
+    ]
+    grouped = frames.groupby("video", sort=True)
+    summary = grouped[measures].mean().add_prefix("mean_")
+    summary.insert(0, "frames_with_face", grouped["face"].apply(lambda f: int((f >= 0).sum())))
+    summary.insert(0, "n_decoded", grouped.size())
+    table = videos.merge(summary.reset_index(), on="video", how="left", validate="one_to_one")
+    counts = ["n_decoded", "frames_with_face"]  # a video without frames: 0, not NaN
+    table[counts] = table[counts].fillna(0).astype("int64")
+    return table
+
+
+def video_problems(
+    manifests: Sequence[dict], detections: pd.DataFrame, originals: Mapping[str, str]
+) -> pd.DataFrame:
+    """Every problem met on the way to the study tables, one row per video, stage and problem.
+
+    From the frames step's manifests: a video that could not be decoded
+    (its error names the file), a decoded count other than the original's,
+    odd files or numbering gaps in a frame folder, and a fake whose frame
+    size is not its original's (``originals``: video -> its original), which
+    the paired step leaves unpaired. From the detections:
+    no face in any frame, no face in some, several faces in a frame (one
+    was kept, by ``detector.choose``). Each is also logged, so that the
+    gather log and ``problems.csv`` tell the same story. Sorted by video.
+    """
+    rows = []
+    for info in manifests:
+        video = info["video"]
+        if info.get("error"):
+            rows.append((video, "frames", f"unreadable, left out: {info['error']}"))
+        elif not info["count_ok"]:
+            rows.append(
+                (
+                    video,
+                    "frames",
+                    f"decoded {info['n_decoded']} of {info['n_expected']} frames (paired by index)",
+                )
+            )
+        rows.extend((video, "frames", note) for note in info.get("notes", []))
+    rows += _size_problems({info["video"]: info for info in manifests}, originals)
+    for video, part in detections.groupby("video", sort=True):
+        missing, several = int((part.face < 0).sum()), int((part.n_faces > 1).sum())
+        if missing == len(part):
+            rows.append((video, "faces", f"no face in any of {len(part)} frames"))
+        elif missing:
+            rows.append((video, "faces", f"no face in {missing} of {len(part)} frames"))
+        if several:
+            rows.append(
+                (
+                    video,
+                    "faces",
+                    f"several faces in {several} of {len(part)} frames "
+                    "(one kept by detector.choose)",
+                )
+            )
+    table = (
+        pd.DataFrame(rows, columns=["video", "stage", "problem"])
+        .sort_values(["video", "stage", "problem"], kind="stable")
+        .reset_index(drop=True)
+    )
+    for row in table.itertuples():
+        log.warning("%s (%s): %s", row.video, row.stage, row.problem)
+    return table
+
+
+def _size_problems(manifests: Mapping[str, dict], originals: Mapping[str, str]) -> list[tuple]:
+    """(video, "paired", problem) for each fake whose decoded frames are not its original's size.
+
+    Rescaling the fake to pair it would measure the rescaling, so no frame of
+    it is paired. An unreadable video (on either side) is listed as such
+    already, and none of its frames is paired: nothing more is said of it.
+    """
+    rows = []
+    for video, original in originals.items():
+        fake, real = manifests.get(video), manifests.get(original)
+        if video == original or fake is None or real is None or fake["error"] or real["error"]:
+            continue
+        size, original_size = (fake["width"], fake["height"]), (real["width"], real["height"])
+        if size != original_size:
+            rows.append((video, "paired", size_mismatch(size, original, original_size)))
+    return rows
+
+
+def problems_table(
+    skipped: pd.DataFrame | None, found: pd.DataFrame, videos: pd.DataFrame
+) -> pd.DataFrame:
+    """problems.csv: the dataset's skipped inputs first, then the videos' problems (``found``,
+    from :func:`video_problems`) with each video's dataset path, so that every row says
+    which file to look at."""
+    skipped = pd.DataFrame(columns=PROBLEM_COLUMNS) if skipped is None else skipped
+    for row in skipped.itertuples():
+        log.warning("%s (%s): %s", row.path, row.stage, row.problem)
+    found = found.assign(path=found.video.map(videos.set_index("video").path))
+    table = pd.concat([skipped, found[PROBLEM_COLUMNS]], ignore_index=True)
+    return table.astype("string").fillna("")
+
+
+def read_problems(path: str | Path) -> pd.DataFrame:
+    """A problems table as written (empty cells stay empty strings, never NaN)."""
+    return pd.read_csv(path, dtype="string", keep_default_na=False)
+
+
+def problems_message(path: str | Path) -> str:
+    """One line for the end of a run: how many inputs were skipped and how many videos had
+    problems, and where they are listed."""
+    path = Path(path)
+    if not path.exists():
+        return ""
+    problems = read_problems(path)
+    if problems.empty:
+        return f"  no problem with any video or input  ({path})"
+    skipped = problems[problems.stage == "dataset"]
+    videos = problems[problems.stage != "dataset"]
+    counts = [f"{len(skipped)} input(s) skipped"] if len(skipped) else []
+    counts += [f"{videos.video.nunique()} video(s) had problems"] if len(videos) else []
+    first = problems.iloc[0]
+    return (
+        f"  {' and '.join(counts)} ({len(problems)} rows in all, e.g. "
+        f"{first.video or first.path}: {first.problem}): see {path}"
+    )

@@ -1,0 +1,151 @@
+"""The paired step: how and where each frame of a fake differs from its original, pixel-aligned."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .crops import cut
+from .geometry import Box, box_in_crop, ellipse_mask
+from .images import frame_files, frame_size, read_frame, size_mismatch, write_image
+from .schema import PAIRED_COLUMNS, REGION_COLUMNS, square_of
+from .tables import atomic_path, write_parquet
+
+log = logging.getLogger(__name__)
+
+
+def compare_video(
+    fake_frames: str | Path,
+    original_frames: str | Path,
+    original_faces: str | Path,
+    out: str | Path,
+    diff_out: str | Path,
+    *,
+    video: str,
+    original: str,
+    crop_size: int,
+    ssim_options: dict | None = None,
+    region_options: dict | None = None,
+) -> pd.DataFrame:
+    """Per frame, how and where a fake's face differs from its original's, pixel-aligned.
+
+    Both crops are cut with the *original's* square of that frame (the fake
+    was made from that very frame, so the same pixels are compared, and a
+    detector thrown off by the swapped face cannot misalign them). Per
+    frame: MSE, PSNR, SSIM (luma and colour), mean absolute difference
+    inside the face ellipse and in its surround, and the changed regions
+    of the SSIM difference map (:func:`dfscope.metrics.changed_regions`):
+    their number, area fraction, and the largest one's box and centroid.
+
+    The difference maps are stored as one PNG strip (frames stacked top to
+    bottom, ``crop_size`` rows each, 255 = SSIM 0), see :func:`read_diff_maps`.
+    Frames are paired by index, and only frames of the same size: a frame is
+    ``paired = False`` with NaN metrics (and a black map) when the original
+    has no face in it, the two videos differ in length or the two frames in
+    size (the original's square would cut another part of a rescaled fake;
+    the frames step records the mismatch); it is kept, never dropped.
+    """
+    fakes, originals = frame_files(fake_frames), frame_files(original_frames)
+    detections = {row.frame: row for row in pd.read_parquet(original_faces).itertuples()}
+    if len(fakes) != len(originals):
+        log.warning(
+            "%s: %d frames, its original %s has %d: paired by index",
+            video,
+            len(fakes),
+            original,
+            len(originals),
+        )
+    rows, maps, mismatches = [], [], Counter()
+    for index, fake_path in enumerate(fakes, start=1):
+        row = {"video": video, "original": original, "frame": index, "paired": False}
+        det = detections.get(index)
+        square = None if det is None else square_of(det)
+        difference = np.zeros((crop_size, crop_size), np.float32)
+        if square is not None and index <= len(originals):
+            fake, real = read_frame(fake_path), read_frame(originals[index - 1])
+            if fake.shape == real.shape:
+                a, b = cut(fake, square, crop_size), cut(real, square, crop_size)
+                face = box_in_crop(Box.of(det), square, crop_size)
+                measures, difference = compare_crops(
+                    a, b, face, ssim_options or {}, region_options or {}
+                )
+                row |= {"paired": True, **measures}
+            else:
+                mismatches[size_mismatch(frame_size(fake), original, frame_size(real))] += 1
+        rows.append(row)
+        maps.append(metrics.to_uint8(difference))
+    for mismatch, count in mismatches.items():
+        log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(fakes))
+    table = pd.DataFrame(rows).reindex(columns=PAIRED_COLUMNS)
+    table = table.astype(
+        {
+            "frame": "int32",
+            "paired": "bool",
+            "video": "string",
+            "original": "string",
+            "n_regions": "Int32",
+            **{c: "float64" for c in PAIRED_COLUMNS[4:] if c != "n_regions"},
+        }
+    )
+    with atomic_path(diff_out) as tmp:
+        write_image(tmp, diff_strip(maps, crop_size))
+    write_parquet(table, out)
+    log.info("%s: %d frames compared with %s", video, int(table.paired.sum()), original)
+    return table
+
+
+def compare_crops(
+    fake: np.ndarray, original: np.ndarray, face: Box, ssim_options: dict, region_options: dict
+) -> tuple[dict, np.ndarray]:
+    """The paired measures of one frame's crops (``face``: the face's box in them), and its SSIM
+    difference map."""
+    ssim, ssim_map = metrics.ssim(fake, original, full=True, **ssim_options)
+    difference = metrics.ssim_difference(ssim_map)
+    level, regions, changed = metrics.changed_regions(difference, **region_options)
+    inside, outside = metrics.mean_abs_difference(fake, original, ellipse_mask(fake.shape, face))
+    measures = {
+        "mse": metrics.mse(fake, original),
+        "psnr": metrics.psnr(fake, original),
+        "ssim": ssim,
+        "ssim_colour": metrics.ssim(fake, original, colour=True, **ssim_options),
+        "abs_diff_face": inside,
+        "abs_diff_surround": outside,
+        "diff_threshold": level,
+        "n_regions": len(regions),
+        "changed_fraction": float(changed.mean()),
+    }
+    if regions:
+        largest = regions[0]
+        measures |= dict(
+            zip(
+                REGION_COLUMNS,
+                (largest.x, largest.y, largest.w, largest.h, largest.cx, largest.cy),
+                strict=True,
+            )
+        )
+    return measures, difference
+
+
+def diff_strip(maps: list[np.ndarray], crop_size: int) -> np.ndarray:
+    """The uint8 maps stacked top to bottom; one black row when there is none.
+
+    A PNG cannot be 0 pixels high, and a fake that could not be decoded
+    still needs its (empty) strip, so that every later step runs.
+    :func:`read_diff_maps` reads the single row as no map.
+    """
+    return np.vstack(maps) if maps else np.zeros((1, crop_size), np.uint8)
+
+
+def read_diff_maps(path: str | Path, crop_size: int) -> np.ndarray:
+    """The (N, S, S) float32 SSIM difference maps in [0, 1] of a paired strip PNG (N may be 0)."""
+    strip = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if strip is None:
+        raise ValueError(f"{path}: not a readable difference-map strip")
+    n = strip.shape[0] // crop_size
+    return (strip[: n * crop_size].reshape(n, crop_size, crop_size) / 255).astype(np.float32)

@@ -1,0 +1,73 @@
+"""The plan of a study: what it delivers, which fakes its report shows, and what it says at the end.
+
+Kept out of the Snakefile so that it is tested like the rest of the library;
+the workflow's rule files only call it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+#: What a study delivers, in the order the end-of-run message lists it: (what, path).
+#: ``{detector}`` is the face detector's name; ``{video}`` runs over the study's fakes.
+OUTPUTS = [
+    ("ROC curves ({qualities})", "results/plots/{detector}/roc.png"),
+    ("paired-metric histograms", "results/plots/{detector}/paired_hist.png"),
+    ("feature histograms", "results/plots/{detector}/feature_hist.png"),
+    ("fake vs original figures", "results/plots/{detector}/compare/{video}"),
+    ("classifier (AUC/EER, CIs)", "results/tables/{detector}/classifier.csv"),
+    ("classifier ROC with band", "results/plots/{detector}/classifier_roc.png"),
+    ("AUC / EER table", "results/tables/{detector}/summary.csv"),
+    ("single-feature AUCs", "results/tables/{detector}/feature_auc.csv"),
+    ("per-frame table", "results/tables/{detector}/frames.parquet"),
+    ("per-video table", "results/tables/{detector}/videos.parquet"),
+    ("bad inputs, by video", "results/tables/{detector}/problems.csv"),
+    ("the dataset's videos", "results/tables/videos.parquet"),
+]
+
+
+def targets(detector: str, fakes: Sequence[str]) -> list[str]:
+    """Every file of :data:`OUTPUTS` for face detector ``detector``, the figures per fake."""
+    paths = []
+    for _, pattern in OUTPUTS:
+        videos = fakes if "{video}" in pattern else [None]
+        paths += [pattern.format(detector=detector, video=video) for video in videos]
+    return paths
+
+
+def results_message(detector: str, qualities: Sequence[str], problems: str) -> str:
+    """The end-of-run message: where each output of :data:`OUTPUTS` is, then ``problems``
+    (the line that counts the study's problems)."""
+    width = max(len(what.format(qualities=" and ".join(qualities))) for what, _ in OUTPUTS) + 2
+    lines = ["dfscope finished. Results:"]
+    for what, pattern in OUTPUTS:
+        label = what.format(qualities=" and ".join(qualities)) + ":"
+        lines.append(f"  {label:<{width}}{pattern.format(detector=detector, video='<video>')}")
+    return "\n".join([*lines, problems])
+
+
+def reported_fakes(fakes: pd.DataFrame, per_quality: int) -> list[str]:
+    """The fakes whose comparison figures the Snakemake report embeds: ``per_quality`` of each
+    quality, one per target subject in turn (by name), so that they show different people.
+
+    Embedding every fake's (three ~560 KB figures each) would make the full dataset's report
+    about 1.6 GB; the other fakes' figures stay on disk.
+    """
+    by_name = fakes.reset_index(drop=True).sort_values("video", kind="stable")
+    turn = by_name.groupby(["quality", "subject"]).cumcount()
+    chosen = (
+        by_name.assign(turn=turn)
+        .sort_values("turn", kind="stable")
+        .groupby("quality")
+        .head(per_quality)
+    )
+    return chosen.video.tolist()
+
+
+def exact_pattern(ids: Sequence[str]) -> str:
+    """A regular expression that matches exactly ``ids`` (nothing, when there is none): the
+    wildcard constraint of a rule that makes the outputs of a few chosen videos."""
+    return "|".join(map(re.escape, ids)) or "(?!)"

@@ -1,0 +1,117 @@
+"""The study's figures: ROC curves of a feature per quality, histograms of the paired metrics and
+of every feature."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from sklearn.metrics import auc, roc_curve
+
+from ..roc import equal_error_rate
+from . import COLOURS, roc_axes, save
+
+
+def roc_figure(
+    frames: pd.DataFrame, videos: pd.DataFrame, score: str, qualities: Sequence[str]
+) -> plt.Figure:
+    """ROC of ``score``, real vs each quality's fakes: video level (solid), frame level (dashed)."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for quality in qualities:
+        for level, table, column, style in (
+            ("video", videos, f"mean_{score}", "-"),
+            ("frame", frames, score, "--"),
+        ):
+            part = table[table.quality.isin(["real", quality])].dropna(subset=[column])
+            if part.label.nunique() < 2:
+                continue
+            far, tpr, _ = roc_curve(part.label, part[column])
+            eer, _ = equal_error_rate(part.label.to_numpy(), part[column].to_numpy())
+            area = auc(far, tpr)
+            ax.plot(
+                far,
+                tpr,
+                style,
+                color=COLOURS.get(quality),
+                drawstyle="default",
+                label=f"{quality} {level}: AUC {area:.3f}, EER {100 * eer:.1f} %",
+            )
+    roc_axes(ax, f"ROC of {score}: real vs fake", legend_size=8)
+    fig.tight_layout()
+    return fig
+
+
+def paired_histograms(
+    frames: pd.DataFrame,
+    measures: Sequence[str] = ("mse", "ssim"),
+    qualities: Sequence[str] = ("LQ", "HQ"),
+) -> plt.Figure:
+    """Histograms of the paired metrics (fake vs its original, per frame), LQ against HQ."""
+    fig, axes = plt.subplots(1, len(measures), figsize=(4.5 * len(measures), 3.6), squeeze=False)
+    for ax, measure in zip(axes[0], measures, strict=True):
+        values = {q: frames.loc[frames.quality == q, measure].dropna() for q in qualities}
+        pooled = pd.concat(values.values())
+        bins = np.linspace(pooled.min(), pooled.max(), 31) if len(pooled) else 30
+        for quality, data in values.items():
+            ax.hist(
+                data,
+                bins=bins,
+                alpha=0.55,
+                color=COLOURS.get(quality),
+                label=f"{quality} (n={len(data)})",
+            )
+        ax.set(
+            xlabel=measure.upper(), ylabel="frames", title=f"{measure.upper()}, fake vs original"
+        )
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def feature_histograms(
+    frames: pd.DataFrame, features: Sequence[str], qualities: Sequence[str]
+) -> plt.Figure:
+    """One panel per feature: its distribution over frames, real against each quality's fakes."""
+    columns = 4
+    rows = -(-len(features) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.6 * columns, 2.7 * rows), squeeze=False)
+    groups = {"real": "tab:green", **{q: COLOURS.get(q) for q in qualities}}
+    for ax, feature in zip(axes.flat, features, strict=False):
+        values = {g: frames.loc[frames.quality == g, feature].dropna() for g in groups}
+        pooled = pd.concat(values.values())
+        pooled = pooled[np.isfinite(pooled)]
+        if pooled.empty:
+            ax.set_title(f"{feature} (no values)", fontsize=8)
+            continue
+        bins = np.linspace(pooled.min(), pooled.max(), 26) if pooled.max() > pooled.min() else 5
+        for group, colour in groups.items():
+            data = values[group][np.isfinite(values[group])]
+            ax.hist(data, bins=bins, density=True, alpha=0.45, color=colour, label=group)
+        ax.set_title(feature, fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(features) :]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_study(
+    frames_path: str | Path,
+    videos_path: str | Path,
+    roc_out: str | Path,
+    hist_out: str | Path,
+    features_out: str | Path,
+    *,
+    score: str,
+    features: Sequence[str],
+    qualities: Sequence[str],
+) -> None:
+    """Write the ROC figure, the paired-metric histograms and the feature histograms of a study."""
+    frames, videos = pd.read_parquet(frames_path), pd.read_parquet(videos_path)
+    save(roc_figure(frames, videos, score, qualities), roc_out)
+    save(paired_histograms(frames, qualities=qualities), hist_out)
+    save(feature_histograms(frames, features, qualities), features_out)

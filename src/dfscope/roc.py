@@ -1,0 +1,130 @@
+"""ROC statistics of a score: EER, FRR at a fixed FAR, bootstrap intervals and bands over videos.
+
+Fake is the positive class throughout and a higher score means more
+fake-like; on the ROC, FAR (real called fake) is the false-positive rate and
+FRR (fake called real) one minus the true-positive rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import auc as area_under_curve
+from sklearn.metrics import roc_curve
+
+#: False-acceptance rates at which the false-rejection rate is reported, by column suffix.
+FAR_POINTS = {"far10": 0.10, "far1": 0.01}
+
+#: Measures of :func:`roc_measures`, in its order; each gets a bootstrap interval.
+MEASURES = ("auc", "eer", *(f"frr_at_{name}" for name in FAR_POINTS))
+
+
+def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
+    """(EER, threshold): the error rate where false acceptance equals false rejection.
+
+    ``labels`` 1 = fake (positive), ``scores`` higher = more fake-like. On
+    the ROC, FAR = false-positive rate and FRR = 1 - true-positive rate; the
+    EER is read where FAR - FRR changes sign, interpolating linearly
+    between the two ROC points that straddle it (both rates are piecewise
+    linear in between). The threshold is the score threshold of the first
+    ROC point where FAR >= FRR.
+    """
+    far, tpr, thresholds = roc_curve(labels, scores)
+    frr = 1 - tpr
+    diff = far - frr
+    i = int(np.nonzero(diff >= 0)[0][0])  # far rises from 0, frr falls to 0: a crossing exists
+    if diff[i] == 0 or i == 0:
+        return float(far[i]), float(thresholds[i])
+    w = diff[i] / (diff[i] - diff[i - 1])  # fraction of the step back to the crossing
+    return float(far[i] - w * (far[i] - far[i - 1])), float(thresholds[i])
+
+
+def frr_at_far(labels: np.ndarray, scores: np.ndarray, far: float | Sequence[float]) -> np.ndarray:
+    """False-rejection rate at a false-acceptance rate: least FRR of the ROC points with FAR <= far.
+
+    Only thresholds that exist are used (no interpolation between ROC
+    points), so the value is an operating point a user can actually set;
+    fake = positive, so FAR is the ROC's false-positive rate and FRR one
+    minus its true-positive rate.
+    """
+    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
+    return 1 - _tpr_at(fpr, tpr, np.asarray(far, dtype=float))
+
+
+def roc_band(
+    labels: np.ndarray,
+    scores: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    n_points: int = 101,
+) -> pd.DataFrame:
+    """A video-level ROC on a fixed FAR grid with a bootstrap 95 % band, for a figure.
+
+    ``labels`` and ``scores`` are one per video (NaN scores are dropped).
+    Columns: ``fpr`` (the grid, 0 to 1), ``tpr`` (the observed ROC),
+    ``tpr_mean`` (mean over replicates), ``tpr_lo``/``tpr_hi`` (2.5 and
+    97.5 percentiles). Videos are resampled per class as in
+    :func:`dfscope.classifier.classifier_metrics`. The TPR at a grid FAR is the best TPR among
+    ROC points with FAR <= it, i.e. the ROC read as a staircase of
+    thresholds that exist, not interpolated between them.
+    """
+    labels, scores = np.asarray(labels, dtype=int), np.asarray(scores, dtype=float)
+    keep = ~np.isnan(scores)
+    labels, scores = labels[keep], scores[keep]
+    grid = np.linspace(0, 1, n_points)
+    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
+    rng = np.random.default_rng(seed)
+    curves = np.empty((n_boot, n_points))
+    for b in range(n_boot):
+        drawn = resample(labels, rng)
+        fpr_b, tpr_b, _ = roc_curve(labels[drawn], scores[drawn], drop_intermediate=False)
+        curves[b] = _tpr_at(fpr_b, tpr_b, grid)
+    return pd.DataFrame(
+        {
+            "fpr": grid,
+            "tpr": _tpr_at(fpr, tpr, grid),
+            "tpr_mean": curves.mean(axis=0),
+            "tpr_lo": np.percentile(curves, 2.5, axis=0),
+            "tpr_hi": np.percentile(curves, 97.5, axis=0),
+        }
+    ).round(6)
+
+
+def _tpr_at(fpr: np.ndarray, tpr: np.ndarray, far: np.ndarray) -> np.ndarray:
+    """Best TPR among ROC points with FPR <= far (both rates rise along the curve)."""
+    return tpr[np.searchsorted(fpr, far, side="right") - 1]
+
+
+def roc_measures(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """AUC, EER, then the FRR at each FAR of :data:`FAR_POINTS` (the order of :data:`MEASURES`)."""
+    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
+    frr = 1 - _tpr_at(fpr, tpr, np.array(list(FAR_POINTS.values())))
+    return np.array([area_under_curve(fpr, tpr), equal_error_rate(labels, scores)[0], *frr])
+
+
+def resample(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Indices drawn with replacement within each class, as many as the class has."""
+    real, fake = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
+    return np.concatenate([rng.choice(real, len(real)), rng.choice(fake, len(fake))])
+
+
+def bootstrap(
+    labels: np.ndarray,
+    scores: np.ndarray,
+    codes: np.ndarray,
+    video_labels: np.ndarray,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """:func:`roc_measures` of ``n_boot`` replicates that redraw videos (``codes``: row -> video).
+
+    A video drawn c times contributes each of its rows c times.
+    """
+    result = np.empty((n_boot, len(MEASURES)))
+    for b in range(n_boot):
+        weight = np.bincount(resample(video_labels, rng), minlength=len(video_labels))[codes]
+        result[b] = roc_measures(np.repeat(labels, weight), np.repeat(scores, weight))
+    return result

@@ -1,0 +1,89 @@
+"""The tables a study writes: column names and their meaning, written down once.
+
+Every writer and reader of a table takes its columns from here, and this
+module imports nothing of dfscope, so that a step which only reads a table
+does not depend, for its reruns, on the code that wrote it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Columns of the video table (results/tables/videos.parquet), one row per video.
+VIDEO_COLUMNS = [
+    "video",
+    "label",
+    "quality",
+    "subject",
+    "sentence",
+    "face_source",
+    "original",
+    "path",
+    "n_frames",
+]
+
+#: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
+#: its dataset path, the step that met the problem, what it is.
+PROBLEM_COLUMNS = ["video", "path", "stage", "problem"]
+
+#: Order of the five facial landmarks of a detection (the subject's left eye first).
+LANDMARKS = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
+LANDMARK_COLUMNS = [f"{name}_{axis}" for name in LANDMARKS for axis in "xy"]
+#: The chosen face's geometry that is interpolated between keyframes (``detector.every`` > 1).
+GEOMETRY_COLUMNS = ["x", "y", "w", "h", *LANDMARK_COLUMNS]
+#: Columns of a detection table (results/faces/<detector>/<video>.parquet), one row per frame,
+#: faces or not. x, y, w, h: the chosen face's box in frame pixels; crop_x, crop_y, crop_side:
+#: the square the crop was cut from (frame pixels); landmarks in frame pixels (NaN if the
+#: detector has none). interpolated: the face was not detected but interpolated between
+#: keyframes; such a frame has n_faces = 1, face = 0 and confidence NaN.
+DETECTION_COLUMNS = [
+    "video",
+    "frame",
+    "n_faces",
+    "face",
+    "confidence",
+    "x",
+    "y",
+    "w",
+    "h",
+    "crop_x",
+    "crop_y",
+    "crop_side",
+    *LANDMARK_COLUMNS,
+    "crop",
+    "interpolated",
+]
+
+#: The largest changed region of a paired frame: box and centroid, in crop pixels.
+REGION_COLUMNS = ["region_x", "region_y", "region_w", "region_h", "region_cx", "region_cy"]
+#: Columns of a paired table, one row per frame of a fake. Crop pixels for regions; grey levels
+#: for abs_diff_*; diff_threshold in [0, 1]; changed_fraction of the crop's area.
+PAIRED_COLUMNS = [
+    "video",
+    "original",
+    "frame",
+    "paired",
+    "mse",
+    "psnr",
+    "ssim",
+    "ssim_colour",
+    "abs_diff_face",
+    "abs_diff_surround",
+    "diff_threshold",
+    "n_regions",
+    "changed_fraction",
+    *REGION_COLUMNS,
+]
+
+#: The temporal features of a frame (change since the previous frame's face).
+TEMPORAL_FEATURES = ["temporal_ssim", "temporal_abs_diff", "landmark_jitter"]
+#: Columns of a temporal table, one row per frame.
+TEMPORAL_COLUMNS = ["video", "frame", *TEMPORAL_FEATURES]
+
+
+def square_of(row) -> tuple[int, int, int] | None:
+    """The crop square ``(x0, y0, side)`` of a detection-table row, or None for a frame without
+    a face."""
+    if pd.isna(row.crop_side):
+        return None
+    return int(row.crop_x), int(row.crop_y), int(row.crop_side)

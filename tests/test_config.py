@@ -1,0 +1,121 @@
+"""The config's defaults (set in the schema only), its checks, and the plan of a study."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pandas as pd
+import pytest
+import yaml
+
+from dfscope.config import check_config, check_renamed, classifier_features, defaults
+from dfscope.dataset import DatasetError, wildcard_pattern
+from dfscope.plan import OUTPUTS, exact_pattern, reported_fakes, results_message, targets
+from dfscope.schema import TEMPORAL_FEATURES
+
+from .conftest import REPO, SCHEMA
+
+
+@pytest.fixture(scope="module")
+def default():
+    return defaults(SCHEMA)
+
+
+def leaves(tree: dict, prefix: str = "") -> dict[str, object]:
+    """``{"a.b.c": value}`` for every non-mapping value of a nested mapping."""
+    found = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        found |= leaves(value, f"{name}.") if isinstance(value, dict) else {name: value}
+    return found
+
+
+def test_every_detector_shares_the_one_default_of_each_common_parameter(default):
+    params = default["detector"]["params"]
+    assert {name: p["scale"] for name, p in params.items()} == dict.fromkeys(params, 0.5)
+    assert params["mtcnn"] == {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9}
+    assert params["mtcnn_torch"] == params["mtcnn"] | {"device": "cpu"}
+    assert params["haar"] == {"scale": 0.5, "min_face_size": 20, "min_neighbors": 5}
+    assert yaml.safe_load(SCHEMA.read_text()).__str__().count("'default': 0.5") == 1
+
+
+def test_the_shipped_config_sets_only_defaults():
+    """config/config.yaml shows the usual switches; the schema alone decides their defaults."""
+    shipped = leaves(yaml.safe_load((REPO / "config/config.yaml").read_text()))
+    every = leaves(defaults(SCHEMA))
+    assert shipped and {key: every[key] for key in shipped} == shipped
+
+
+def test_the_config_readme_states_every_key_with_the_schemas_default(default):
+    every = leaves(default)
+    documented = {}
+    for key, cell in re.findall(
+        r"^\| `([\w.{},]+)` \| ([^|]*) \|", (REPO / "config/README.md").read_text(), re.M
+    ):
+        prefix, names, rest = re.fullmatch(r"([\w.]*?)(?:\{([\w,]+)\})?([\w.]*)", key).groups()
+        for name in names.split(",") if names else [""]:
+            documented[f"{prefix}{name}{rest}"] = cell.strip()
+    assert sorted(documented) == sorted(every)
+    for key, cell in documented.items():
+        if key == "metrics.features":  # the list of 19 is given in words
+            assert cell == f"all {len(every[key])}"
+        else:
+            assert yaml.safe_load(cell.strip("`")) == every[key], key
+
+
+def test_a_renamed_key_names_the_new_one():
+    with pytest.raises(ValueError, match="config key 'detection' is now classifier"):
+        check_renamed({"detection": {"folds": 3}})
+    check_renamed({"classifier": {}})
+
+
+def test_cross_key_checks_name_the_key_and_the_value(default):
+    config = default | {"evaluation": {"scores": ["temporal_ssim"], "roc_score": "face_noise"}}
+    check_config(config)
+    config["metrics"] = default["metrics"] | {"temporal": False}
+    with pytest.raises(
+        ValueError, match="config evaluation.scores: 'temporal_ssim' is not computed"
+    ):
+        check_config(config)
+    config = default | {"classifier": default["classifier"] | {"split": "s.csv", "train_on": "f"}}
+    with pytest.raises(ValueError, match="classifier.split .* and classifier.train_on"):
+        check_config(config)
+
+
+def test_classifier_features_are_the_features_and_the_temporal_ones(default):
+    assert classifier_features(default) == default["metrics"]["features"] + TEMPORAL_FEATURES
+
+
+def test_targets_and_the_end_message_list_every_output_once():
+    paths = targets("mtcnn", ["lq-a-sa1-b", "hq-a-sa1-b"])
+    assert len(paths) == len(OUTPUTS) + 1 and len(set(paths)) == len(paths)
+    assert "results/plots/mtcnn/compare/hq-a-sa1-b" in paths
+    message = results_message("mtcnn", ["LQ", "HQ"], "  no problem")
+    for path in paths:
+        assert re.sub(r"compare/.*", "compare/<video>", path) in message
+    assert "ROC curves (LQ and HQ):" in message and message.endswith("  no problem")
+    assert "ROC curves (LQ):" in results_message("haar", ["LQ"], "")
+
+
+def test_the_report_shows_fakes_of_different_people_first():
+    fakes = pd.DataFrame(
+        [
+            (f"{q.lower()}-{t}-{s}-x", q, t)
+            for q, t, s in itertools.product(["LQ", "HQ"], ["b", "a"], ["sa1", "sa2"])
+        ],
+        columns=["video", "quality", "subject"],
+    )
+    assert reported_fakes(fakes, 2) == ["hq-a-sa1-x", "hq-b-sa1-x", "lq-a-sa1-x", "lq-b-sa1-x"]
+    assert re.fullmatch(exact_pattern(["lq-a-sa1-x"]), "lq-a-sa1-x")
+    assert not re.fullmatch(exact_pattern(["lq-a-sa1-x"]), "lq-a-sa1-xy")
+    assert not re.fullmatch(exact_pattern([]), "")
+
+
+def test_the_video_wildcard_is_built_from_the_table():
+    pattern = wildcard_pattern(["real-fadg0-sa1", "lq-fadg0-sa1-fram1"])
+    assert re.fullmatch(pattern, "lq-fadg0-sx19-fram1")
+    for other in ("lq-fadg0-sa1-fram1.ssim_diff", "hq-fadg0-sa1-fram1", "lq-fadg0/x"):
+        assert not re.fullmatch(pattern, other)
+    with pytest.raises(DatasetError, match=r"\['lq-Fadg0-sa1'\]"):
+        wildcard_pattern(["lq-Fadg0-sa1"])

@@ -1,0 +1,88 @@
+"""Restructuring changes no result: this code's tables are byte-identical to a reference commit's.
+
+The reference is the last commit before the library was split into one module per concern and
+the classifier got its own name. Its tree is taken from git (``git archive``, nothing of this
+checkout is touched) and run on the same tiny dataset, with the default face detector, the
+same way as this code: from its root, ``snakemake --cores 2 --directory <study>``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tarfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, SNAKEMAKE, snakemake, tiny_dataset, write_config
+
+pytestmark = pytest.mark.integration
+
+REFERENCE = "118236b32e00b80db3264c7aefbdee2f2cc2892d"
+#: Outputs renamed since the reference: its path -> ours.
+RENAMED = {
+    "results/tables/mtcnn/detection.csv": "results/tables/mtcnn/classifier.csv",
+    "results/metrics/mtcnn/detection/video_scores.parquet": (
+        "results/metrics/mtcnn/classifier/video_scores.parquet"
+    ),
+}
+
+
+def reference_tree(target: Path) -> Path:
+    """The reference commit's files under ``target``, or skip where git cannot give them."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git to take the reference commit's tree")
+    archive = subprocess.run(["git", "archive", REFERENCE], cwd=REPO, capture_output=True)
+    if archive.returncode:
+        pytest.skip(
+            f"reference commit {REFERENCE[:10]} is not in this clone (a shallow clone or "
+            f"an export): {archive.stderr.decode().strip()}"
+        )
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def tables(workdir: Path) -> dict[str, bytes]:
+    """Every Parquet and CSV under results/tables and results/metrics, by relative path."""
+    return {
+        str(p.relative_to(workdir)): p.read_bytes()
+        for folder in ("results/tables", "results/metrics")
+        for p in sorted((workdir / folder).rglob("*"))
+        if p.suffix in (".parquet", ".csv")
+    }
+
+
+def test_the_tables_are_byte_identical_to_the_reference_commits(tmp_path):
+    root, split = tiny_dataset(tmp_path / "data")
+    dataset = {
+        "sample": False,
+        "fakes_root": str(root / "DeepfakeTIMIT"),
+        "originals_root": str(root / "VidTIMIT"),
+    }
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    write_config(ours, dataset=dataset, classifier={"split": str(split), "n_boot": 100})
+    snakemake(ours)
+
+    tree = reference_tree(tmp_path / "reference")
+    theirs = tmp_path / "theirs"
+    (theirs / "config").mkdir(parents=True)
+    config = (ours / "config/config.yaml").read_text().replace("classifier:", "detection:")
+    (theirs / "config/config.yaml").write_text(config)
+    result = subprocess.run(
+        [SNAKEMAKE, "--cores", "2", "--directory", str(theirs)],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(tree / "src")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    expected = {RENAMED.get(path, path): data for path, data in tables(theirs).items()}
+    found = tables(ours)
+    assert sorted(found) == sorted(expected)
+    assert [path for path in found if found[path] != expected[path]] == []

@@ -1,0 +1,53 @@
+# The deepfake classifier: trained on the features, cross-validated over whole swap pairs,
+# scored per video, with bootstrap confidence intervals; and its ROC figure.
+
+
+rule classify:
+    input:
+        unpack(classifier_inputs),
+        frames="results/tables/{detector}/frames.parquet",
+    output:
+        table=report(
+            "results/tables/{detector}/classifier.csv",
+            caption="../report/classifier.rst",
+            category="Classifier",
+        ),
+        scores="results/metrics/{detector}/classifier/video_scores.parquet",
+        models=directory("results/models/{detector}"),
+    log:
+        "results/logs/classify/{detector}.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        features=ALL_FEATURES,
+        qualities=QUALITIES,
+        options=config["classifier"],
+        code=code_version("classifier"),
+    script:
+        "../scripts/classify.py"
+
+
+rule classifier_plot:
+    input:
+        table="results/tables/{detector}/classifier.csv",
+        scores="results/metrics/{detector}/classifier/video_scores.parquet",
+    output:
+        report(
+            "results/plots/{detector}/classifier_roc.png",
+            caption="../report/classifier_roc.rst",
+            category="Classifier",
+        ),
+    log:
+        "results/logs/classifier_plot/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        qualities=QUALITIES,
+        n_boot=config["classifier"]["n_boot"],
+        seed=config["classifier"]["seed"],
+        code=code_version("plots.classifier"),
+    script:
+        "../scripts/classifier_plot.py"
