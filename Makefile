@@ -14,6 +14,9 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -ra
 
 lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile workflow
 	$(BIN)/snakemake --lint
 
 venv: $(VENV)/.installed
