@@ -25,7 +25,7 @@ import socket
 import subprocess
 import time
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -183,6 +183,14 @@ def succeeds(*command: str, env: dict | None = None) -> bool:
     return subprocess.run(command, capture_output=True, env=env).returncode == 0
 
 
+def admin(*command: str, env: dict | None = None) -> None:
+    """Run a set-up command; fail with its own error message."""
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode:
+        raise RuntimeError(f"SLURM test cluster: {' '.join(command[:3])} failed: "
+                           f"{result.stderr or result.stdout}")
+
+
 def node_state() -> str:
     result = subprocess.run(["sinfo", "-h", "-n", NODE, "-o", "%T"], capture_output=True,
                             text=True)
@@ -213,9 +221,9 @@ def cluster(root: Path) -> Iterator[Cluster]:
     daemons: list[tuple[str, subprocess.Popen]] = []
 
     def start(name: str, *command: str, **options) -> None:
-        log = open(root / f"{name}.out", "wb")
-        daemons.append((name, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                               stdin=subprocess.DEVNULL, env=env, **options)))
+        with open(root / f"{name}.out", "wb") as log:
+            daemons.append((name, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                                   stdin=subprocess.DEVNULL, env=env, **options)))
 
     SLURM_CONF.parent.mkdir(exist_ok=True)
     SLURM_CONF.symlink_to(root / "slurm.conf")
@@ -226,9 +234,8 @@ def cluster(root: Path) -> Iterator[Cluster]:
             start("munged", "munged", "--foreground", "--force", user="munge", group="munge")
             wait_for(lambda: succeeds("munge", "-n"), "munged", root / "munged.out")
         database = root / "mariadb"
-        subprocess.run(["mariadb-install-db", "--no-defaults", "--user=root",
-                        f"--datadir={database}", "--skip-test-db"],
-                       capture_output=True, check=True)
+        admin("mariadb-install-db", "--no-defaults", "--user=root", f"--datadir={database}",
+              "--skip-test-db")
         db_socket = str(root / "mariadb.sock")
         start("mariadb", "mariadbd", "--no-defaults", "--user=root", f"--datadir={database}",
               f"--socket={db_socket}", f"--port={ports['mariadb']}", "--bind-address=127.0.0.1",
@@ -236,27 +243,29 @@ def cluster(root: Path) -> Iterator[Cluster]:
         client = ("--no-defaults", f"--socket={db_socket}", "--user=root")
         wait_for(lambda: succeeds("mariadb-admin", *client, "ping"), "mariadb",
                  root / "mariadb.log")
-        subprocess.run(["mariadb", *client, "-e",
-                        "CREATE DATABASE slurm_acct_db; "
-                        f"CREATE USER 'slurm'@'%' IDENTIFIED BY '{password}'; "
-                        "GRANT ALL ON slurm_acct_db.* TO 'slurm'@'%';"],
-                       capture_output=True, check=True)
+        admin("mariadb", *client, "-e", "CREATE DATABASE slurm_acct_db; "
+              f"CREATE USER 'slurm'@'%' IDENTIFIED BY '{password}'; "
+              "GRANT ALL ON slurm_acct_db.* TO 'slurm'@'%';")
         start("slurmdbd", "slurmdbd", "-D")
         wait_for(lambda: succeeds("sacctmgr", "-n", "list", "cluster", env=env), "slurmdbd",
                  root / "slurmdbd.log")
         for entity in (("cluster", CLUSTER), ("account", ACCOUNT, f"cluster={CLUSTER}"),
                        ("user", getpass.getuser(), f"account={ACCOUNT}", f"cluster={CLUSTER}")):
-            subprocess.run(["sacctmgr", "-i", "add", *entity], env=env, capture_output=True,
-                           check=True)
+            admin("sacctmgr", "-i", "add", *entity, env=env)
         start("slurmctld", "slurmctld", "-D")
         start("slurmd", "slurmd", "-D", "-N", NODE)
         wait_for(lambda: node_state() == "idle", "the node (sinfo: idle)",
                  root / "slurmctld.log", root / "slurmd.log")
         yield Cluster(root, PARTITION, ACCOUNT, time.monotonic() - started)
     finally:
-        if any(name == "slurmctld" for name, _ in daemons):
+        if any(name == "slurmd" for name, _ in daemons):
+            # Jobs left by a failed or killed run: cancelled, and given a while to end, so that
+            # their processes and cgroups go with them.
             subprocess.run(["scancel", "--user", getpass.getuser()], env=env, capture_output=True)
-        for name, process in reversed(daemons):
+            with suppress(RuntimeError):
+                wait_for(lambda: not subprocess.run(["squeue", "-h"], capture_output=True,
+                                                    env=env).stdout, "the end of every job")
+        for _, process in reversed(daemons):
             process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout=20)
@@ -276,4 +285,4 @@ def remove_cgroups() -> None:
             try:
                 folder.rmdir()
             except OSError as error:
-                warnings.warn(f"SLURM test cluster: cgroup {folder} left: {error}")
+                warnings.warn(f"SLURM test cluster: cgroup {folder} left: {error}", stacklevel=2)

@@ -32,8 +32,8 @@ pytestmark = [pytest.mark.integration,
                                  reason=f"no SLURM test cluster: {UNAVAILABLE}")]
 PROFILE = "profiles/slurm"
 #: Snakemake is killed (with its jobs) after this many seconds: a Snakemake that lost track of
-#: its jobs waits forever and ignores SIGTERM. The run took 1047 s on the 2 shared cores of the
-#: development machine, busy with other tests (the local run: 342 s).
+#: its jobs waits forever and ignores SIGTERM. The run took 1047 s (twice) on the 2 cores of the
+#: development machine, busy with other tests (the local run: 245-342 s).
 RUN_LIMIT = 1500
 SACCT_FIELDS = ("JobID", "JobName%100", "Comment%300", "State", "Elapsed", "MaxRSS", "ReqMem",
                 "Timelimit", "Partition", "Account")
