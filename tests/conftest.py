@@ -117,6 +117,17 @@ def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
     }
 
 
+def table_bytes(workdir: Path) -> dict[str, bytes]:
+    """Every Parquet and CSV under a study's results/tables and results/metrics, by relative path:
+    what byte-identical results are compared by."""
+    return {
+        str(path.relative_to(workdir)): path.read_bytes()
+        for folder in ("results/tables", "results/metrics")
+        for path in sorted((workdir / folder).rglob("*"))
+        if path.suffix in (".parquet", ".csv")
+    }
+
+
 def write_config(workdir: Path, **changes) -> dict:
     """Write the repository's config with ``N_FRAMES`` per sample clip and ``changes`` (section ->
     keys) as the study's config file, as a user edits it; return what was written."""

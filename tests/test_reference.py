@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, SNAKEMAKE, snakemake, tiny_dataset, write_config
+from .conftest import REPO, SNAKEMAKE, snakemake, table_bytes, tiny_dataset, write_config
 
 pytestmark = pytest.mark.integration
 
@@ -46,16 +46,6 @@ def reference_tree(target: Path) -> Path:
     return target
 
 
-def tables(workdir: Path) -> dict[str, bytes]:
-    """Every Parquet and CSV under results/tables and results/metrics, by relative path."""
-    return {
-        str(p.relative_to(workdir)): p.read_bytes()
-        for folder in ("results/tables", "results/metrics")
-        for p in sorted((workdir / folder).rglob("*"))
-        if p.suffix in (".parquet", ".csv")
-    }
-
-
 def test_the_tables_are_byte_identical_to_the_reference_commits(tmp_path):
     root, split = tiny_dataset(tmp_path / "data")
     dataset = {
@@ -82,7 +72,7 @@ def test_the_tables_are_byte_identical_to_the_reference_commits(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
 
-    expected = {RENAMED.get(path, path): data for path, data in tables(theirs).items()}
-    found = tables(ours)
+    expected = {RENAMED.get(path, path): data for path, data in table_bytes(theirs).items()}
+    found = table_bytes(ours)
     assert sorted(found) == sorted(expected)
     assert [path for path in found if found[path] != expected[path]] == []

@@ -32,7 +32,15 @@ from dfscope.schema import DETECTION_COLUMNS
 from dfscope.tables import atomic_path, write_parquet
 from dfscope.video import extract_frames, iter_video
 
-from .conftest import REPO, jobs_planned, snakemake, snakemake_command, tiny_dataset, write_config
+from .conftest import (
+    REPO,
+    jobs_planned,
+    snakemake,
+    snakemake_command,
+    table_bytes,
+    tiny_dataset,
+    write_config,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -493,16 +501,6 @@ def test_a_failed_write_leaves_nothing_and_a_killed_ones_debris_is_cleared(tmp_p
 # --- Reruns: byte-identical results, and a run killed mid-way resumes to the same bytes -----------
 
 
-def _table_bytes(workdir: Path) -> dict[str, bytes]:
-    """Every Parquet and CSV under results/tables and results/metrics, by relative path."""
-    return {
-        str(p.relative_to(workdir)): p.read_bytes()
-        for folder in ("results/tables", "results/metrics")
-        for p in sorted((workdir / folder).rglob("*"))
-        if p.suffix in (".parquet", ".csv")
-    }
-
-
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
     """An undamaged tiny dataset and its split file."""
@@ -515,13 +513,13 @@ def reference(tmp_path_factory, clean):
     workdir = tmp_path_factory.mktemp("reference")
     _config(workdir, *clean)
     snakemake(workdir)
-    return _table_bytes(workdir)
+    return table_bytes(workdir)
 
 
 def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, reference):
     _config(tmp_path, *clean)
     snakemake(tmp_path)
-    again = _table_bytes(tmp_path)
+    again = table_bytes(tmp_path)
     assert len(reference) == 25 and "results/tables/haar/classifier.csv" in reference
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
@@ -534,7 +532,7 @@ def test_temporary_bmp_frames_are_deleted_and_change_no_table(tmp_path, clean, r
     frames = tmp_path / "results/frames"
     assert [p for p in frames.iterdir() if p.is_dir()] == []
     assert len(list(frames.glob("*.json"))) == 6  # the manifests of the decoded counts stay
-    assert _table_bytes(tmp_path) == reference
+    assert table_bytes(tmp_path) == reference
     dry_run = snakemake(tmp_path, "-n")
     assert "Nothing to be done" in dry_run.stdout + dry_run.stderr
 
@@ -598,7 +596,7 @@ def test_one_failed_job_does_not_stop_the_others_and_a_plain_rerun_completes(
     assert len(faces) == len(features) == 5, output[-3000:]  # all but the killed job's video
     assert not (tmp_path / "results/tables/haar/frames.parquet").exists()
     snakemake(tmp_path)
-    assert _table_bytes(tmp_path) == reference
+    assert table_bytes(tmp_path) == reference
 
 
 def test_an_interrupted_run_resumes_with_a_plain_rerun(tmp_path, clean, reference):
@@ -615,7 +613,7 @@ def test_an_interrupted_run_resumes_with_a_plain_rerun(tmp_path, clean, referenc
             os.killpg(process.pid, signal.SIGKILL)
     assert not (tmp_path / "results/tables/haar/frames.parquet").exists(), "interrupted too late"
     snakemake(tmp_path)
-    assert _table_bytes(tmp_path) == reference
+    assert table_bytes(tmp_path) == reference
     assert [p for p in (tmp_path / "results").rglob("*") if ".part" in p.name] == []
 
 
@@ -658,6 +656,6 @@ def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, 
         pd.read_parquet(table)
     snakemake(tmp_path, "--unlock")  # the killed Snakemake could not release its lock
     snakemake(tmp_path)  # the profile reruns the interrupted jobs (rerun-incomplete)
-    assert _table_bytes(tmp_path) == reference
+    assert table_bytes(tmp_path) == reference
     debris = [p for p in (tmp_path / "results").rglob("*") if ".part" in p.name]
     assert debris == []
