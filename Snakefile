@@ -21,7 +21,7 @@ include: "workflow/rules/common.smk"
 
 
 wildcard_constraints:
-    video=VIDEO_PATTERN,
+    batch=BATCH_PATTERN,
     detector=r"[a-z0-9_]+",
 
 

@@ -117,12 +117,19 @@ def jobs_planned(result: subprocess.CompletedProcess) -> dict[str, int]:
     }
 
 
+def of_video(workdir: Path, folder: str, video: str, suffix: str = "") -> Path:
+    """A video's output in a step's batch folder, ``<workdir>/<folder>/<batch>/<video><suffix>``:
+    the batch is the video's subject, as the tests' studies have fewer videos a subject than a
+    batch holds (``batching.max_videos``)."""
+    return workdir / folder / video.split("-")[1] / f"{video}{suffix}"
+
+
 def table_bytes(workdir: Path) -> dict[str, bytes]:
-    """Every Parquet and CSV under a study's results/tables and results/metrics, by relative path:
-    what byte-identical results are compared by."""
+    """Every Parquet and CSV under a study's results/tables, results/faces and results/metrics,
+    by relative path: what byte-identical results are compared by."""
     return {
         str(path.relative_to(workdir)): path.read_bytes()
-        for folder in ("results/tables", "results/metrics")
+        for folder in ("results/tables", "results/faces", "results/metrics")
         for path in sorted((workdir / folder).rglob("*"))
         if path.suffix in (".parquet", ".csv")
     }

@@ -34,9 +34,10 @@ def leaves(tree: dict, prefix: str = "") -> dict[str, object]:
 def test_every_detector_shares_the_one_default_of_each_common_parameter(default):
     params = default["detector"]["params"]
     assert {name: p["scale"] for name, p in params.items()} == dict.fromkeys(params, 0.5)
-    assert params["mtcnn"] == {"scale": 0.5, "min_face_size": 20, "min_confidence": 0.9}
+    common = {"scale": 0.5, "max_side": 640, "min_face_size": 20}
+    assert params["mtcnn"] == common | {"min_confidence": 0.9}
     assert params["mtcnn_torch"] == params["mtcnn"] | {"device": "cpu"}
-    assert params["haar"] == {"scale": 0.5, "min_face_size": 20, "min_neighbors": 5}
+    assert params["haar"] == common | {"min_neighbors": 5}
     assert yaml.safe_load(SCHEMA.read_text()).__str__().count("'default': 0.5") == 1
 
 
@@ -88,12 +89,12 @@ def test_classifier_features_are_the_features_and_the_temporal_ones(default):
 
 
 def test_targets_and_the_end_message_list_every_output_once():
-    paths = targets("mtcnn", ["lq-a-sa1-b", "hq-a-sa1-b"])
+    paths = targets("mtcnn", ["fadg0", "fram1"])
     assert len(paths) == len(OUTPUTS) + 1 and len(set(paths)) == len(paths)
-    assert "results/plots/mtcnn/compare/hq-a-sa1-b" in paths
+    assert "results/plots/mtcnn/compare/fram1" in paths
     message = results_message("mtcnn", ["LQ", "HQ"], "  no problem")
     for path in paths:
-        assert re.sub(r"compare/.*", "compare/<video>", path) in message
+        assert re.sub(r"compare/.*", "compare/<batch>/<video>/", path) in message
     assert "ROC curves (LQ and HQ):" in message and message.endswith("  no problem")
     assert "ROC curves (LQ):" in results_message("haar", ["LQ"], "")
 
@@ -112,10 +113,10 @@ def test_the_report_shows_fakes_of_different_people_first():
     assert not re.fullmatch(exact_pattern([]), "")
 
 
-def test_the_video_wildcard_is_built_from_the_table():
-    pattern = wildcard_pattern(["real-fadg0-sa1", "lq-fadg0-sa1-fram1"])
-    assert re.fullmatch(pattern, "lq-fadg0-sx19-fram1")
-    for other in ("lq-fadg0-sa1-fram1.ssim_diff", "hq-fadg0-sa1-fram1", "lq-fadg0/x"):
+def test_the_batch_wildcard_is_built_from_the_batches():
+    pattern = wildcard_pattern(["fadg0", "fram1-2"])
+    assert re.fullmatch(pattern, "fadg0") and re.fullmatch(pattern, "fram1-2")
+    for other in ("fadg0.log", "fadg0/x", "Fadg0"):
         assert not re.fullmatch(pattern, other)
-    with pytest.raises(DatasetError, match=r"\['lq-Fadg0-sa1'\]"):
-        wildcard_pattern(["lq-Fadg0-sa1"])
+    with pytest.raises(DatasetError, match=r"\['Fadg0-1'\]"):
+        wildcard_pattern(["Fadg0-1"])

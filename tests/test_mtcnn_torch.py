@@ -15,7 +15,7 @@ torch = pytest.importorskip(
 from dfscope.detectors import mtcnn_torch  # noqa: E402
 from dfscope.sample import load_photo  # noqa: E402
 
-from .conftest import detector, snakemake, write_config  # noqa: E402
+from .conftest import detector, of_video, snakemake, write_config  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -115,23 +115,22 @@ def test_faces_jobs_ask_for_a_gpu_only_on_cuda(tmp_path, device, gpus):
     plan = snakemake(tmp_path, "-n").stdout
     faces = [job for job in plan.split("rule ")[1:] if job.startswith("faces:")]
     asked = [re.search(r"resources: .*\b(gpu=\d+)", job)[1] for job in faces]
-    assert len(faces) == 24 and set(asked) == {gpus}
+    assert len(faces) == 4 and set(asked) == {gpus}  # one job per batch: a subject's videos
 
 
 @pytest.mark.integration
 def test_the_workflow_runs_it_and_gets_the_mtcnn_tables(run):
     """The faces rule with ``mtcnn_torch`` (a wildcard away from the default) on sample videos."""
     workdir = run[0]
-    videos = ["hq-fcol0-sa1-fhop0", "real-fcol0-sa1"]
-    snakemake(workdir, *[f"results/faces/mtcnn_torch/{v}.parquet" for v in videos])
-    for video in videos:
-        ported = pd.read_parquet(workdir / f"results/faces/mtcnn_torch/{video}.parquet")
-        reference = pd.read_parquet(workdir / f"results/faces/mtcnn/{video}.parquet")
+    snakemake(workdir, "results/faces/mtcnn_torch/fcol0")  # the batch of fcol0's videos
+    for video in ["hq-fcol0-sa1-fhop0", "real-fcol0-sa1"]:
+        ported = pd.read_parquet(of_video(workdir, "results/faces/mtcnn_torch", video, ".parquet"))
+        reference = pd.read_parquet(of_video(workdir, "results/faces/mtcnn", video, ".parquet"))
         assert len(ported) == len(reference) > 0 and (ported.n_faces == 1).all()
         floats = reference.select_dtypes("float").columns
         np.testing.assert_allclose(ported[floats], reference[floats], atol=0.05)
         # Whole-pixel crop corners may round the other way on a 0.05 px difference.
         crop = ["crop_x", "crop_y", "crop_side"]
         np.testing.assert_allclose(ported[crop].astype(int), reference[crop].astype(int), atol=1)
-        crops = sorted((workdir / f"results/faces/mtcnn_torch/{video}").glob("*.png"))
+        crops = sorted(of_video(workdir, "results/faces/mtcnn_torch", video).glob("*.png"))
         assert len(crops) == len(reference)

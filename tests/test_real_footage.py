@@ -17,7 +17,7 @@ import yaml
 
 from dfscope.video import iter_video
 
-from .conftest import REPO, shared, snakemake
+from .conftest import REPO, of_video, shared, snakemake
 
 pytestmark = pytest.mark.integration
 FAKES = ("elon", "khabenskii", "mark")
@@ -60,12 +60,14 @@ def test_every_frame_of_the_real_clips_has_its_face(ghost_run):
 
 
 def test_changed_regions_of_the_real_swaps_fall_on_the_face(ghost_run):
-    faces = pd.read_parquet(ghost_run / "results/faces/mtcnn/real-ghost0-sa1.parquet").set_index(
-        "frame"
+    faces = pd.read_parquet(
+        of_video(ghost_run, "results/faces/mtcnn", "real-ghost0-sa1", ".parquet")
     )
+    faces = faces.set_index("frame")
     for name in FAKES:
+        fake = f"lq-ghost0-sa1-{name}"
         paired = pd.read_parquet(
-            ghost_run / f"results/metrics/mtcnn/paired/lq-ghost0-sa1-{name}.parquet"
+            of_video(ghost_run, "results/metrics/mtcnn/paired", fake, ".parquet")
         )
         paired = paired[paired.paired & (paired.n_regions > 0)].set_index("frame")
         assert len(paired) > 50, name
@@ -83,15 +85,14 @@ def test_changed_regions_of_the_real_swaps_fall_on_the_face(ghost_run):
 
 def test_comparison_figures_for_the_real_swaps(ghost_run):
     for name in FAKES:
-        figures = sorted(
-            (ghost_run / f"results/plots/mtcnn/compare/lq-ghost0-sa1-{name}").glob("*.png")
-        )
+        fake = f"lq-ghost0-sa1-{name}"
+        figures = sorted(of_video(ghost_run, "results/plots/mtcnn/compare", fake).glob("*.png"))
         assert len(figures) == 3
         image = cv2.imread(str(figures[0]))
         assert image is not None and image.shape[1] > 1000 and np.std(image) > 10
 
 
-def test_the_detector_trained_on_the_sample_scores_the_real_swaps_above_the_original(ghost_run):
+def test_the_classifier_trained_on_the_sample_scores_the_real_swaps_above_the_original(ghost_run):
     scores = pd.read_parquet(ghost_run / "results/metrics/mtcnn/classifier/video_scores.parquet")
     scores = scores.set_index("video").score
     original = scores.pop("real-ghost0-sa1")

@@ -35,6 +35,7 @@ from dfscope.video import extract_frames, iter_video
 from .conftest import (
     REPO,
     jobs_planned,
+    of_video,
     snakemake,
     snakemake_command,
     table_bytes,
@@ -225,10 +226,11 @@ def test_every_skipped_input_is_a_row_of_problems_csv_that_says_why(damaged):
 def test_an_unreadable_video_is_an_error_in_its_log_and_manifest(damaged):
     workdir, root, _ = damaged
     path = str(root / "DeepfakeTIMIT/higher_quality/fcol0/sa1-video-fhop0.avi")
-    manifest = json.loads((workdir / "results/frames/hq-fcol0-sa1-fhop0.json").read_text())
+    video = "hq-fcol0-sa1-fhop0"
+    manifest = json.loads(of_video(workdir, "results/manifests", video, ".json").read_text())
     assert manifest["n_decoded"] == 0 and path in manifest["error"]
-    assert frame_files(workdir / "results/frames/hq-fcol0-sa1-fhop0") == []
-    log = (workdir / "results/logs/frames/hq-fcol0-sa1-fhop0.log").read_text()
+    assert frame_files(of_video(workdir, "results/frames", video)) == []
+    log = (workdir / "results/logs/frames/fcol0.log").read_text()  # its batch's log
     assert "ERROR" in log and path in log
     gather_log = (workdir / "results/logs/gather/haar.log").read_text()
     assert "hq-fcol0-sa1-fhop0 (frames): unreadable" in gather_log
@@ -237,17 +239,19 @@ def test_an_unreadable_video_is_an_error_in_its_log_and_manifest(damaged):
 def test_videos_without_frames_get_empty_tables_and_drop_out_of_the_scores(damaged):
     workdir, _, _ = damaged
     for video in ("hq-fcol0-sa1-fhop0", "real-fcol0-sx19"):
-        faces = pd.read_parquet(workdir / f"results/faces/haar/{video}.parquet")
+        faces = pd.read_parquet(of_video(workdir, "results/faces/haar", video, ".parquet"))
         assert faces.empty and list(faces.columns) == DETECTION_COLUMNS
         for step in ("features", "temporal"):
-            assert pd.read_parquet(workdir / f"results/metrics/haar/{step}/{video}.parquet").empty
+            table = of_video(workdir, f"results/metrics/haar/{step}", video, ".parquet")
+            assert pd.read_parquet(table).empty
     # The fake of an unreadable original: its frames are kept, none is paired.
-    paired = pd.read_parquet(workdir / "results/metrics/haar/paired/hq-fcol0-sx19-fhop0.parquet")
-    assert len(paired) == 6 and not paired.paired.any()
-    assert read_diff_maps(
-        workdir / "results/metrics/haar/paired/hq-fcol0-sa1-fhop0.ssim_diff.png", 128
-    ).shape == (0, 128, 128)
-    assert not list((workdir / "results/plots/haar/compare/hq-fcol0-sa1-fhop0").glob("*.png"))
+    paired = "results/metrics/haar/paired"
+    table = pd.read_parquet(of_video(workdir, paired, "hq-fcol0-sx19-fhop0", ".parquet"))
+    assert len(table) == 6 and not table.paired.any()
+    strip = of_video(workdir, paired, "hq-fcol0-sa1-fhop0", ".ssim_diff.png")
+    assert read_diff_maps(strip, 128).shape == (0, 128, 128)
+    figures = of_video(workdir, "results/plots/haar/compare", "hq-fcol0-sa1-fhop0")
+    assert not list(figures.glob("*.png"))
     frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
     assert not {"hq-fcol0-sa1-fhop0", "real-fcol0-sx19"} & set(frames.video)
     videos = pd.read_parquet(workdir / "results/tables/haar/videos.parquet").set_index("video")
@@ -279,14 +283,14 @@ def test_a_fake_of_another_frame_size_is_listed_and_never_paired(damaged):
     problems = pd.read_csv(workdir / "results/tables/haar/problems.csv")
     path = pd.read_parquet(workdir / "results/tables/videos.parquet").set_index("video").path[video]
     assert problems[problems.video == video].values.tolist() == [[video, path, stage, problem]]
-    manifest = json.loads((workdir / f"results/frames/{video}.json").read_text())
+    manifest = json.loads(of_video(workdir, "results/manifests", video, ".json").read_text())
     assert (manifest["width"], manifest["height"]) == (256, 192)
     frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
     mine = frames[frames.video == video]
     assert len(mine) == 6 and not mine.paired.any() and mine.ssim.isna().all()
     videos = pd.read_parquet(workdir / "results/tables/haar/videos.parquet").set_index("video")
     assert np.isnan(videos.loc[video, "mean_ssim"]) and np.isnan(videos.loc[video, "mean_mse"])
-    log = (workdir / f"results/logs/paired/haar/{video}.log").read_text()
+    log = (workdir / "results/logs/paired/haar/fhop0.log").read_text()  # its batch's log
     assert f"{video}: {problem} (6 of 6 frames)" in log
 
 
@@ -520,7 +524,7 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     _config(tmp_path, *clean)
     snakemake(tmp_path)
     again = table_bytes(tmp_path)
-    assert len(reference) == 25 and "results/tables/haar/classifier.csv" in reference
+    assert len(reference) == 31 and "results/tables/haar/classifier.csv" in reference
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
 
@@ -529,12 +533,28 @@ def test_temporary_bmp_frames_are_deleted_and_change_no_table(tmp_path, clean, r
     """The fast frame settings: uncompressed (lossless) BMP, deleted once read."""
     _config(tmp_path, *clean, frames={"temporary": True, "format": "bmp"})
     snakemake(tmp_path)
-    frames = tmp_path / "results/frames"
-    assert [p for p in frames.iterdir() if p.is_dir()] == []
-    assert len(list(frames.glob("*.json"))) == 6  # the manifests of the decoded counts stay
+    assert list((tmp_path / "results/frames").glob("*")) == []  # every batch's frame folder
+    assert len(list((tmp_path / "results/manifests").glob("*/*.json"))) == 6  # the counts stay
     assert table_bytes(tmp_path) == reference
     dry_run = snakemake(tmp_path, "-n")
     assert "Nothing to be done" in dry_run.stdout + dry_run.stderr
+
+
+def test_frames_kept_by_count_are_the_same_for_a_fake_and_its_original(tmp_path, clean):
+    """frames.count: 3 of each video's 6 frames, the same numbers for every fake and its
+    original (chosen over the expected count), so every kept frame of a fake is paired."""
+    _config(tmp_path, *clean, frames={"count": 3})
+    snakemake(tmp_path)
+    frames = pd.read_parquet(tmp_path / "results/tables/haar/frames.parquet")
+    kept = frames.groupby("video").frame.agg(list)
+    assert kept.map([1, 4, 6].__eq__).all() and len(kept) == 6
+    faces = frames.set_index(["video", "frame"]).face
+    fakes = frames[frames.label == 1]
+    pairs = zip(fakes.original, fakes.frame, strict=True)
+    has_face = [faces[original, frame] >= 0 for original, frame in pairs]
+    assert fakes.paired.tolist() == has_face and any(has_face)  # paired wherever measurable
+    manifest = of_video(tmp_path, "results/manifests", "lq-fcol0-sa1-fhop0", ".json")
+    assert json.loads(manifest.read_text())["kept"] == [1, 4, 6]
 
 
 def _start(workdir: Path) -> subprocess.Popen:
@@ -580,7 +600,8 @@ def test_one_failed_job_does_not_stop_the_others_and_a_plain_rerun_completes(
     tmp_path, clean, reference
 ):
     """The workstation profile's keep-going, with no flag typed: a job killed as the kernel's
-    out-of-memory killer would fails alone; every other video still finishes."""
+    out-of-memory killer would fails alone; the other batch still finishes, steps after faces
+    included."""
     _config(tmp_path, *clean)
     process = _start(tmp_path)
     try:
@@ -591,9 +612,10 @@ def test_one_failed_job_does_not_stop_the_others_and_a_plain_rerun_completes(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode != 0 and "Using workflow specific profile profiles/default" in output
-    faces = sorted((tmp_path / "results/faces/haar").glob("*.parquet"))
-    features = sorted((tmp_path / "results/metrics/haar/features").glob("*.parquet"))
-    assert len(faces) == len(features) == 5, output[-3000:]  # all but the killed job's video
+    faces = sorted((tmp_path / "results/faces/haar").glob("*/*.parquet"))
+    features = sorted((tmp_path / "results/metrics/haar/features").glob("*/*.parquet"))
+    # The other batch (the tiny dataset has two, one a subject) went on to its features.
+    assert len(faces) == len(features) == 3, output[-3000:]
     assert not (tmp_path / "results/tables/haar/frames.parquet").exists()
     snakemake(tmp_path)
     assert table_bytes(tmp_path) == reference
@@ -618,7 +640,7 @@ def test_an_interrupted_run_resumes_with_a_plain_rerun(tmp_path, clean, referenc
 
 
 def test_a_frame_changed_in_place_reruns_its_video(tmp_path, clean):
-    """A VidTIMIT frame overwritten, added or removed in place reruns that original (the
+    """A VidTIMIT frame overwritten, added or removed in place reruns that original's batch (the
     folder's fingerprint is in the frames rule's params; the folder's mtime may not change)."""
     root = tmp_path / "data"
     shutil.copytree(clean[0], root)
@@ -636,11 +658,11 @@ def test_a_frame_changed_in_place_reruns_its_video(tmp_path, clean):
     assert planned.get("frames") == 1 and planned.get("faces") == 1, planned
     shutil.copy(folder / "006", folder / "007")
     planned = jobs_planned(snakemake(workdir, "-n"))
-    assert planned.get("video_table") == 1 and planned.get("frames") == 3, planned  # + 2 fakes
+    assert planned.get("video_table") == 1 and planned.get("frames") == 1, planned
     (folder / "007").unlink()
     (folder / "006").unlink()
     planned = jobs_planned(snakemake(workdir, "-n"))
-    assert planned.get("video_table") == 1 and planned.get("frames") == 3, planned
+    assert planned.get("video_table") == 1 and planned.get("frames") == 1, planned
 
 
 def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, reference):

@@ -20,6 +20,7 @@ from .conftest import (
     REPO,
     SNAKEMAKE,
     jobs_planned,
+    of_video,
     snakemake,
     snakemake_command,
     write_config,
@@ -36,8 +37,11 @@ STUDY = {
     "classifier_plot": 1,
     "all": 1,
 }
-#: The comparison figures of the 16 fakes: 2 per quality (plots.report_fakes) for the report.
-COMPARE = {"compare_figures": 12, "compare_figures_in_report": 4}
+#: The comparison figures of the 4 batches (one a subject), those of the 2 batches of the fakes
+#: shown in the report (2 per quality, plots.report_fakes, one per subject in turn) apart.
+COMPARE = {"compare_figures": 2, "compare_figures_in_report": 2}
+#: Every per-video step: one job per batch, one batch per subject of the sample.
+VIDEO_STEPS = {"faces": 4, "quality_features": 4, "temporal_features": 4, "paired_metrics": 4}
 
 
 def test_video_table_is_the_sample(run):
@@ -52,13 +56,14 @@ def test_every_frame_is_decoded_detected_and_measured(run):
     workdir, _, _ = run
     videos = pd.read_parquet(workdir / "results/tables/videos.parquet")
     for video in videos.video:
-        manifest = json.loads((workdir / f"results/frames/{video}.json").read_text())
+        manifest = json.loads(of_video(workdir, "results/manifests", video, ".json").read_text())
         assert manifest["n_decoded"] == N_FRAMES and manifest["count_ok"]
-        assert len(list((workdir / f"results/frames/{video}").glob("*.png"))) == N_FRAMES
-        faces = pd.read_parquet(workdir / f"results/faces/mtcnn/{video}.parquet")
+        assert manifest["kept"] == list(range(1, N_FRAMES + 1))
+        assert len(list(of_video(workdir, "results/frames", video).glob("*.png"))) == N_FRAMES
+        faces = pd.read_parquet(of_video(workdir, "results/faces/mtcnn", video, ".parquet"))
         assert len(faces) == N_FRAMES and (faces.n_faces >= 1).all(), f"{video}: frame without face"
         assert faces.confidence.min() > 0.9
-        assert len(list((workdir / f"results/faces/mtcnn/{video}").glob("*.png"))) == N_FRAMES
+        assert len(list(of_video(workdir, "results/faces/mtcnn", video).glob("*.png"))) == N_FRAMES
     frames = pd.read_parquet(workdir / "results/tables/mtcnn/frames.parquet")
     assert len(frames) == len(videos) * N_FRAMES
     assert frames[["face_blur_ratio", "face_sharpness"]].notna().all().all()
@@ -77,9 +82,9 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
     assert frames[frames.label == 0].ssim.isna().all()
     original = "real-fcol0-sa1"
     same = compare_video(
-        workdir / f"results/frames/{original}",
-        workdir / f"results/frames/{original}",
-        workdir / f"results/faces/mtcnn/{original}.parquet",
+        of_video(workdir, "results/frames", original),
+        of_video(workdir, "results/frames", original),
+        of_video(workdir, "results/faces/mtcnn", original, ".parquet"),
         tmp_path / "self.parquet",
         tmp_path / "self.png",
         video=original,
@@ -90,7 +95,8 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
     assert not read_diff_maps(tmp_path / "self.png", 128).any()
     # The fakes' maps: one 128x128 map per frame, changed regions found in (nearly) every frame.
     maps = read_diff_maps(
-        workdir / "results/metrics/mtcnn/paired/lq-fcol0-sa1-fhop0.ssim_diff.png", 128
+        of_video(workdir, "results/metrics/mtcnn/paired", "lq-fcol0-sa1-fhop0", ".ssim_diff.png"),
+        128,
     )
     assert maps.shape == (N_FRAMES, 128, 128) and maps.max() > 0.3
     assert (fakes.n_regions > 0).mean() > 0.9 and fakes.changed_fraction.between(0, 1).all()
@@ -124,10 +130,7 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
     finally:
         write_config(workdir)
     assert planned == {
-        "faces": 24,
-        "quality_features": 24,
-        "temporal_features": 24,
-        "paired_metrics": 16,
+        **VIDEO_STEPS,
         **COMPARE,
         **STUDY,
     }
@@ -139,12 +142,12 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
         # The SSIM window feeds the paired and the temporal SSIM, not the no-reference features.
         (
             {"metrics": {"ssim": {"gaussian_weights": False, "win_size": 9}}},
-            {"paired_metrics": 16, "temporal_features": 24, **COMPARE},
+            {"paired_metrics": 4, "temporal_features": 4, **COMPARE},
         ),
         # The threshold of changed regions feeds the paired table and the boxes of the figures.
         (
             {"metrics": {"regions": {"threshold": 0.3, "min_area": 0.002}}},
-            {"paired_metrics": 16, **COMPARE},
+            {"paired_metrics": 4, **COMPARE},
         ),
         # Dropping features recomputes the feature tables only, not face detection nor pairing.
         (
@@ -152,7 +155,7 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
                 "metrics": {"features": ["face_blur_ratio"]},
                 "evaluation": {"scores": ["face_blur_ratio"], "roc_score": "face_blur_ratio"},
             },
-            {"quality_features": 24},
+            {"quality_features": 4},
         ),
     ],
 )
@@ -188,15 +191,12 @@ SCORES = {"summary": 1, "feature_auc": 1, "plots": 1, **CLASSIFIER}
         (
             "detectors/mtcnn.py",
             {
-                "faces": 24,
-                "quality_features": 24,
-                "temporal_features": 24,
-                "paired_metrics": 16,
+                **VIDEO_STEPS,
                 **COMPARE,
                 **STUDY,
             },
         ),
-        ("temporal.py", {"temporal_features": 24, **STUDY}),
+        ("temporal.py", {"temporal_features": 4, **STUDY}),
         ("plots/compare.py", {**COMPARE, "all": 1}),
         ("roc.py", SCORES),
         ("classifier.py", CLASSIFIER),
@@ -325,7 +325,7 @@ def test_comparison_figures_of_every_fake(run):
     workdir, config, _ = run
     videos = pd.read_parquet(workdir / "results/tables/videos.parquet")
     for video in videos[videos.label == 1].video:
-        figures = sorted((workdir / f"results/plots/mtcnn/compare/{video}").glob("*.png"))
+        figures = sorted(of_video(workdir, "results/plots/mtcnn/compare", video).glob("*.png"))
         # Evenly spaced over the 20 paired frames, first and last included.
         assert [f.name for f in figures] == [
             "frame_00001.png",
@@ -379,14 +379,15 @@ def test_report_holds_every_marked_result(report):
 
 def test_report_embeds_the_figures_of_two_fakes_per_quality_of_different_people(report, run):
     html = report.read_text()
-    shown = {fake for fake in re.findall(r"(?:lq|hq)-[a-z0-9]+-[a-z0-9]+-[a-z0-9]+", html)}
+    # Each embedded figure carries its wildcards: the fake and the frame.
+    shown = set(re.findall(r"video=((?:lq|hq)-[a-z0-9-]+), name=frame_\d+", html))
     assert shown == {
         "lq-fcol0-sa1-fhop0",
         "lq-fcol1-sa1-fhop1",
         "hq-fcol0-sa1-fhop0",
         "hq-fcol1-sa1-fhop1",
     }
-    drawn = list((run[0] / "results/plots/mtcnn/compare").glob("*/*.png"))
+    drawn = list((run[0] / "results/plots/mtcnn/compare").glob("*/*/*.png"))
     assert len(drawn) == 16 * 3  # every fake's figures are still drawn
 
 
@@ -416,9 +417,8 @@ def test_changed_regions_of_the_sample_fakes_fall_on_the_face(run):
     frames = pd.read_parquet(workdir / "results/tables/mtcnn/frames.parquet")
     fakes = frames[(frames.label == 1) & (frames.n_regions > 0)]
     for original, paired in fakes.groupby("original"):
-        faces = pd.read_parquet(workdir / f"results/faces/mtcnn/{original}.parquet").set_index(
-            "frame"
-        )
+        faces = pd.read_parquet(of_video(workdir, "results/faces/mtcnn", original, ".parquet"))
+        faces = faces.set_index("frame")
         det = faces.loc[paired.frame].set_index(paired.index)
         scale = 128 / det.crop_side
         x0, y0 = (det.x - det.crop_x) * scale, (det.y - det.crop_y) * scale

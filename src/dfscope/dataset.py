@@ -67,21 +67,19 @@ class Video:
     n_frames: int
 
 
-def wildcard_pattern(videos: Sequence[str]) -> str:
-    """The regular expression Snakemake's ``{video}`` wildcard must match, built from the ids of
-    the video table: one of their first parts (``real``, ``lq``, ``hq``), then the id alphabet.
+def wildcard_pattern(names: Sequence[str]) -> str:
+    """The regular expression a Snakemake wildcard over ``names`` (the batches built from the
+    video table) must match: parts of :data:`NAME` joined by "-".
 
-    It keeps a wildcard from reaching into another file's name (``<video>.ssim_diff.png``)
-    or folder, and it is checked here against every id, so that an id the pattern would not
-    match stops the run at once instead of leaving its jobs unplanned. A pattern of the
-    prefixes, not an alternation of every id, since Snakemake matches it against every file
-    it plans, and the ids of a large dataset number in the hundred thousands.
+    It keeps a wildcard from reaching into another file's name (``<batch>.log``) or folder.
+    Every name is checked against it here, so that one the pattern would not match stops
+    the run at once instead of leaving its jobs unplanned. A pattern of the alphabet, not an
+    alternation of the names, since Snakemake matches it against every file it plans.
     """
-    bad = [video for video in videos if not VIDEO_ID.fullmatch(video)]
+    bad = [name for name in names if not VIDEO_ID.fullmatch(name)]
     if bad:
-        raise DatasetError(f"video ids {bad[:5]} are not names of [a-z0-9]+ joined by '-'")
-    prefixes = sorted({video.split("-", 1)[0] for video in videos})
-    return f"(?:{'|'.join(prefixes)})-{VIDEO_ID.pattern}" if prefixes else "(?!)"
+        raise DatasetError(f"names {bad[:5]} are not parts of [a-z0-9]+ joined by '-'")
+    return VIDEO_ID.pattern
 
 
 def real_id(subject: str, sentence: str) -> str:

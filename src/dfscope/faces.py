@@ -4,15 +4,17 @@ table."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .batches import ready, run_each
 from .crops import choose_face, cut
 from .geometry import Box, crop_square
-from .images import frame_files, frame_name, read_frame, write_image
+from .images import frame_files, frame_name, frame_number, read_frame, write_image
 from .schema import DETECTION_COLUMNS, GEOMETRY_COLUMNS, LANDMARK_COLUMNS
 from .tables import atomic_dir, write_parquet
 
@@ -20,6 +22,23 @@ if TYPE_CHECKING:  # the detector is built by the caller: its code is not this s
     from .detectors import Detection, Detector
 
 log = logging.getLogger(__name__)
+
+
+def detect_batch(
+    videos: Sequence[str], frames: str | Path, out: str | Path, **options
+) -> list[str]:
+    """The faces step for a batch: for each video, :func:`detect_video` from its frame folder
+    ``frames/<video>/`` to ``out/<video>/`` (crops) and ``out/<video>.parquet``, one video at a
+    time, so that memory does not grow with the batch. ``options`` are :func:`detect_video`'s
+    (the detector is built once, by the caller). Returns the videos that failed
+    (:func:`dfscope.batches.run_each`).
+    """
+    frames, out = Path(frames), Path(out)
+
+    def step(video: str) -> None:
+        detect_video(frames / video, out / video, out / f"{video}.parquet", video=video, **options)
+
+    return run_each(ready(videos, lambda video: [frames / video]), step, out, stage="faces")
 
 
 def detect_video(
@@ -48,10 +67,12 @@ def detect_video(
     counted, not lost.
     """
     files = frame_files(frames_dir)
+    numbers = np.array([frame_number(path) for path in files], dtype=int)
     keys = keyframes(len(files), every)
     with atomic_dir(crops_dir) as tmp:
         rows = _detect_keyframes(
             files,
+            numbers,
             keys,
             tmp,
             detector=detector,
@@ -62,7 +83,7 @@ def detect_video(
             ext=ext,
         )
         rows += _interpolate_between(
-            files, keys, rows, tmp, margin=margin, crop_size=crop_size, ext=ext
+            files, numbers, keys, rows, tmp, margin=margin, crop_size=crop_size, ext=ext
         )
     table = detection_table(
         [{"video": video} | row for row in sorted(rows, key=lambda r: r["frame"])]
@@ -84,7 +105,8 @@ def detect_video(
 
 
 def keyframes(n_frames: int, every: int) -> np.ndarray:
-    """0-based indices of the frames the detector sees: 0, every, 2 * every, ... and the last.
+    """Positions (0-based, among a video's extracted frames) of the frames the detector sees:
+    0, every, 2 * every, ... and the last.
 
     The last frame is always a keyframe, so that every frame lies between
     two detections and none is extrapolated.
@@ -101,7 +123,7 @@ def interpolate_keyframes(
 ) -> np.ndarray:
     """Values at ``frames``, linear between the two keyframes around each; NaN rows stay NaN.
 
-    ``key_frames`` (K,) are increasing frame indices, ``key_values`` (K, D)
+    ``key_frames`` (K,) are increasing frame numbers, ``key_values`` (K, D)
     their values (a row of NaN: no face there), ``frames`` (M,) indices in
     ``[key_frames[0], key_frames[-1]]``. A value is NaN where either
     surrounding keyframe's is: a face is only interpolated between two
@@ -119,6 +141,7 @@ def interpolate_keyframes(
 
 def _detect_keyframes(
     files: list[Path],
+    numbers: np.ndarray,
     keys: np.ndarray,
     crops: Path,
     *,
@@ -134,7 +157,9 @@ def _detect_keyframes(
     for start in range(0, len(keys), batch_size):
         batch = keys[start : start + batch_size]
         images = [read_frame(files[i]) for i in batch]
-        for index, image, faces in zip(batch + 1, images, detector.detect(images), strict=True):
+        for index, image, faces in zip(
+            numbers[batch], images, detector.detect(images), strict=True
+        ):
             chosen = choose_face(faces, previous, choose)
             row = {
                 "frame": int(index),
@@ -153,6 +178,7 @@ def _detect_keyframes(
 
 def _interpolate_between(
     files: list[Path],
+    numbers: np.ndarray,
     keys: np.ndarray,
     key_rows: list[dict],
     crops: Path,
@@ -166,18 +192,17 @@ def _interpolate_between(
     if not len(between):
         return []
     key_values = pd.DataFrame(key_rows).reindex(columns=GEOMETRY_COLUMNS).to_numpy(float)
-    values = interpolate_keyframes(keys, key_values, between)
+    values = interpolate_keyframes(numbers[keys], key_values, numbers[between])
     rows = []
     for index, row_values in zip(between, values, strict=True):
-        row = {"frame": int(index) + 1, "n_faces": 0, "face": -1, "interpolated": False}
+        number = int(numbers[index])
+        row = {"frame": number, "n_faces": 0, "face": -1, "interpolated": False}
         if not np.isnan(row_values[:4]).any():
             fields = dict(zip(GEOMETRY_COLUMNS, row_values, strict=True))
             box = Box(fields["x"], fields["y"], fields["w"], fields["h"])
             image = read_frame(files[index])
             row |= {"n_faces": 1, "face": 0, "interpolated": True, **fields}
-            row |= _write_crop(
-                image, box, crops, int(index) + 1, margin=margin, size=crop_size, ext=ext
-            )
+            row |= _write_crop(image, box, crops, number, margin=margin, size=crop_size, ext=ext)
         rows.append(row)
     return rows
 

@@ -25,7 +25,7 @@ fake-like direction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 import pandas as pd
 
+from .batches import ready, run_each
 from .geometry import Box, box_in_crop, ellipse_mask
 from .images import read_frame
 from .schema import square_of
@@ -425,6 +426,27 @@ def face_contrast_ratio(crop: np.ndarray, face: Box) -> float:
     if not ring.any():
         return float("nan")
     return _log_ratio(float(gray[ring].std()), float(gray[inside].std()))
+
+
+def measure_batch(
+    videos: Sequence[str], faces: str | Path, out: str | Path, **options
+) -> list[str]:
+    """The features step for a batch: :func:`measure_video` of each video from its crops
+    ``faces/<video>/`` and table ``faces/<video>.parquet`` to ``out/<video>.parquet``.
+    Returns the videos that failed (:func:`dfscope.batches.run_each`)."""
+    faces, out = Path(faces), Path(out)
+
+    def step(video: str) -> None:
+        measure_video(
+            faces / video,
+            faces / f"{video}.parquet",
+            out / f"{video}.parquet",
+            video=video,
+            **options,
+        )
+
+    inputs = ready(videos, lambda video: [faces / video, faces / f"{video}.parquet"])
+    return run_each(inputs, step, out, stage="features")
 
 
 def measure_video(

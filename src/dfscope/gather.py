@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from . import batches
 from .images import size_mismatch
 from .schema import PROBLEM_COLUMNS
 from .tables import write_csv, write_parquet
@@ -34,21 +35,30 @@ def gather(
 ) -> pd.DataFrame:
     """One frame table (every frame of every video) and one video table (means per video).
 
-    The frame table joins, on (video, frame): the video's row of the video
-    table, the detection summary, the no-reference and temporal features
-    and, for fakes, the paired metrics (NaN for real videos). Row order is
-    (video, frame). A video without decoded frames has no row in it and
-    NaN means in the video table, so it drops out of every score by itself;
-    ``problems_out`` (from the frame ``manifests`` and the detections) says
-    which videos those are, and why, after the dataset's skipped inputs (the
-    problems table ``skipped`` of the video-table step).
+    ``faces``, ``features``, ``temporal``, ``paired`` and ``manifests`` are the batch folders
+    of those steps, each holding a table (``<video>.parquet``, a manifest ``<video>.json``)
+    per video. The frame table joins, on (video, frame): the video's row of the video table,
+    the detection summary, the no-reference and temporal features and, for fakes, the paired
+    metrics (NaN for real videos). Row order is (video, frame). A video without decoded
+    frames, or one a step failed on, has no row in it and NaN means in the video table, so
+    it drops out of every score by itself; ``problems_out`` (from the manifests, the
+    detections and the failures the steps recorded) says which videos those are, and why,
+    after the dataset's skipped inputs (the problems table ``skipped`` of the video-table
+    step).
     """
-    detections = pd.concat([pd.read_parquet(p) for p in faces], ignore_index=True)
+    failed = batches.failures([*manifests, *faces, *features, *temporal, *paired])
+    left_out = {record["video"] for record in failed}
+    detections = _tables(faces, videos.video, left_out, "faces")
     if problems_out is not None:
         found = video_problems(
-            [json.loads(Path(p).read_text()) for p in manifests],
+            [
+                json.loads(path.read_text())
+                for folder in manifests
+                for path in _files(folder, ".json")
+            ],
             detections,
             dict(zip(videos.video, videos.original, strict=True)),
+            failed,
         )
         write_csv(
             problems_table(read_problems(skipped) if skipped else None, found, videos), problems_out
@@ -56,14 +66,15 @@ def gather(
     frames = videos.drop(columns=["path", "n_frames"]).merge(
         detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many"
     )
-    for tables in (features, temporal):
-        if tables:
-            per_frame = pd.concat([pd.read_parquet(p) for p in tables], ignore_index=True)
+    for name, folders in (("features", features), ("temporal", temporal)):
+        if folders:
+            per_frame = _tables(folders, videos.video, left_out, name)
             frames = frames.merge(
                 per_frame, on=["video", "frame"], how="left", validate="one_to_one"
             )
     if paired:
-        pairs = pd.concat([pd.read_parquet(p) for p in paired], ignore_index=True)
+        fakes = videos.video[(videos.label == 1) & (videos.original != videos.video)]
+        pairs = _tables(paired, fakes, left_out, "paired")
         frames = frames.merge(
             pairs.drop(columns="original"), on=["video", "frame"], how="left", validate="one_to_one"
         )
@@ -74,6 +85,30 @@ def gather(
     write_parquet(per_video, videos_out)
     log.info("%d frames of %d videos gathered", len(frames), len(per_video))
     return frames
+
+
+def _files(folder: str | Path, suffix: str) -> list[Path]:
+    """The per-video files ``<video><suffix>`` of a batch folder, in name order."""
+    return sorted(Path(folder).glob(f"*{suffix}"))
+
+
+def _tables(
+    folders: Sequence[str | Path], expected: Iterable[str], left_out: set[str], stage: str
+) -> pd.DataFrame:
+    """The per-video tables of one step's batch ``folders``, concatenated.
+
+    Every ``expected`` video has its table, but those a step failed on (``left_out``); a
+    video missing without a recorded failure would be a result silently lost, so it stops
+    the gather step instead.
+    """
+    paths = [path for folder in folders for path in _files(folder, ".parquet")]
+    missing = sorted(set(expected) - {path.stem for path in paths} - left_out)
+    if missing:
+        raise ValueError(
+            f"{stage}: no table of {len(missing)} video(s) and no recorded failure "
+            f"(e.g. {missing[0]}): a step lost them; rerun it"
+        )
+    return pd.concat([pd.read_parquet(path) for path in paths], ignore_index=True)
 
 
 def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +135,10 @@ def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
 
 
 def video_problems(
-    manifests: Sequence[dict], detections: pd.DataFrame, originals: Mapping[str, str]
+    manifests: Sequence[dict],
+    detections: pd.DataFrame,
+    originals: Mapping[str, str],
+    failed: Sequence[dict] = (),
 ) -> pd.DataFrame:
     """Every problem met on the way to the study tables, one row per video, stage and problem.
 
@@ -110,8 +148,9 @@ def video_problems(
     size is not its original's (``originals``: video -> its original), which
     the paired step leaves unpaired. From the detections:
     no face in any frame, no face in some, several faces in a frame (one
-    was kept, by ``detector.choose``). Each is also logged, so that the
-    gather log and ``problems.csv`` tell the same story. Sorted by video.
+    was kept, by ``detector.choose``). And every step that ``failed`` on a
+    video (:func:`dfscope.batches.failures`). Each is also logged, so that
+    the gather log and ``problems.csv`` tell the same story. Sorted by video.
     """
     rows = []
     for info in manifests:
@@ -128,6 +167,14 @@ def video_problems(
             )
         rows.extend((video, "frames", note) for note in info.get("notes", []))
     rows += _size_problems({info["video"]: info for info in manifests}, originals)
+    rows += [
+        (
+            record["video"],
+            record["stage"],
+            f"failed, left out: {record['error']} (traceback in its {record['stage']} log)",
+        )
+        for record in failed
+    ]
     for video, part in detections.groupby("video", sort=True):
         missing, several = int((part.face < 0).sum()), int((part.n_faces > 1).sum())
         if missing == len(part):

@@ -29,6 +29,13 @@ def frame_files(folder: str | Path) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.stem.isdigit())
 
 
+def frame_number(path: str | Path) -> int:
+    """The number of an extracted frame (``00017.png``: 17), its place in the source video:
+    a fake's frame and its original's with one number show the same moment, also where only
+    some frames were kept (``frames.stride``, ``frames.count``)."""
+    return int(Path(path).stem)
+
+
 def read_frame(path: str | Path) -> np.ndarray:
     """Read one image as (H, W, 3) uint8 BGR."""
     frame = cv2.imread(str(path), cv2.IMREAD_COLOR)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import cv2
@@ -11,13 +12,53 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .batches import ready, run_each
 from .crops import cut
 from .geometry import Box, box_in_crop, ellipse_mask
-from .images import frame_files, frame_size, read_frame, size_mismatch, write_image
+from .images import frame_files, frame_number, frame_size, read_frame, size_mismatch, write_image
 from .schema import PAIRED_COLUMNS, REGION_COLUMNS, square_of
 from .tables import atomic_path, write_parquet
 
 log = logging.getLogger(__name__)
+
+
+def compare_batch(
+    fakes: Sequence[dict],
+    frames: Mapping[str, str | Path],
+    faces: Mapping[str, str | Path],
+    out: str | Path,
+    **options,
+) -> list[str]:
+    """The paired step for a batch: :func:`compare_video` of each of ``fakes`` (records with
+    ``video`` and ``original``) against its original, to ``out/<video>.parquet`` and
+    ``out/<video>.ssim_diff.png``. ``frames`` and ``faces`` give, by video, the batch folder
+    that holds its frame folder and its detection table (an original is usually in its
+    fakes' batch). Returns the videos that failed (:func:`dfscope.batches.run_each`)."""
+    out = Path(out)
+    originals = {row["video"]: row["original"] for row in fakes}
+
+    def inputs(video: str) -> list[Path]:
+        original = originals[video]
+        return [
+            Path(frames[video]) / video,
+            Path(frames[original]) / original,
+            Path(faces[original]) / f"{original}.parquet",
+        ]
+
+    def step(video: str) -> None:
+        fake, real, real_faces = inputs(video)
+        compare_video(
+            fake,
+            real,
+            real_faces,
+            out / f"{video}.parquet",
+            out / f"{video}.ssim_diff.png",
+            video=video,
+            original=originals[video],
+            **options,
+        )
+
+    return run_each(ready(originals, inputs), step, out, stage="paired")
 
 
 def compare_video(
@@ -45,30 +86,33 @@ def compare_video(
 
     The difference maps are stored as one PNG strip (frames stacked top to
     bottom, ``crop_size`` rows each, 255 = SSIM 0), see :func:`read_diff_maps`.
-    Frames are paired by index, and only frames of the same size: a frame is
-    ``paired = False`` with NaN metrics (and a black map) when the original
-    has no face in it, the two videos differ in length or the two frames in
-    size (the original's square would cut another part of a rescaled fake;
-    the frames step records the mismatch); it is kept, never dropped.
+    Frames are paired by frame number, and only frames of the same size: a
+    frame is ``paired = False`` with NaN metrics (and a black map) when the
+    original has no face in it or no frame of that number (the videos differ
+    in length), or the two frames differ in size (the original's square
+    would cut another part of a rescaled fake; the gather step lists the
+    mismatch); it is kept, never dropped.
     """
-    fakes, originals = frame_files(fake_frames), frame_files(original_frames)
+    fakes = frame_files(fake_frames)
+    originals = {frame_number(path): path for path in frame_files(original_frames)}
     detections = {row.frame: row for row in pd.read_parquet(original_faces).itertuples()}
     if len(fakes) != len(originals):
         log.warning(
-            "%s: %d frames, its original %s has %d: paired by index",
+            "%s: %d frames, its original %s has %d: paired by frame number",
             video,
             len(fakes),
             original,
             len(originals),
         )
     rows, maps, mismatches = [], [], Counter()
-    for index, fake_path in enumerate(fakes, start=1):
-        row = {"video": video, "original": original, "frame": index, "paired": False}
-        det = detections.get(index)
+    for fake_path in fakes:
+        number = frame_number(fake_path)
+        row = {"video": video, "original": original, "frame": number, "paired": False}
+        det = detections.get(number)
         square = None if det is None else square_of(det)
         difference = np.zeros((crop_size, crop_size), np.float32)
-        if square is not None and index <= len(originals):
-            fake, real = read_frame(fake_path), read_frame(originals[index - 1])
+        if square is not None and number in originals:
+            fake, real = read_frame(fake_path), read_frame(originals[number])
             if fake.shape == real.shape:
                 a, b = cut(fake, square, crop_size), cut(real, square, crop_size)
                 face = box_in_crop(Box.of(det), square, crop_size)

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 #: What a study delivers, in the order the end-of-run message lists it: (what, path).
-#: ``{detector}`` is the face detector's name; ``{video}`` runs over the study's fakes.
+#: ``{detector}`` is the face detector's name; ``{batch}`` runs over the batches of the fakes
+#: measured against their original, whose folders hold one folder of figures per fake.
 OUTPUTS = [
     ("ROC curves ({qualities})", "results/plots/{detector}/roc.png"),
     ("paired-metric histograms", "results/plots/{detector}/paired_hist.png"),
     ("feature histograms", "results/plots/{detector}/feature_hist.png"),
-    ("fake vs original figures", "results/plots/{detector}/compare/{video}"),
+    ("fake vs original figures", "results/plots/{detector}/compare/{batch}"),
     ("classifier (AUC/EER, CIs)", "results/tables/{detector}/classifier.csv"),
     ("classifier ROC with band", "results/plots/{detector}/classifier_roc.png"),
     ("AUC / EER table", "results/tables/{detector}/summary.csv"),
@@ -29,12 +30,13 @@ OUTPUTS = [
 ]
 
 
-def targets(detector: str, fakes: Sequence[str]) -> list[str]:
-    """Every file of :data:`OUTPUTS` for face detector ``detector``, the figures per fake."""
+def targets(detector: str, batches: Sequence[str]) -> list[str]:
+    """Every file of :data:`OUTPUTS` for face detector ``detector``, the figures per batch of
+    ``batches``."""
     paths = []
     for _, pattern in OUTPUTS:
-        videos = fakes if "{video}" in pattern else [None]
-        paths += [pattern.format(detector=detector, video=video) for video in videos]
+        names = batches if "{batch}" in pattern else [None]
+        paths += [pattern.format(detector=detector, batch=batch) for batch in names]
     return paths
 
 
@@ -45,7 +47,8 @@ def results_message(detector: str, qualities: Sequence[str], problems: str) -> s
     lines = ["dfscope finished. Results:"]
     for what, pattern in OUTPUTS:
         label = what.format(qualities=" and ".join(qualities)) + ":"
-        lines.append(f"  {label:<{width}}{pattern.format(detector=detector, video='<video>')}")
+        where = pattern.format(detector=detector, batch="<batch>")
+        lines.append(f"  {label:<{width}}{where}{'/<video>/' if '{batch}' in pattern else ''}")
     return "\n".join([*lines, problems])
 
 

@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import metrics
+from .batches import ready, run_each
 from .crops import cut
 from .geometry import apply_affine, similarity_transform
-from .images import frame_files, read_frame
+from .images import frame_files, frame_number, read_frame
 from .schema import LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATURES, square_of
 from .tables import write_parquet
 
 log = logging.getLogger(__name__)
+
+
+def measure_batch(
+    videos: Sequence[str], frames: str | Path, faces: str | Path, out: str | Path, **options
+) -> list[str]:
+    """The temporal step for a batch: :func:`measure_video` of each video from
+    ``frames/<video>/`` and ``faces/<video>.parquet`` to ``out/<video>.parquet``. Returns the
+    videos that failed (:func:`dfscope.batches.run_each`)."""
+    frames, faces, out = Path(frames), Path(faces), Path(out)
+
+    def step(video: str) -> None:
+        measure_video(
+            frames / video,
+            faces / f"{video}.parquet",
+            out / f"{video}.parquet",
+            video=video,
+            **options,
+        )
+
+    inputs = ready(videos, lambda video: [frames / video, faces / f"{video}.parquet"])
+    return run_each(inputs, step, out, stage="temporal")
 
 
 def measure_video(
@@ -36,7 +59,8 @@ def measure_video(
     landmarks of frame t against those of t-1 mapped by the best similarity
     transform (which removes the global head motion), RMS residual divided
     by the eye distance. NaN for the first frame and where either frame has
-    no face.
+    no face. Where only some frames were kept (``frames.stride``, ``frames.count``), "the
+    frame before" is the kept frame before.
     """
     detections = pd.read_parquet(faces_table)
     squares = {row.frame: square_of(row) for row in detections.itertuples()}
@@ -45,20 +69,20 @@ def measure_video(
             detections.frame, detections[LANDMARK_COLUMNS].to_numpy().reshape(-1, 5, 2), strict=True
         )
     )
-    rows, previous = [], None
-    for index, path in enumerate(frame_files(frames_dir), start=1):
-        frame = read_frame(path)
-        row = {"video": video, "frame": index}
-        square = squares.get(index)
-        if previous is not None and square is not None and index - 1 in points:
+    rows, previous, before = [], None, None
+    for path in frame_files(frames_dir):
+        number, frame = frame_number(path), read_frame(path)
+        row = {"video": video, "frame": number}
+        square = squares.get(number)
+        if previous is not None and square is not None and before in points:
             a, b = cut(frame, square, crop_size), cut(previous, square, crop_size)
             row |= {
                 "temporal_ssim": metrics.ssim(a, b, **(ssim_options or {})),
                 "temporal_abs_diff": float(np.abs(a.astype(float) - b.astype(float)).mean()),
-                "landmark_jitter": landmark_jitter(points[index - 1], points[index]),
+                "landmark_jitter": landmark_jitter(points[before], points[number]),
             }
         rows.append(row)
-        previous = frame
+        previous, before = frame, number
     table = pd.DataFrame(rows).reindex(columns=TEMPORAL_COLUMNS)
     table = table.astype(
         {"video": "string", "frame": "int32", **{c: "float64" for c in TEMPORAL_FEATURES}}

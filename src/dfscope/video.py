@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from .batches import run_each
 from .dataset import frame_folder_listing, numbering_gaps, original_frame_files
 from .images import ImageError, frame_name, frame_size, read_frame, write_image
 from .tables import atomic_dir, atomic_path
@@ -77,6 +78,51 @@ def _numbers(gaps: list[int]) -> str:
     return ", ".join(f"{n:03d}" for n in gaps)
 
 
+def extract_batch(
+    videos: Sequence[dict], frames: str | Path, manifests: str | Path, **options
+) -> list[str]:
+    """The frames step for a batch: :func:`extract_frames` of each of ``videos`` (records with
+    ``video``, ``path``, ``n_frames``) into ``frames/<video>/`` and ``manifests/<video>.json``,
+    one video at a time. ``options`` are :func:`extract_frames`'s. Returns the videos that
+    failed (:func:`dfscope.batches.run_each`); a source that cannot be decoded is no failure
+    but a video of 0 frames, recorded in its manifest.
+    """
+    frames, manifests = Path(frames), Path(manifests)
+    rows = {row["video"]: row for row in videos}
+    frames.mkdir(parents=True, exist_ok=True)
+
+    def step(video: str) -> None:
+        extract_frames(
+            rows[video]["path"],
+            frames / video,
+            manifests / f"{video}.json",
+            video=video,
+            expected=rows[video]["n_frames"],
+            **options,
+        )
+
+    return run_each(rows, step, manifests, stage="frames")
+
+
+def frame_filter(expected: int, *, stride: int = 1, count: int | None = None):
+    """Which frame numbers (1-based, in the source) to keep: every one, every ``stride``-th
+    (1, 1 + stride, ...), or ``count`` evenly spaced over the ``expected`` frames, first and
+    last included (all of them when there are no more than ``count``).
+
+    Decided by the expected count, the same for a fake and its original, not by what a
+    video turns out to hold, so that a truncated fake keeps its original's numbers as far
+    as it goes.
+    """
+    if stride < 1 or (count is not None and count < 1):
+        raise ValueError(f"frames.stride ({stride}) and frames.count ({count}) must be >= 1")
+    if count is not None and stride > 1:
+        raise ValueError("give frames.stride or frames.count, not both")
+    if count is not None and count < expected:
+        chosen = set(np.unique(np.linspace(1, expected, count).round().astype(int)).tolist())
+        return chosen.__contains__
+    return lambda number: (number - 1) % stride == 0
+
+
 def extract_frames(
     source: str | Path,
     out_dir: str | Path,
@@ -86,8 +132,16 @@ def extract_frames(
     expected: int,
     ext: str = "png",
     jpeg_quality: int = 95,
+    stride: int = 1,
+    count: int | None = None,
 ) -> dict:
     """Decode every frame of ``source`` into ``out_dir/00001.<ext>`` ... and write a manifest.
+
+    Every frame is kept by default; ``stride`` keeps frames 1, 1 + stride, ... and ``count``
+    that many evenly spaced over the ``expected`` frames (see :func:`frame_filter`). Frames
+    keep their number in the source, and a fake and its original, which have the same
+    ``expected`` count, keep the same numbers: pairs stay aligned. The manifest lists the
+    kept numbers (``kept``).
 
     PNG (the default) keeps the decoded pixels exactly: re-encoding the
     frames as JPEG would add compression traces of our own to fakes and
@@ -109,17 +163,20 @@ def extract_frames(
     step lists a fake whose size is not its original's, which the paired
     step leaves unpaired.
     """
-    n, height, width, error = 0, 0, 0, None
+    keep = frame_filter(expected, stride=stride, count=count)
+    n, height, width, error, kept = 0, 0, 0, None, []
     with atomic_dir(out_dir) as tmp:
         try:
             frames, notes = open_source(source)
             for n, frame in enumerate(frames, start=1):
                 width, height = frame_size(frame)
-                write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
+                if keep(n):
+                    write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
+                    kept.append(n)
             if n == 0:
                 raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
         except (ImageError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
-            error, notes = str(exc), []
+            error, notes, kept = str(exc), [], []
             n, height, width = 0, 0, 0
             for path in tmp.iterdir():
                 path.unlink()
@@ -134,6 +191,7 @@ def extract_frames(
         "height": height,
         "error": error,
         "notes": notes,
+        "kept": kept,
     }
     if error is None and n != expected:
         log.warning(

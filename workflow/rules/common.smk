@@ -6,6 +6,7 @@ import pandas as pd
 
 from snakemake.utils import validate
 
+from dfscope.batches import assign
 from dfscope.config import check_config, check_renamed, classifier_features
 from dfscope.dataset import discover, wildcard_pattern
 from dfscope.detectors import module_of
@@ -54,42 +55,82 @@ VIDEOS, SKIPPED = load_videos(config)
 #: Changes when the dataset's names or frame counts change: reruns the video table.
 DATASET_DIGEST = table_digest(VIDEOS, SKIPPED)
 FAKES = VIDEOS[VIDEOS.label == 1]
-VIDEO_PATTERN = wildcard_pattern(VIDEOS.index)
-REPORTED_PATTERN = exact_pattern(reported_fakes(FAKES, config["plots"]["report_fakes"]))
+REPORTED = reported_fakes(FAKES, config["plots"]["report_fakes"])
+REPORTED_PATTERN = exact_pattern(REPORTED)
+#: The batch of every video (dfscope.batches.assign): the jobs of the per-video steps.
+BATCH = assign(VIDEOS, config["batching"]["max_videos"])
+BATCHES = sorted(set(BATCH))
+BATCH_PATTERN = wildcard_pattern(BATCHES)
+#: The fakes measured against their original (the paired step and its figures), and their batches.
+PAIRED = VIDEOS[(VIDEOS.label == 1) & VIDEOS.original.isin(VIDEOS.index)]
+PAIRED_BATCHES = sorted(set(BATCH[PAIRED.index]))
+REPORTED_BATCHES = exact_pattern(sorted(set(BATCH[REPORTED])))
 
 
-def video_source(wildcards):
-    """The dataset file (fake) or frame folder (original) of a video."""
-    return VIDEOS.loc[wildcards.video, "path"]
+def members(wildcards):
+    """The rows of the video table in the wildcard's batch."""
+    return VIDEOS[BATCH == wildcards.batch]
 
 
-def source_fingerprint(wildcards):
-    """The fingerprint of a VidTIMIT frame folder (:func:`dfscope.provenance.folder_fingerprint`),
-    so that a frame overwritten, added or removed in place reruns the video. A video file
-    needs none (Snakemake sees its mtime), nor does the generated sample (the sample rule
-    makes it, and it does not exist yet when the first run is planned)."""
-    path = video_source(wildcards)
-    if config["dataset"]["sample"] or not Path(path).is_dir():
+def batch_videos(wildcards):
+    return members(wildcards).index.tolist()
+
+
+def batch_sources(wildcards):
+    """The dataset files (fakes) and frame folders (originals) of a batch's videos."""
+    return members(wildcards).path.tolist()
+
+
+def batch_records(wildcards):
+    """What the frames step needs of each video of a batch: its id, source and expected count."""
+    return members(wildcards)[["video", "path", "n_frames"]].to_dict("records")
+
+
+def batch_fingerprint(wildcards):
+    """The fingerprints of a batch's VidTIMIT frame folders
+    (:func:`dfscope.provenance.folder_fingerprint`), so that a frame overwritten, added or
+    removed in place reruns its batch. A video file needs none (Snakemake sees its mtime),
+    nor does the generated sample (the sample rule makes it, and it does not exist yet when
+    the first run is planned)."""
+    if config["dataset"]["sample"]:
         return ""
-    return folder_fingerprint(path)
+    return " ".join(
+        folder_fingerprint(path) for path in batch_sources(wildcards) if Path(path).is_dir()
+    )
 
 
-def expected_frames(wildcards):
-    return int(VIDEOS.loc[wildcards.video, "n_frames"])
+def batch_fakes(wildcards):
+    """The fakes of a batch measured against their original: their ids and originals'."""
+    return PAIRED[BATCH[PAIRED.index] == wildcards.batch][["video", "original"]].to_dict("records")
 
 
-def original_of(wildcards):
-    return VIDEOS.loc[wildcards.video, "original"]
+def pair_folders(pattern, videos):
+    """Input function: ``pattern`` (with ``{batch}``, maybe ``{detector}``) for the batch of
+    each of ``videos(wildcards)``, by video: where a step finds them."""
+
+    def folders(wildcards):
+        return {
+            video: pattern.format(batch=BATCH[video], detector=wildcards.get("detector", ""))
+            for video in videos(wildcards)
+        }
+
+    return folders
+
+
+def fakes_and_originals(wildcards):
+    return sorted({v for row in batch_fakes(wildcards) for v in (row["video"], row["original"])})
+
+
+def originals(wildcards):
+    return sorted({row["original"] for row in batch_fakes(wildcards)})
 
 
 def paired_inputs(wildcards):
-    """Frames of a fake and of its original, and the original's detections (its crop squares)."""
-    original = original_of(wildcards)
-    return {
-        "fake": f"results/frames/{wildcards.video}",
-        "original": f"results/frames/{original}",
-        "original_faces": f"results/faces/{wildcards.detector}/{original}.parquet",
-    }
+    """The frame folders of a batch's fakes and their originals, and the originals'
+    detections (their crop squares)."""
+    frames = pair_folders("results/frames/{batch}", fakes_and_originals)(wildcards)
+    faces = pair_folders("results/faces/{detector}/{batch}", originals)(wildcards)
+    return {"frames": sorted(set(frames.values())), "faces": sorted(set(faces.values()))}
 
 
 def detector_params(wildcards):
@@ -102,10 +143,10 @@ def faces_code(wildcards):
 
 
 def frame_folder(pattern):
-    """A video's frame folder; with ``frames.temporary`` it is deleted once every job that
+    """A batch's frame folder; with ``frames.temporary`` it is deleted once every job that
     reads it (faces, metrics, figures) is done, saving the decoded dataset's disk (PNG frames
     of the sample take 280 KB each: about 28 GB for the full DeepfakeTIMIT). Changing a
-    setting upstream of the metrics then decodes the video again."""
+    setting upstream of the metrics then decodes the batch again."""
     return temp(directory(pattern)) if config["frames"]["temporary"] else directory(pattern)
 
 
@@ -114,21 +155,21 @@ def detector_gpus(wildcards):
     return int(str(detector_params(wildcards).get("device", "cpu")).startswith("cuda"))
 
 
-def per_video(pattern, fakes_only=False):
-    """Input function: ``pattern`` for every video (or every fake) with the wildcard's detector."""
+def per_batch(pattern, batches=None):
+    """Input function: ``pattern`` for every batch (or those of ``batches``), with the
+    wildcard's detector."""
 
     def inputs(wildcards):
-        videos = FAKES.index if fakes_only else VIDEOS.index
-        return expand(pattern, video=videos, detector=wildcards.detector)
+        return expand(pattern, batch=batches or BATCHES, detector=wildcards.detector)
 
     return inputs
 
 
 def temporal_inputs(wildcards):
-    """Temporal-feature tables of every video, or none when ``metrics.temporal`` is off."""
+    """The temporal step's batch folders, or none when ``metrics.temporal`` is off."""
     if not config["metrics"]["temporal"]:
         return []
-    return per_video("results/metrics/{detector}/temporal/{video}.parquet")(wildcards)
+    return per_batch("results/metrics/{detector}/temporal/{batch}")(wildcards)
 
 
 def classifier_inputs(wildcards):
@@ -143,7 +184,7 @@ def classifier_inputs(wildcards):
 
 def final_targets():
     """The study's tables and figures for the configured detector."""
-    return targets(DETECTOR, FAKES.index)
+    return targets(DETECTOR, PAIRED_BATCHES)
 
 
 def end_message():

@@ -6,11 +6,11 @@ rule gather:
     input:
         videos="results/tables/videos.parquet",
         skipped="results/tables/skipped_inputs.csv",
-        faces=per_video("results/faces/{detector}/{video}.parquet"),
-        features=per_video("results/metrics/{detector}/features/{video}.parquet"),
+        faces=per_batch("results/faces/{detector}/{batch}"),
+        features=per_batch("results/metrics/{detector}/features/{batch}"),
         temporal=temporal_inputs,
-        paired=per_video("results/metrics/{detector}/paired/{video}.parquet", fakes_only=True),
-        manifests=per_video("results/frames/{video}.json"),
+        paired=per_batch("results/metrics/{detector}/paired/{batch}", PAIRED_BATCHES),
+        manifests=expand("results/manifests/{batch}", batch=BATCHES),
     output:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
@@ -105,15 +105,17 @@ rule plots:
 rule compare_figures:
     input:
         unpack(paired_inputs),
-        table="results/metrics/{detector}/paired/{video}.parquet",
-        diff="results/metrics/{detector}/paired/{video}.ssim_diff.png",
+        paired="results/metrics/{detector}/paired/{batch}",
     output:
-        directory("results/plots/{detector}/compare/{video}"),
+        directory("results/plots/{detector}/compare/{batch}"),
     log:
-        "results/logs/compare/{detector}/{video}.log",
+        "results/logs/compare/{detector}/{batch}.log",
     conda:
         "../../environment.yml"
     params:
+        fakes=batch_fakes,
+        frames=pair_folders("results/frames/{batch}", fakes_and_originals),
+        faces=pair_folders("results/faces/{detector}/{batch}", originals),
         n_frames=config["plots"]["compare_frames"],
         crop_size=config["crops"]["size"],
         regions=config["metrics"]["regions"],
@@ -122,12 +124,13 @@ rule compare_figures:
         "../scripts/compare_figures.py"
 
 
-# The same figures of the fakes the report shows (dfscope.plan.reported_fakes), marked for it.
+# The same figures of the batches of the fakes the report shows (dfscope.plan.reported_fakes),
+# those fakes' figures marked for it.
 use rule compare_figures as compare_figures_in_report with:
     output:
         report(
-            directory(f"results/plots/{{detector}}/compare/{{video,{REPORTED_PATTERN}}}"),
-            patterns=["{name}.png"],
+            directory(f"results/plots/{{detector}}/compare/{{batch,{REPORTED_BATCHES}}}"),
+            patterns=[f"{{video,{REPORTED_PATTERN}}}/{{name}}.png"],
             caption="../report/compare.rst",
             category="Fake vs original",
             subcategory="{video}",

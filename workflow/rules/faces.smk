@@ -1,15 +1,14 @@
-# Detect the face in every frame, or every detector.every-th and interpolate (one detector per
-# job, batched), and cut square crops.
+# Detect the face in every frame, or every detector.every-th and interpolate, and cut square
+# crops: one job (one detector) per batch of videos, frames fed to it in batches.
 
 
 rule faces:
     input:
-        "results/frames/{video}",
+        "results/frames/{batch}",
     output:
-        crops=directory("results/faces/{detector}/{video}"),
-        table="results/faces/{detector}/{video}.parquet",
+        directory("results/faces/{detector}/{batch}"),
     log:
-        "results/logs/faces/{detector}/{video}.log",
+        "results/logs/faces/{detector}/{batch}.log",
     conda:
         "../../environment.yml"
     # One thread: with hundreds of videos, jobs side by side use the cores better than threads
@@ -19,6 +18,7 @@ rule faces:
         mem_mb=2000,
         gpu=detector_gpus,
     params:
+        videos=batch_videos,
         detector=detector_params,
         batch_size=config["detector"]["batch_size"],
         choose=config["detector"]["choose"],

@@ -1,5 +1,5 @@
-# Decode every video into a folder of numbered frames, checking the decoded count (and, for
-# a fake, that its frames have its original's size).
+# The video table; then every video decoded into a folder of numbered frames (all, or some:
+# frames.stride, frames.count), its decoded count checked. One job per batch of videos.
 
 
 rule video_table:
@@ -23,21 +23,22 @@ rule video_table:
 
 rule frames:
     input:
-        video_source,
+        batch_sources,
     output:
-        frames=frame_folder("results/frames/{video}"),
-        manifest="results/frames/{video}.json",
+        frames=frame_folder("results/frames/{batch}"),
+        manifests=directory("results/manifests/{batch}"),
     log:
-        "results/logs/frames/{video}.log",
+        "results/logs/frames/{batch}.log",
     conda:
         "../../environment.yml"
     resources:
         mem_mb=1000,
     params:
-        expected=expected_frames,
-        fingerprint=source_fingerprint,
+        videos=batch_records,
+        fingerprint=batch_fingerprint,
         ext=FRAME_EXT,
         jpeg_quality=config["frames"]["jpeg_quality"],
+        sampling={key: config["frames"][key] for key in ("stride", "count")},
         code=code_version("video"),
     script:
         "../scripts/extract_frames.py"

@@ -1,20 +1,21 @@
-# Per-frame measures: no-reference and temporal features of every video's face,
-# and fake-vs-original comparison on pixel-aligned crops for every fake.
+# Per-frame measures: no-reference and temporal features of every video's face, and
+# fake-vs-original comparison on pixel-aligned crops for every fake with its original.
+# One job per batch of videos.
 
 
 rule quality_features:
     input:
-        crops="results/faces/{detector}/{video}",
-        faces="results/faces/{detector}/{video}.parquet",
+        "results/faces/{detector}/{batch}",
     output:
-        "results/metrics/{detector}/features/{video}.parquet",
+        directory("results/metrics/{detector}/features/{batch}"),
     log:
-        "results/logs/features/{detector}/{video}.log",
+        "results/logs/features/{detector}/{batch}.log",
     conda:
         "../../environment.yml"
     resources:
         mem_mb=1000,
     params:
+        videos=batch_videos,
         features=config["metrics"]["features"],
         code=code_version("features"),
     script:
@@ -23,17 +24,18 @@ rule quality_features:
 
 rule temporal_features:
     input:
-        frames="results/frames/{video}",
-        faces="results/faces/{detector}/{video}.parquet",
+        frames="results/frames/{batch}",
+        faces="results/faces/{detector}/{batch}",
     output:
-        "results/metrics/{detector}/temporal/{video}.parquet",
+        directory("results/metrics/{detector}/temporal/{batch}"),
     log:
-        "results/logs/temporal/{detector}/{video}.log",
+        "results/logs/temporal/{detector}/{batch}.log",
     conda:
         "../../environment.yml"
     resources:
         mem_mb=1000,
     params:
+        videos=batch_videos,
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         code=code_version("temporal"),
@@ -45,16 +47,17 @@ rule paired_metrics:
     input:
         unpack(paired_inputs),
     output:
-        table="results/metrics/{detector}/paired/{video}.parquet",
-        diff="results/metrics/{detector}/paired/{video}.ssim_diff.png",
+        directory(f"results/metrics/{{detector}}/paired/{{batch,{exact_pattern(PAIRED_BATCHES)}}}"),
     log:
-        "results/logs/paired/{detector}/{video}.log",
+        "results/logs/paired/{detector}/{batch}.log",
     conda:
         "../../environment.yml"
     resources:
         mem_mb=1000,
     params:
-        original=original_of,
+        fakes=batch_fakes,
+        frames=pair_folders("results/frames/{batch}", fakes_and_originals),
+        faces=pair_folders("results/faces/{detector}/{batch}", originals),
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         regions=config["metrics"]["regions"],

@@ -1,16 +1,15 @@
-"""Rule frames: decode one video into numbered frames and check the count."""
+"""Rule frames: decode each video of a batch into numbered frames and check the count."""
 
 from dfscope.runtime import configure_logging
-from dfscope.video import extract_frames
+from dfscope.video import extract_batch
 
 configure_logging(snakemake.log[0])
 p = snakemake.params
-extract_frames(
-    snakemake.input[0],
+extract_batch(
+    p.videos,
     snakemake.output.frames,
-    snakemake.output.manifest,
-    video=snakemake.wildcards.video,
-    expected=p.expected,
+    snakemake.output.manifests,
     ext=p.ext,
     jpeg_quality=p.jpeg_quality,
+    **p.sampling,
 )

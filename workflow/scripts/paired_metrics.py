@@ -1,18 +1,15 @@
-"""Rule paired_metrics: how and where one fake differs from its original, frame by frame."""
+"""Rule paired_metrics: how and where each fake of a batch differs from its original."""
 
-from dfscope.paired import compare_video
+from dfscope.paired import compare_batch
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
 p = snakemake.params
-compare_video(
-    snakemake.input.fake,
-    snakemake.input.original,
-    snakemake.input.original_faces,
-    snakemake.output.table,
-    snakemake.output.diff,
-    video=snakemake.wildcards.video,
-    original=p.original,
+compare_batch(
+    p.fakes,
+    p.frames,
+    p.faces,
+    snakemake.output[0],
     crop_size=p.crop_size,
     ssim_options=dict(p.ssim),
     region_options=dict(p.regions),

@@ -1,13 +1,12 @@
-"""Rule quality_features: no-reference features of one video's face crops."""
+"""Rule quality_features: no-reference features of the face crops of a batch's videos."""
 
-from dfscope.features import measure_video
+from dfscope.features import measure_batch
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
-measure_video(
-    snakemake.input.crops,
-    snakemake.input.faces,
+measure_batch(
+    snakemake.params.videos,
+    snakemake.input[0],
     snakemake.output[0],
-    video=snakemake.wildcards.video,
     features=snakemake.params.features,
 )

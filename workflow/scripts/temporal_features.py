@@ -1,14 +1,15 @@
-"""Rule temporal_features: frame-to-frame change of one video's face."""
+"""Rule temporal_features: frame-to-frame change of the face of a batch's videos."""
 
 from dfscope.runtime import configure_logging
-from dfscope.temporal import measure_video
+from dfscope.temporal import measure_batch
 
 configure_logging(snakemake.log[0])
-measure_video(
+p = snakemake.params
+measure_batch(
+    p.videos,
     snakemake.input.frames,
     snakemake.input.faces,
     snakemake.output[0],
-    video=snakemake.wildcards.video,
-    crop_size=snakemake.params.crop_size,
-    ssim_options=dict(snakemake.params.ssim),
+    crop_size=p.crop_size,
+    ssim_options=dict(p.ssim),
 )

@@ -79,43 +79,74 @@ def rescale(detection: Detection, factor: float) -> Detection:
     return Detection(Box(*(v / factor for v in detection.box)), detection.confidence, landmarks)
 
 
-def resize_all(
-    frames: Sequence[np.ndarray], scale: float, *, detector: str, min_face_size: int
-) -> list[np.ndarray]:
-    """Frames resized by ``scale`` (the config's ``detector.params.<detector>.scale``).
+@dataclass(frozen=True)
+class Resizing:
+    """How a detector shrinks frames before it looks at them: by ``scale``, and further where
+    that would leave a side longer than ``max_side`` (the config's ``detector.params.<name>``).
 
-    Raises ValueError naming the key, the frame size and the bound when the
-    factor leaves a frame whose shorter side is below ``min_face_size``: no
-    face the detector looks for fits in it, so every frame would silently
-    have none (or, at a tinier factor, OpenCV's resize fails on a 0-px frame
-    with a message that names neither). A frame already that small at full
-    size is no fault of the factor and is left to find no face.
+    Detection's cost and memory grow with the pixels of the frame it sees (MTCNN builds an
+    image pyramid of a batch of them), so bounding the longest side bounds both, whatever
+    the videos' resolution: 1080p and 512x384 frames cost alike. Boxes are mapped back by
+    each frame's own factor; crops are cut from the full frame.
     """
-    if scale == 1.0:
-        return list(frames)
-    for height, width in {frame.shape[:2] for frame in frames}:
+
+    detector: str
+    scale: float
+    max_side: int
+    min_face_size: int
+
+    def factor(self, shape: tuple[int, ...]) -> float:
+        """The factor a frame of ``shape`` (H, W, ...) is resized by."""
+        return min(self.scale, self.max_side / max(shape[:2]))
+
+    def apply(
+        self, frames: Sequence[np.ndarray], *, rgb: bool = False
+    ) -> tuple[list[np.ndarray], list[float]]:
+        """The frames resized (and turned RGB, as MTCNN's weights expect, with ``rgb``), and
+        each one's factor.
+
+        Raises ValueError naming the key, the frame size and the bound when the factor
+        leaves a frame whose shorter side is below ``min_face_size``: no face the detector
+        looks for fits in it, so every frame would silently have none (or, at a tinier
+        factor, OpenCV's resize fails on a 0-px frame with a message that names neither).
+        A frame already that small at full size is no fault of the factor.
+        """
+        factors = [self.factor(frame.shape) for frame in frames]
+        for frame, factor in zip(frames, factors, strict=True):
+            self._check(frame.shape, factor)
+        small = [
+            frame
+            if factor == 1.0
+            else cv2.resize(frame, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            for frame, factor in zip(frames, factors, strict=True)
+        ]
+        if rgb:
+            small = [cv2.cvtColor(frame, cv2.COLOR_BGR2RGB) for frame in small]
+        return small, factors
+
+    def _check(self, shape: tuple[int, ...], factor: float) -> None:
+        height, width = shape[:2]
         shorter = min(height, width)
-        if shorter >= min_face_size > shorter * scale:
-            raise ValueError(
-                f"detector.params.{detector}.scale: {scale} resizes a {width}x{height} frame to "
-                f"{width * scale:.1f}x{height * scale:.1f} px, below the detector's min_face_size "
-                f"({min_face_size} px) on the shorter side; use a scale of at least "
-                f"{min_face_size / shorter:.3g}"
+        if shorter >= self.min_face_size > shorter * factor:
+            key, value = (
+                ("scale", self.scale) if factor == self.scale else ("max_side", self.max_side)
             )
-    return [cv2.resize(f, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for f in frames]
+            raise ValueError(
+                f"detector.params.{self.detector}.{key}: {value} resizes a {width}x{height} frame "
+                f"to {width * factor:.1f}x{height * factor:.1f} px, below the detector's "
+                f"min_face_size ({self.min_face_size} px) on the shorter side; use a {key} of "
+                f"at least {self._bound(key, shape):.3g}"
+            )
+
+    def _bound(self, key: str, shape: tuple[int, ...]) -> float:
+        """The smallest ``scale`` or ``max_side`` that keeps a frame's shorter side at
+        ``min_face_size``."""
+        height, width = shape[:2]
+        factor = self.min_face_size / min(height, width)
+        return factor if key == "scale" else factor * max(height, width)
 
 
-def rgb_resized(
-    frames: Sequence[np.ndarray], scale: float, *, detector: str, min_face_size: int
-) -> list[np.ndarray]:
-    """BGR frames resized by ``scale`` (:func:`resize_all`) and turned RGB, as MTCNN expects."""
-    return [
-        cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
-        for f in resize_all(frames, scale, detector=detector, min_face_size=min_face_size)
-    ]
-
-
-def from_corners(corners, confidence: float, landmarks: np.ndarray, scale: float) -> Detection:
-    """A detection from an (x1, y1, x2, y2) box found on a frame resized by ``scale``."""
+def from_corners(corners, confidence: float, landmarks: np.ndarray, factor: float) -> Detection:
+    """A detection from an (x1, y1, x2, y2) box found on a frame resized by ``factor``."""
     x1, y1, x2, y2 = (float(v) for v in corners)
-    return rescale(Detection(Box(x1, y1, x2 - x1, y2 - y1), float(confidence), landmarks), scale)
+    return rescale(Detection(Box(x1, y1, x2 - x1, y2 - y1), float(confidence), landmarks), factor)

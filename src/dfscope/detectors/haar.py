@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ..geometry import Box
-from . import Detection, rescale, resize_all
+from . import Detection, Resizing, rescale
 
 
 class HaarDetector:
@@ -22,24 +22,21 @@ class HaarDetector:
     name: ClassVar[str] = "haar"
 
     def __init__(
-        self, *, threads: int, scale: float, min_face_size: int, min_neighbors: int
+        self, *, threads: int, scale: float, max_side: int, min_face_size: int, min_neighbors: int
     ) -> None:
         cv2.setNumThreads(threads)
         path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
         self._cascade = cv2.CascadeClassifier(path)
         if self._cascade.empty():
             raise RuntimeError(f"{path}: Haar cascade could not be loaded")
-        self.scale, self._min_size, self._neighbors = scale, min_face_size, min_neighbors
+        self._resizing = Resizing(self.name, scale, max_side, min_face_size)
+        self._min_size, self._neighbors = min_face_size, min_neighbors
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        return [
-            self._detect_one(f)
-            for f in resize_all(
-                frames, self.scale, detector=self.name, min_face_size=self._min_size
-            )
-        ]
+        small, factors = self._resizing.apply(frames)
+        return [self._detect_one(f, factor) for f, factor in zip(small, factors, strict=True)]
 
-    def _detect_one(self, frame: np.ndarray) -> list[Detection]:
+    def _detect_one(self, frame: np.ndarray, factor: float) -> list[Detection]:
         gray = cv2.equalizeHist(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
         boxes, _, weights = self._cascade.detectMultiScale3(
             gray,
@@ -49,8 +46,6 @@ class HaarDetector:
             outputRejectLevels=True,
         )
         return [
-            rescale(
-                Detection(Box(*(float(v) for v in box)), float(1 / (1 + np.exp(-w)))), self.scale
-            )
+            rescale(Detection(Box(*(float(v) for v in box)), float(1 / (1 + np.exp(-w)))), factor)
             for box, w in zip(boxes, np.ravel(weights), strict=True)
         ]

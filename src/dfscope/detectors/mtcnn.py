@@ -7,7 +7,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from . import Detection, from_corners, rgb_resized
+from ..runtime import TENSORFLOW_CHATTER, quiet_stderr
+from . import Detection, Resizing, from_corners
 
 
 class MTCNNDetector:
@@ -24,23 +25,28 @@ class MTCNNDetector:
     name: ClassVar[str] = "mtcnn"
 
     def __init__(
-        self, *, threads: int, scale: float, min_face_size: int, min_confidence: float
+        self,
+        *,
+        threads: int,
+        scale: float,
+        max_side: int,
+        min_face_size: int,
+        min_confidence: float,
     ) -> None:
-        import tensorflow as tf
+        with quiet_stderr(TENSORFLOW_CHATTER):  # oneDNN and CPU notices, in every faces log
+            import tensorflow as tf
+            from mtcnn import MTCNN
 
         # Must happen before the first TensorFlow op; later calls raise.
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
-        from mtcnn import MTCNN
-
-        self.scale, self.min_confidence = scale, min_confidence
+        self.min_confidence = min_confidence
+        self._resizing = Resizing(self.name, scale, max_side, min_face_size)
         self._model = MTCNN(device="CPU:0")
         self._min_face_size = min_face_size
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        small = rgb_resized(
-            frames, self.scale, detector=self.name, min_face_size=self._min_face_size
-        )
+        small, factors = self._resizing.apply(frames, rgb=True)
         found = self._detect_batch(small)
         # mtcnn 1.0 answers an internal error in *one* image (a frame with no face candidate)
         # with no faces for the *whole* batch: look at each empty frame again on its own.
@@ -51,11 +57,11 @@ class MTCNNDetector:
             ]
         return [
             [
-                from_corners(row[1:5], row[5], np.stack([row[6:11], row[11:16]], 1), self.scale)
+                from_corners(row[1:5], row[5], np.stack([row[6:11], row[11:16]], 1), factor)
                 for row in rows
                 if row[5] >= self.min_confidence
             ]
-            for rows in found
+            for rows, factor in zip(found, factors, strict=True)
         ]
 
     def _detect_batch(self, images: list[np.ndarray]) -> list[np.ndarray]:

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import Detection, from_corners, rgb_resized
+from . import Detection, Resizing, from_corners
 
 #: Package defaults of ``mtcnn`` 1.0.0 (``MTCNN.detect_faces``' keyword arguments): score
 #: thresholds, and overlap limits of the suppression (P-Net within a scale, then over scales).
@@ -370,7 +370,14 @@ class TorchMTCNNDetector:
     name: ClassVar[str] = "mtcnn_torch"
 
     def __init__(
-        self, *, threads: int, scale: float, min_face_size: int, min_confidence: float, device: str
+        self,
+        *,
+        threads: int,
+        scale: float,
+        max_side: int,
+        min_face_size: int,
+        min_confidence: float,
+        device: str,
     ) -> None:
         torch.set_num_threads(threads)
         if device.startswith("cuda") and not torch.cuda.is_available():
@@ -378,14 +385,12 @@ class TorchMTCNNDetector:
                 f"detector mtcnn_torch: device {device!r} asked for, but PyTorch "
                 f"{torch.__version__} sees no CUDA device"
             )
-        self.scale, self.min_confidence = scale, min_confidence
-        self._min_face_size = min_face_size
+        self.min_confidence = min_confidence
+        self._resizing = Resizing(self.name, scale, max_side, min_face_size)
         self._model = TorchMTCNN(device=device, min_face_size=min_face_size)
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Detection]]:
-        small = rgb_resized(
-            frames, self.scale, detector=self.name, min_face_size=self._min_face_size
-        )
+        small, factors = self._resizing.apply(frames, rgb=True)
         found: list[list[Detection]] = [[] for _ in small]
         for shape in {image.shape for image in small}:  # one batch per frame size
             index = [i for i, image in enumerate(small) if image.shape == shape]
@@ -394,5 +399,5 @@ class TorchMTCNNDetector:
                 faces.image, faces.boxes, faces.scores, faces.landmarks, strict=True
             ):
                 if score >= self.min_confidence:
-                    found[index[j]].append(from_corners(box, score, points, self.scale))
+                    found[index[j]].append(from_corners(box, score, points, factors[index[j]]))
         return found

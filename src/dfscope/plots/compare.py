@@ -3,7 +3,7 @@ changed regions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
+from ..batches import ready, run_each
 from ..crops import cut
-from ..images import frame_files, read_frame
+from ..images import frame_files, frame_number, read_frame
 from ..paired import read_diff_maps
 from ..schema import square_of
 from ..tables import atomic_dir
@@ -60,6 +61,38 @@ def compare_figure(
     return fig
 
 
+def plot_batch(
+    fakes: Sequence[dict],
+    frames: Mapping[str, str | Path],
+    faces: Mapping[str, str | Path],
+    paired: str | Path,
+    out: str | Path,
+    **options,
+) -> list[str]:
+    """The comparison figures of a batch's ``fakes`` (records with ``video`` and ``original``):
+    :func:`plot_comparisons` of each into ``out/<video>/``, from its and its original's
+    frame folders (in the batch folders ``frames[video]``), the original's detections (in
+    ``faces[original]``) and the fake's paired table and map strip (in ``paired``). Returns
+    the fakes that failed (:func:`dfscope.batches.run_each`)."""
+    paired, out = Path(paired), Path(out)
+    originals = {row["video"]: row["original"] for row in fakes}
+
+    def inputs(video: str) -> list[Path]:
+        original = originals[video]
+        return [
+            Path(frames[video]) / video,
+            Path(frames[original]) / original,
+            Path(faces[original]) / f"{original}.parquet",
+            paired / f"{video}.parquet",
+            paired / f"{video}.ssim_diff.png",
+        ]
+
+    def step(video: str) -> None:
+        plot_comparisons(*inputs(video), out / video, video=video, **options)
+
+    return run_each(ready(originals, inputs), step, out, stage="compare")
+
+
 def plot_comparisons(
     fake_frames: str | Path,
     original_frames: str | Path,
@@ -81,6 +114,7 @@ def plot_comparisons(
     Returns the frame numbers drawn.
     """
     table = pd.read_parquet(paired)
+    map_of = {frame: i for i, frame in enumerate(table.frame)}  # the strip's order: the table's
     table = table[table.paired]
     picks = (
         table.iloc[np.unique(np.linspace(0, len(table) - 1, n_frames).round().astype(int))]
@@ -88,14 +122,17 @@ def plot_comparisons(
         else table
     )
     squares = {row.frame: square_of(row) for row in pd.read_parquet(original_faces).itertuples()}
-    fakes, originals = frame_files(fake_frames), frame_files(original_frames)
+    fakes, originals = (
+        {frame_number(path): path for path in frame_files(folder)}
+        for folder in (fake_frames, original_frames)
+    )
     maps = read_diff_maps(diff_strip, crop_size)
     with atomic_dir(out_dir) as tmp:
         for row in picks.itertuples():
             square = squares[row.frame]
-            fake = cut(read_frame(fakes[row.frame - 1]), square, crop_size)
-            original = cut(read_frame(originals[row.frame - 1]), square, crop_size)
-            difference = maps[row.frame - 1]
+            fake = cut(read_frame(fakes[row.frame]), square, crop_size)
+            original = cut(read_frame(originals[row.frame]), square, crop_size)
+            difference = maps[map_of[row.frame]]
             _, regions, _ = metrics.changed_regions(difference, **region_options)
             title = (
                 f"{video} frame {row.frame}: MSE {row.mse:.1f}, SSIM {row.ssim:.3f}, "

@@ -1,0 +1,187 @@
+"""Batches: which videos share a job, one video's failure kept to itself, frames kept by number."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dfscope import batches
+from dfscope.detectors import Resizing
+from dfscope.gather import gather
+from dfscope.images import frame_files, frame_number, write_image
+from dfscope.runtime import quiet_stderr
+from dfscope.video import extract_frames, frame_filter
+
+
+def videos_of(subjects: dict[str, int]) -> pd.DataFrame:
+    """A video table: per subject, that many sentences, each an original with an LQ and HQ fake."""
+    rows = []
+    for subject, sentences in subjects.items():
+        for i in range(sentences):
+            original = f"real-{subject}-s{i}"
+            rows.append((original, subject, original))
+            rows += [(f"{q}-{subject}-s{i}-x", subject, original) for q in ("lq", "hq")]
+    return pd.DataFrame(rows, columns=["video", "subject", "original"])
+
+
+def test_a_batch_is_a_subjects_videos_split_into_whole_originals_with_their_fakes():
+    table = videos_of({"fadg0": 2, "fram1": 5})
+    batch = batches.assign(table, max_videos=8)
+    assert set(batch[table.video[table.subject == "fadg0"]]) == {"fadg0"}
+    assert batch.value_counts().to_dict() == {"fadg0": 6, "fram1-1": 6, "fram1-2": 6, "fram1-3": 3}
+    for _, unit in table.groupby("original"):  # a fake is in its original's batch
+        assert batch[unit.video].nunique() == 1
+    # A subject's batches depend on its own videos only.
+    more = batches.assign(videos_of({"fadg0": 2, "fram1": 5, "mabc0": 9}), max_videos=8)
+    assert more[batch.index].equals(batch)
+    assert batches.assign(table, max_videos=2).value_counts().max() == 3  # a unit is never split
+
+
+def test_one_failing_video_is_recorded_and_the_batch_goes_on(tmp_path, caplog):
+    out = tmp_path / "faces"
+
+    def step(video: str) -> None:
+        (out / f"{video}.parquet").write_text("half")
+        (out / video).mkdir()
+        if video == "lq-a-s1-x":
+            raise ZeroDivisionError("a bug")
+        (out / f"{video}.done").write_text("")
+
+    with caplog.at_level(logging.ERROR):
+        failed = batches.run_each(
+            ["real-a-s1", "lq-a-s1-x", "lq-a-s1-xy"], step, out, stage="faces"
+        )
+    assert failed == ["lq-a-s1-x"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "lq-a-s1-x.failed",
+        "lq-a-s1-xy",
+        "lq-a-s1-xy.done",
+        "lq-a-s1-xy.parquet",
+        "real-a-s1",
+        "real-a-s1.done",
+        "real-a-s1.parquet",
+    ]  # the failed video's outputs are gone, its neighbour's (a longer id) are not
+    assert "ZeroDivisionError: a bug" in caplog.text and "Traceback" in caplog.text
+    assert batches.failures([out, tmp_path / "other"]) == [
+        {"video": "lq-a-s1-x", "stage": "faces", "error": "ZeroDivisionError: a bug"}
+    ]
+    with pytest.raises(OSError):  # a full disk is no video's fault: it stops the batch
+        batches.run_each(
+            ["real-a-s1"], lambda video: open(tmp_path / "no/such/file"), out, stage="faces"
+        )
+
+
+def test_a_video_whose_input_an_earlier_step_did_not_make_is_left_out(tmp_path, caplog):
+    (tmp_path / "real-a-s1").mkdir()
+    with caplog.at_level(logging.WARNING):
+        found = batches.ready(["real-a-s1", "lq-a-s1-x"], lambda video: [tmp_path / video])
+    assert found == ["real-a-s1"] and "lq-a-s1-x: no" in caplog.text
+
+
+def test_gather_lists_a_failed_video_and_refuses_one_lost_without_a_record(tmp_path):
+    videos = pd.DataFrame(
+        {
+            "video": ["real-a-s1", "real-b-s1"],
+            "label": [0, 0],
+            "quality": "real",
+            "subject": ["a", "b"],
+            "sentence": "s1",
+            "face_source": ["a", "b"],
+            "original": ["real-a-s1", "real-b-s1"],
+            "path": ["x", "y"],
+            "n_frames": [1, 1],
+        }
+    )
+    faces = tmp_path / "faces/a"
+    faces.mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "video": ["real-a-s1"],
+            "frame": [1],
+            "n_faces": [1],
+            "face": [0],
+            "confidence": [0.99],
+            "interpolated": [False],
+        }
+    ).to_parquet(faces / "real-a-s1.parquet")
+    out = {"frames_out": tmp_path / "frames.parquet", "videos_out": tmp_path / "videos.parquet"}
+    with pytest.raises(ValueError, match="faces: no table of 1 video.*real-b-s1"):
+        gather(videos, [faces], [], [], [], **out)
+    batches.record_failure(tmp_path / "faces/b", "real-b-s1", "faces", MemoryError("too big"))
+    frames = gather(
+        videos,
+        [faces, tmp_path / "faces/b"],
+        [],
+        [],
+        [],
+        **out,
+        problems_out=tmp_path / "problems.csv",
+    )
+    assert set(frames.video) == {"real-a-s1"}
+    problems = pd.read_csv(tmp_path / "problems.csv")
+    assert problems.values.tolist() == [
+        [
+            "real-b-s1",
+            "y",
+            "faces",
+            "failed, left out: MemoryError: too big (traceback in its faces log)",
+        ]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stride", "count", "kept"),
+    [
+        (1, None, list(range(1, 11))),
+        (3, None, [1, 4, 7, 10]),
+        (1, 4, [1, 4, 7, 10]),  # evenly spaced, first and last included
+        (1, 20, list(range(1, 11))),  # no more frames than asked: all of them
+    ],
+)
+def test_frames_kept_by_stride_or_count(stride, count, kept):
+    keep = frame_filter(10, stride=stride, count=count)
+    assert [n for n in range(1, 11) if keep(n)] == kept
+    with pytest.raises(ValueError, match="not both"):
+        frame_filter(10, stride=2, count=4)
+
+
+def test_kept_frames_keep_their_number_and_are_listed_in_the_manifest(tmp_path):
+    source = tmp_path / "sa1"
+    source.mkdir()
+    for n in range(1, 8):
+        write_image(source / f"{n:03d}.jpg", np.full((24, 32, 3), 10 * n, np.uint8))
+        (source / f"{n:03d}.jpg").rename(source / f"{n:03d}")
+    info = extract_frames(
+        source, tmp_path / "out", tmp_path / "m.json", video="real-a-sa1", expected=7, count=3
+    )
+    assert [frame_number(p) for p in frame_files(tmp_path / "out")] == [1, 4, 7] == info["kept"]
+    assert json.loads((tmp_path / "m.json").read_text())["kept"] == [1, 4, 7]
+    assert info["n_decoded"] == 7 and info["count_ok"]
+
+
+def test_a_large_frame_is_detected_at_a_bounded_size_and_mapped_back():
+    resizing = Resizing("haar", scale=0.5, max_side=640, min_face_size=20)
+    hd, sd = np.zeros((1080, 1920, 3), np.uint8), np.zeros((384, 512, 3), np.uint8)
+    small, factors = resizing.apply([hd, sd])
+    assert [s.shape[:2] for s in small] == [(360, 640), (192, 256)]
+    assert factors == [pytest.approx(1 / 3), 0.5]
+    tight = Resizing("haar", scale=0.5, max_side=64, min_face_size=40)
+    with pytest.raises(
+        ValueError,
+        match=r"detector.params.haar.max_side: 64 resizes a 1920x1080 "
+        r"frame to 64.0x36.0 px.*\(40 px\).*use a max_side of at least 71.1",
+    ):
+        tight.apply([hd])
+
+
+def test_quiet_stderr_drops_the_chatter_and_passes_the_rest(capfd):
+    import os
+
+    with quiet_stderr(re.compile("notice")):
+        os.write(2, b"a notice\nan error\n")
+    assert capfd.readouterr().err == "an error\n"
