@@ -4,15 +4,13 @@
     .venv/bin/python benchmarks/bench.py --device cuda --batch 256 --only detect_only_mtcnn_torch \
         --out benchmarks/results/gpu
 
-Every stage runs in a process of its own, as a Snakemake job would, and reports its wall
-time and peak memory (``ru_maxrss``). Stages call the library functions the rules call, on a
-generated sample of 2 subjects, 1 sentence, ``--frames`` frames at 512x384: 2 originals, 2 LQ
-and 2 HQ fakes. ``workflow_*`` stages run Snakemake itself (``--cores 2``) from the videos to
-the gathered frame table, so they add what a user also waits for: every job's start-up and the
-scheduling. Writes ``results.csv`` and ``results.md`` to ``--out``. With
-``../shared/dataset/lq_listing.csv`` present it also times ``snakemake -n`` on a stub dataset
-of the full DeepfakeTIMIT's size (960 videos; see ``stub_dataset.py``). ``--device`` and
-``--batch`` set the PyTorch detector's; ``--only`` runs some stages (into another ``--out``)."""
+Every stage runs in a process of its own, and reports its wall time and peak memory
+(``ru_maxrss``): what each step's algorithm costs, without Snakemake. Stages call the library
+functions the rules call, on a generated sample of 2 subjects, 1 sentence, ``--frames`` frames
+at 512x384: 2 originals, 2 LQ and 2 HQ fakes. Writes ``results.csv`` and ``results.md`` to
+``--out``. ``--device`` and ``--batch`` set the PyTorch detector's; ``--only`` runs some
+stages (into another ``--out``). What a user waits for, through Snakemake at dataset scale, is
+measured by ``scale.py``."""
 
 from __future__ import annotations
 
@@ -190,84 +188,6 @@ def stage_seed(work: Path) -> int:
     return total
 
 
-def stage_dryrun(work: Path) -> int:
-    from stub_dataset import stub_dataset
-
-    table = stub_dataset(REPO.parent / "shared/dataset/lq_listing.csv", work / "stubs")
-    config = work / "stubs.yaml"
-    config.write_text(
-        json.dumps(
-            {
-                "dataset": {
-                    "sample": False,
-                    "fakes_root": str(work / "stubs/DeepfakeTIMIT"),
-                    "originals_root": str(work / "stubs/VidTIMIT"),
-                }
-            }
-        )
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "-n",
-        "--quiet",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(work / "dryrun"),
-        "--configfile",
-        str(config),
-        "--cores",
-        "8",
-    ]
-    subprocess.run(command, check=True, capture_output=True)
-    return len(table)
-
-
-def stage_workflow(work: Path, name: str, fast: bool = False) -> int:
-    """``snakemake --cores 2`` from the videos to the gathered frame table, with detector ``name``
-    (``fast``: detecting every 4th frame, frames as BMP, deleted when read: see FAST).
-
-    What a user waits for: every job's process start, imports and model build, Snakemake's
-    own scheduling, and two jobs at a time on the two cores.
-    """
-    workdir = work / (f"workflow_{name}" + ("_fast" if fast else ""))
-    config = workdir / "config.yaml"
-    workdir.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        json.dumps(
-            {
-                "dataset": {
-                    "sample": False,
-                    "fakes_root": str(work / "sample/DeepfakeTIMIT"),
-                    "originals_root": str(work / "sample/VidTIMIT"),
-                },
-                "detector": {"name": name} | (FAST["detector"] if fast else {}),
-                "frames": FAST["frames"] if fast else {},
-            }
-        )
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--quiet",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(config),
-        "--cores",
-        "2",
-        "--forceall",
-        f"results/tables/{name}/frames.parquet",
-    ]
-    subprocess.run(command, check=True, capture_output=True)
-    return int(videos(work).n_frames.sum())
-
-
 STAGES = {
     "frames": stage_frames,
     "faces_mtcnn": lambda w: stage_faces(w, "mtcnn"),
@@ -281,14 +201,10 @@ STAGES = {
     "temporal": stage_temporal,
     "paired": stage_paired,
     "seed_baseline": stage_seed,
-    "dryrun_960": stage_dryrun,
-    "workflow_mtcnn": lambda w: stage_workflow(w, "mtcnn"),
-    "workflow_mtcnn_torch": lambda w: stage_workflow(w, "mtcnn_torch"),
     "frames_bmp": lambda w: stage_frames(w, "bmp"),
     "faces_mtcnn_torch_every4_bmp": lambda w: stage_faces(w, "mtcnn_torch", every=4, fmt="bmp"),
     "temporal_bmp": lambda w: stage_temporal(w, "bmp"),
     "paired_bmp": lambda w: stage_paired(w, "bmp"),
-    "workflow_mtcnn_torch_fast": lambda w: stage_workflow(w, "mtcnn_torch", fast=True),
 }
 #: The workflow's own stages, frames to metrics, with each face stage in turn (default first).
 METRICS = ["features", "temporal", "paired"]
@@ -305,8 +221,6 @@ PIPELINES = {
         "paired_bmp",
     ],
 }
-#: The fastest settings: the config a workflow_*_fast stage runs with.
-FAST = {"detector": {"every": 4}, "frames": {"format": "bmp", "temporary": True}}
 
 
 def run_stage(name: str, work: Path) -> None:
@@ -322,7 +236,7 @@ def run_stage(name: str, work: Path) -> None:
         )
         / 1024
     )
-    unit = "videos" if name == "dryrun_960" else "frames"
+    unit = "frames"
     print(
         json.dumps(
             {"stage": name, "items": items, "unit": unit, "seconds": seconds, "peak_mib": peak}
@@ -377,9 +291,7 @@ def main() -> None:
 
     spec = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=args.frames)
     generate(spec, work / "sample").to_parquet(work / "videos.parquet")
-    stages = args.only or [s for s in STAGES if s != "dryrun_960"]
-    if not args.only and (REPO.parent / "shared/dataset/lq_listing.csv").exists():
-        stages.append("dryrun_960")
+    stages = args.only or list(STAGES)
     rows = []
     for name in stages:
         rows.append(measure(name, work))

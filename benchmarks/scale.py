@@ -1,0 +1,374 @@
+"""dfscope through Snakemake at dataset scale: throughput, start-up share, memory per resolution.
+
+    .venv/bin/python benchmarks/scale.py [--only scale memory dryrun] [--out benchmarks/results]
+
+Everything runs as a user runs it: from the repository root, ``snakemake --cores 2 --directory
+<study>`` (the workstation profile applied by Snakemake itself), each study's settings in its
+``config/config.yaml``. Writes ``scale.csv`` (one row per job of every run: rule, seconds, peak
+MiB) and ``scale.md`` (the figures the README quotes) to ``--out``.
+
+- ``scale``: the built-in sample scaled to 4 subjects x 4 sentences (48 videos) at 100 and at 25
+  frames a video, with the default settings and with the fast ones (FAST), and once more at 25
+  frames with batches of at most 3 videos (more jobs, the same work). Sample generation is run
+  first and not timed. From the walls: frames/s, the cost of a frame and of a job, the share of
+  the wall that does not grow with the frames (per-job start-up, scheduling, study-level jobs),
+  and a projection of the full DeepfakeTIMIT on 8 cores.
+- ``memory``: GHOST's real clip and its three real face swaps (``../shared/media/ghost``),
+  letterboxed into 512x384, 1280x720 and 1920x1080, through the per-video steps with the
+  default settings: every job's peak memory (each job logs it when it ends).
+- ``dryrun``: ``snakemake -n`` on a stub of the full DeepfakeTIMIT (``stub_dataset.py``, from
+  ``../shared/dataset/lq_listing.csv``): planning time and job count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED = REPO.parent / "shared"
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+#: The scaled sample: 4 subjects (2 swap pairs) x 4 sentences, an original and 2 fakes each.
+SCALED = {"sentences": ["sa1", "sa2", "si1", "sx1"]}
+#: The fast settings: the PyTorch MTCNN on every 4th frame, BMP frames deleted once read.
+FAST = {
+    "detector": {"name": "mtcnn_torch", "every": 4},
+    "frames": {"format": "bmp", "temporary": True},
+}
+#: The full DeepfakeTIMIT: 640 fakes and their 320 originals, ~34,000 frames a quality.
+FULL = {"videos": 960, "frames": 102_000, "subjects": 32}
+RESOLUTIONS = {"512x384": (512, 384), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}
+
+
+def snakemake(workdir: Path, *args: str) -> float:
+    """Run the README's command for the study in ``workdir``; its wall time in seconds."""
+    start = time.perf_counter()
+    subprocess.run(
+        [SNAKEMAKE, "--cores", "2", "--directory", str(workdir), *args],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def study(workdir: Path, config: dict) -> Path:
+    """A fresh study folder with ``config`` as its config file."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "config").mkdir(parents=True)
+    (workdir / "config/config.yaml").write_text(yaml.safe_dump(config))
+    return workdir
+
+
+def job_times(workdir: Path) -> pd.DataFrame:
+    """Every job of a study's Snakemake runs: its rule and seconds, from Snakemake's own log
+    (when each job started and finished, to the second)."""
+    rows, started, rule, stamp = [], {}, None, None
+    for log in sorted((workdir / ".snakemake/log").glob("*.log")):
+        for line in log.read_text().splitlines():
+            if re.fullmatch(r"\[\w{3} \w{3} +\d+ [\d:]{8} \d{4}\]", line):
+                stamp = datetime.strptime(line, "[%a %b %d %H:%M:%S %Y]")
+            elif match := re.fullmatch(r"(?:local)?rule (\w+):", line):
+                rule = match[1]
+            elif match := re.fullmatch(r"\s+jobid: (\d+)", line):
+                started[match[1]] = (rule, stamp)
+            elif match := re.fullmatch(r"Finished jobid: (\d+) \(Rule: (\w+)\)", line):
+                name, begun = started.pop(match[1])
+                rows.append({"rule": name, "seconds": (stamp - begun).total_seconds()})
+    return pd.DataFrame(rows, columns=["rule", "seconds"])
+
+
+def job_memory(workdir: Path) -> pd.DataFrame:
+    """Every job's peak memory (MiB), as its log's last line says (dfscope.runtime), by step."""
+    rows = []
+    for log in (workdir / "results/logs").rglob("*.log"):
+        found = re.findall(r"peak memory: (\d+) MiB", log.read_text())
+        step = log.relative_to(workdir / "results/logs").parts[0]
+        rows.append({"step": step, "peak_mib": float(found[-1]) if found else float("nan")})
+    return pd.DataFrame(rows, columns=["step", "peak_mib"])
+
+
+def stage_scale(work: Path) -> list[dict]:
+    """The scaled sample through Snakemake, 100 and 25 frames, defaults and fast settings."""
+    runs = []
+    for settings, extra in (("defaults", {}), ("fast", FAST)):
+        for n_frames, max_videos in ((100, 32), (25, 32), (25, 3)):
+            name = f"{settings}_{n_frames}_{max_videos}"
+            config = {
+                "sample": SCALED | {"n_frames": n_frames},
+                "batching": {"max_videos": max_videos},
+            } | extra
+            workdir = study(work / "scale" / name, config)
+            snakemake(workdir, "--until", "sample")  # generating the sample is not timed
+            (workdir / ".snakemake/log").exists() and shutil.rmtree(workdir / ".snakemake/log")
+            wall = snakemake(workdir)
+            timed = job_times(workdir)
+            runs.append(
+                {
+                    "run": name,
+                    "settings": settings,
+                    "n_frames": n_frames,
+                    "max_videos": max_videos,
+                    "frames": 48 * n_frames,
+                    "wall": wall,
+                    "jobs": len(timed),
+                    "times": timed,
+                    "memory": job_memory(workdir),
+                }
+            )
+            print(
+                json.dumps({k: v for k, v in runs[-1].items() if k not in ("times", "memory")}),
+                flush=True,
+            )
+    return runs
+
+
+def letterbox(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``frame`` scaled to fit ``size`` (width, height) and centred on black: no face stretched."""
+    width, height = size
+    factor = min(width / frame.shape[1], height / frame.shape[0])
+    scaled = cv2.resize(frame, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    canvas = np.zeros((height, width, 3), np.uint8)
+    top, left = (height - scaled.shape[0]) // 2, (width - scaled.shape[1]) // 2
+    canvas[top : top + scaled.shape[0], left : left + scaled.shape[1]] = scaled
+    return canvas
+
+
+def ghost_dataset(root: Path, size: tuple[int, int]) -> Path:
+    """GHOST's clip (as a VidTIMIT JPEG folder) and its three swaps (as .mp4) at ``size``."""
+    from dfscope.video import iter_video
+
+    media = SHARED / "media/ghost"
+    originals = root / "VidTIMIT/ghost0/video/sa1"
+    originals.mkdir(parents=True)
+    for n, frame in enumerate(iter_video(media / "orig.mp4"), start=1):
+        ok, data = cv2.imencode(".jpg", letterbox(frame, size), [cv2.IMWRITE_JPEG_QUALITY, 95])
+        (originals / f"{n:03d}").write_bytes(data.tobytes())
+    fakes = root / "DeepfakeTIMIT/lower_quality/ghost0"
+    fakes.mkdir(parents=True)
+    for name in ("elon", "khabenskii", "mark"):
+        writer = cv2.VideoWriter(
+            str(fakes / f"sa1-video-{name}.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), 25, size
+        )
+        for frame in iter_video(media / f"{name}.mp4"):
+            writer.write(letterbox(frame, size))
+        writer.release()
+    return root
+
+
+def stage_memory(work: Path) -> list[dict]:
+    """Peak memory of every per-video step's job on real footage at three resolutions."""
+    runs = []
+    for label, size in RESOLUTIONS.items():
+        data = (
+            ghost_dataset(work / "memory" / f"data_{label}", size)
+            if not (work / "memory" / f"data_{label}").exists()
+            else work / "memory" / f"data_{label}"
+        )
+        config = {
+            "dataset": {
+                "sample": False,
+                "fakes_root": str(data / "DeepfakeTIMIT"),
+                "originals_root": str(data / "VidTIMIT"),
+                "qualities": ["LQ"],
+            }
+        }
+        workdir = study(work / "memory" / label, config)
+        wall = snakemake(
+            workdir, "results/tables/mtcnn/frames.parquet", "results/plots/mtcnn/compare/ghost0"
+        )
+        memory = job_memory(workdir)
+        runs.append({"resolution": label, "wall": wall, "memory": memory})
+        print(
+            json.dumps(
+                {
+                    "resolution": label,
+                    "wall": wall,
+                    "peak_mib": memory.groupby("step").peak_mib.max().to_dict(),
+                }
+            ),
+            flush=True,
+        )
+    return runs
+
+
+def stage_dryrun(work: Path) -> dict:
+    """``snakemake -n`` on the full-size stub: seconds and jobs planned."""
+    sys.path.insert(0, str(HERE))
+    from stub_dataset import stub_dataset
+
+    table = stub_dataset(SHARED / "dataset/lq_listing.csv", work / "stubs")
+    workdir = study(
+        work / "dryrun",
+        {
+            "dataset": {
+                "sample": False,
+                "fakes_root": str(work / "stubs/DeepfakeTIMIT"),
+                "originals_root": str(work / "stubs/VidTIMIT"),
+            }
+        },
+    )
+    start = time.perf_counter()
+    result = subprocess.run(
+        [SNAKEMAKE, "-n", "--cores", "8", "--directory", str(workdir)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    planned = int(re.search(r"^total\s+(\d+)$", result.stdout + result.stderr, re.M)[1])
+    return {
+        "videos": len(table),
+        "seconds": seconds,
+        "jobs": planned,
+        "batches": int(table.subject.nunique()),
+    }
+
+
+#: The per-video steps (one job per batch each); the rest are the study's, one job each.
+VIDEO_RULES = [
+    "frames",
+    "faces",
+    "quality_features",
+    "temporal_features",
+    "paired_metrics",
+    "compare_figures",
+    "compare_figures_in_report",
+]
+#: The study-level jobs on the longest path after the per-video steps.
+STUDY_PATH = [("gather",), ("summary", "feature_auc", "plots", "classify"), ("classifier_plot",)]
+
+
+def derive(runs: list[dict]) -> pd.DataFrame:
+    """Per settings: frames/s at 100 frames a video, the wall of a frame and of a job, the share
+    of the wall that does not grow with the frames, and the projection of the full dataset."""
+    rows = []
+    for settings in ("defaults", "fast"):
+        by = {(r["n_frames"], r["max_videos"]): r for r in runs if r["settings"] == settings}
+        long, short, many = by[100, 32], by[25, 32], by[25, 3]
+        per_frame = (long["wall"] - short["wall"]) / (long["frames"] - short["frames"])
+        fixed = long["wall"] - per_frame * long["frames"]
+        per_job = (many["wall"] - short["wall"]) / (many["jobs"] - short["jobs"])
+        rows.append(
+            {
+                "settings": settings,
+                "frames_per_s": long["frames"] / long["wall"],
+                "wall_100": long["wall"],
+                "wall_25": short["wall"],
+                "marginal_frames_per_s": 1 / per_frame,
+                "fixed_s": fixed,
+                "fixed_share": fixed / long["wall"],
+                "per_job_s": per_job,
+                "jobs_100": long["jobs"],
+                "projected_8_cores_s": project(long, short),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def project(long: dict, short: dict, cores: int = 8) -> float:
+    """The full DeepfakeTIMIT's wall on ``cores`` cores, from two runs that differ in frames.
+
+    The per-video steps' job seconds (single-threaded jobs) are a cost per frame and a cost
+    per job, and spread over the cores; the study-level jobs after them run one after the
+    other along their longest path, each grown from 1,200 to 4,800 frames and extrapolated
+    to the full dataset by the power of the frames that growth shows (the classifier's SVM
+    grows faster than its training set).
+    """
+    video = [run["times"][run["times"].rule.isin(VIDEO_RULES)] for run in (long, short)]
+    per_frame = (video[0].seconds.sum() - video[1].seconds.sum()) / (
+        long["frames"] - short["frames"]
+    )
+    per_job = (video[1].seconds.sum() - per_frame * short["frames"]) / len(video[1])
+    jobs = FULL["subjects"] * len(VIDEO_RULES[:-1])
+    path = 0.0
+    for step in STUDY_PATH:
+        times = []
+        for rule in step:
+            grown = [run["times"].seconds[run["times"].rule == rule].sum() for run in (long, short)]
+            power = np.log(max(grown[0], 1) / max(grown[1], 1)) / np.log(
+                long["frames"] / short["frames"]
+            )
+            times.append(grown[0] * (FULL["frames"] / long["frames"]) ** power)
+        path += max(times)
+    return (per_frame * FULL["frames"] + per_job * jobs) / cores + path
+
+
+def write(out: Path, scale: list[dict], memory: list[dict], dry: dict | None) -> None:
+    """scale.csv (every job) and scale.md (the derived figures) under ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [run["times"].assign(run=run["run"]) for run in scale]
+    rows += [run["memory"].assign(run=f"memory_{run['resolution']}") for run in memory]
+    if rows:
+        pd.concat(rows, ignore_index=True).to_csv(out / "scale.csv", index=False)
+    lines = []
+    if scale:
+        table = derive(scale)
+        lines += [
+            "| settings | frames/s (100 a video) | wall 100 / 25 frames | frames/s of the "
+            "frames alone | fixed s | start-up share | s a job | jobs | full DeepfakeTIMIT, "
+            "8 cores |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {r.settings} | {r.frames_per_s:.1f} | {r.wall_100:.0f} s / {r.wall_25:.0f} s "
+            f"| {r.marginal_frames_per_s:.1f} | {r.fixed_s:.1f} | {100 * r.fixed_share:.0f} % "
+            f"| {r.per_job_s:.2f} | {r.jobs_100} | {r.projected_8_cores_s / 60:.1f} min |"
+            for r in table.itertuples()
+        ]
+    if memory:
+        peaks = pd.concat([run["memory"].assign(resolution=run["resolution"]) for run in memory])
+        pivot = peaks.groupby(["step", "resolution"]).peak_mib.max().unstack()[list(RESOLUTIONS)]
+        lines += [
+            "",
+            "| step | " + " | ".join(RESOLUTIONS) + " |",
+            "| --- |" + " --- |" * len(RESOLUTIONS),
+        ]
+        lines += [
+            f"| {step} | " + " | ".join(f"{v:.0f} MiB" for v in row) + " |"
+            for step, row in pivot.iterrows()
+        ]
+    if dry:
+        lines += [
+            "",
+            f"Dry run of the {dry['videos']}-video stub: {dry['seconds']:.1f} s, "
+            f"{dry['jobs']} jobs planned ({dry['batches']} subjects).",
+        ]
+    (out / "scale.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["scale", "memory", "dryrun"],
+        default=["scale", "memory", "dryrun"],
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (OUT/work)")
+    args = parser.parse_args()
+    work = args.work or args.out / "work"
+    scale = stage_scale(work) if "scale" in args.only else []
+    memory = stage_memory(work) if "memory" in args.only and (SHARED / "media").exists() else []
+    dry = stage_dryrun(work) if "dryrun" in args.only and (SHARED / "dataset").exists() else None
+    write(args.out, scale, memory, dry)
+    print((args.out / "scale.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
