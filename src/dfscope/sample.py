@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 512, 384
 FPS = 25
+#: The codec of each video file extension written.
+FOURCC = {".avi": "MJPG", ".mp4": "mp4v"}
 #: Bottleneck size of each quality, as in DeepfakeTIMIT (faceswap-GAN 64x64 / 128x128 models).
 BOTTLENECK = {"LQ": 64, "HQ": 128}
 #: Canonical positions of (left eye, right eye, nose, mouth left, mouth right) in a unit square
@@ -178,7 +180,7 @@ def generate(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
                 swap_face(frame, marks, source_image, source_marks, BOTTLENECK[fake.quality], rng)
                 for frame, marks in zip(frames, landmarks, strict=True)
             ]
-            _write_avi(swapped, Path(fake.path))
+            write_video(swapped, Path(fake.path))
         log.info("sample: %s and its fakes written", row.video)
     return table
 
@@ -325,13 +327,15 @@ def _write_original(frames: list[np.ndarray], folder: Path, quality: int) -> lis
     return decoded
 
 
-def _write_avi(frames: list[np.ndarray], path: Path) -> None:
-    """Write frames as a Motion-JPEG AVI at 25 fps."""
+def write_video(frames: list[np.ndarray], path: Path) -> None:
+    """Write frames as a video at 25 fps: Motion-JPEG for ``.avi``, MPEG-4 Part 2 for ``.mp4``
+    (codecs that opencv-python both writes and reads back; its H.264, ``avc1``, does not open)."""
     height, width = frames[0].shape[:2]
     with atomic_path(path) as tmp:
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (width, height))
+        fourcc = cv2.VideoWriter_fourcc(*FOURCC[path.suffix])
+        writer = cv2.VideoWriter(str(tmp), fourcc, FPS, (width, height))
         if not writer.isOpened():
-            raise RuntimeError(f"{path}: cannot open a Motion-JPEG AVI writer")
+            raise RuntimeError(f"{path}: cannot open a {FOURCC[path.suffix]} video writer")
         for frame in frames:
             writer.write(frame)
         writer.release()

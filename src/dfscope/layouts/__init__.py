@@ -1,0 +1,159 @@
+"""Readers of deepfake datasets in the trees they are downloaded in, one module per layout.
+
+Each reader turns one dataset's tree into :class:`Entry` rows (one per video) and a table
+of the inputs it did not take, each with why (:class:`dfscope.dataset.Skips`), so that a
+study can run on FaceForensics++, Celeb-DF, DFDC or any list of videos as it runs on
+DeepfakeTIMIT. Readers only read names and metadata: no video is opened.
+
+Ids are built by every reader the same way (:func:`video_id`): names taken from the tree
+(a folder, a file name's parts) are lowered and cut at ``_`` and ``-``, and the pieces,
+each of the form of :data:`dfscope.dataset.NAME`, are joined by ``-``, so that an id is
+safe in paths, wildcards and tables (:data:`dfscope.dataset.VIDEO_ID`). A name that cannot
+make such an id is skipped with the rule it breaks, and an input whose id another input
+already has (``a.mp4`` beside ``a.avi`` or ``A.mp4``) is skipped naming the one kept: two
+files never share an id.
+
+A fake whose original is not in the tree read is kept with ``original`` None: fakes
+without originals are first-class (only the paired metrics need an original).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..dataset import NAME_RULE, VIDEO_EXTENSIONS, VIDEO_ID, DatasetError, Skips, _hidden
+
+#: The layouts by name: the module holding each one's reader, imported only when read, so
+#: that reading one dataset depends on (and its reruns follow) its own reader's code only.
+LAYOUTS: dict[str, str] = {
+    name: f"{__name__}.{name}"
+    for name in ("deepfaketimit", "faceforensics", "celebdf", "dfdc", "table")
+}
+
+#: The group of every real video, and of every video whose label is unknown.
+REAL, UNLABELLED = "real", "unlabelled"
+#: Where a name from a dataset is cut into id pieces (``000_003``, ``id0_id1_0000``).
+SEPARATOR = re.compile(r"[_-]")
+#: One piece of a dataset's file name, as the readers' name patterns take it (``YVGY8LOK``).
+TOKEN = r"[A-Za-z0-9]+"
+ID_RULE = f"{NAME_RULE}, in pieces joined by '_' or '-' (upper case is lowered)"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One video of a dataset, as a reader found it.
+
+    Each layout's module says what the fields mean there; across layouts:
+
+    video: id, unique within the dataset (names of [a-z0-9]+ joined by ``-``).
+    label: 1 fake, 0 real, None unknown (a list's unlabelled rows).
+    group: ``real``; for a fake the layout's natural kind of fake (FF++ method, DeepfakeTIMIT
+        quality); ``unlabelled`` for an unknown label. What per-group results are split by.
+    subject: whose video it is (a fake's target): what cross-validation folds keep apart.
+    face_source: whose face (or expressions) was put in; None for a real or when not known.
+    original: id of the real video the fake was made from, when that video was read; else None.
+    path: the video file or frame folder.
+    n_frames: the frame count the video must have, when the layout says (VidTIMIT); else None.
+    split: ``train``, ``val`` or ``test`` from the dataset's official split, else None.
+    """
+
+    video: str
+    label: int | None
+    group: str
+    subject: str
+    face_source: str | None
+    original: str | None
+    path: str
+    n_frames: int | None
+    split: str | None
+
+
+def read(name: str, root: str | Path, **options) -> tuple[list[Entry], pd.DataFrame]:
+    """The entries of the dataset at ``root`` in layout ``name`` (sorted by id), and its skipped
+    inputs (columns of :data:`dfscope.schema.PROBLEM_COLUMNS`); ``options`` go to the reader."""
+    try:
+        module = LAYOUTS[name]
+    except KeyError:
+        raise ValueError(f"unknown dataset layout {name!r}; known: {sorted(LAYOUTS)}") from None
+    return importlib.import_module(module).read(root, **options)
+
+
+def id_problem(names: Sequence[str]) -> str | None:
+    """What keeps ``names`` from making an id (the first name that breaks the rule), or None."""
+    for name in names:
+        if not VIDEO_ID.fullmatch(SEPARATOR.sub("-", name.lower())):
+            return f"name {name!r} cannot be part of an id: {ID_RULE}"
+    return None
+
+
+def video_id(names: Sequence[str]) -> str:
+    """The id of ``names``: ``("ff", "Deepfakes", "c23", "000_003")`` gives
+    ``ff-deepfakes-c23-000-003``."""
+    return "-".join(SEPARATOR.sub("-", name.lower()) for name in names)
+
+
+def require_dir(path: Path, what: str) -> Path:
+    """``path``, or a :class:`DatasetError` naming it when it is not a folder."""
+    if not path.is_dir():
+        raise DatasetError(f"{path}: {what} not found")
+    return path
+
+
+def video_files(folder: Path, skips: Skips, companions: tuple[str, ...] = ()) -> list[Path]:
+    """The video files of ``folder`` in name order; anything else there is recorded in ``skips``
+    but the layout's ``companions`` (DFDC's ``metadata.json``).
+
+    Hidden entries are bookkeeping (``.DS_Store``), not data, and pass without a word.
+    """
+    files = []
+    for path in sorted(folder.iterdir()):
+        if _hidden(path) or path.name in companions:
+            continue
+        if not path.is_file():
+            skips.add(path, f"a folder where video files ({', '.join(VIDEO_EXTENSIONS)}) are")
+        elif path.suffix[1:] not in VIDEO_EXTENSIONS:
+            skips.add(
+                path, f"extension {path.suffix!r} is not one of {', '.join(VIDEO_EXTENSIONS)}"
+            )
+        else:
+            files.append(path)
+    return files
+
+
+class Collection:
+    """The entries a reader found, by id, and the inputs it skipped."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.skips = Skips()
+
+    def add(self, path: Path, names: Sequence[str], **fields) -> Entry | None:
+        """Add the entry of ``path`` with the id of ``names`` and ``fields``, or record why not
+        (a name that cannot make an id, an id already taken: the first input read keeps it)."""
+        problem = id_problem(names)
+        if problem is not None:
+            self.skips.add(path, problem)
+            return None
+        video = video_id(names)
+        if video in self.entries:
+            self.skips.add(path, f"same id {video} as {self.entries[video].path} (kept)", video)
+            return None
+        self.entries[video] = Entry(video=video, path=str(path), **fields)
+        return self.entries[video]
+
+    def real(self, names: Sequence[str]) -> str | None:
+        """The id of ``names`` if it is a real video found: what a fake's ``original`` may be."""
+        entry = self.entries.get(video_id(names))
+        return entry.video if entry is not None and entry.label == 0 else None
+
+    def result(self, root: Path) -> tuple[list[Entry], pd.DataFrame]:
+        """The entries in id order and the skipped inputs; a :class:`DatasetError` if none."""
+        if not self.entries:
+            raise DatasetError(f"{root}: no videos found")
+        return sorted(self.entries.values(), key=lambda e: e.video), self.skips.table()
