@@ -96,7 +96,7 @@ def job_memory(workdir: Path) -> pd.DataFrame:
     rows = []
     for log in (workdir / "results/logs").rglob("*.log"):
         found = re.findall(r"peak memory: (\d+) MiB", log.read_text())
-        step = log.relative_to(workdir / "results/logs").parts[0]
+        step = log.relative_to(workdir / "results/logs").parts[0].removesuffix(".log")
         rows.append({"step": step, "peak_mib": float(found[-1]) if found else float("nan")})
     return pd.DataFrame(rows, columns=["step", "peak_mib"])
 
@@ -181,9 +181,8 @@ def stage_memory(work: Path) -> list[dict]:
         config = {
             "dataset": {
                 "sample": False,
-                "fakes_root": str(data / "DeepfakeTIMIT"),
+                "root": str(data / "DeepfakeTIMIT"),
                 "originals_root": str(data / "VidTIMIT"),
-                "qualities": ["LQ"],
             }
         }
         workdir = study(work / "memory" / label, config)
@@ -216,7 +215,7 @@ def stage_dryrun(work: Path) -> dict:
         {
             "dataset": {
                 "sample": False,
-                "fakes_root": str(work / "stubs/DeepfakeTIMIT"),
+                "root": str(work / "stubs/DeepfakeTIMIT"),
                 "originals_root": str(work / "stubs/VidTIMIT"),
             }
         },

@@ -11,9 +11,9 @@ import pytest
 from dfscope.classifier import (
     _thin,
     classifier_metrics,
+    cohorts,
     cross_validate,
     folds,
-    pair_groups,
     pool,
     read_split,
     run_classifier,
@@ -43,19 +43,19 @@ def synthetic(
                 videos.append(
                     (f"real-{subject}-{sentence}", 0, "real", subject, None if i == 0 else subject)
                 )
-                for quality in ("LQ", "HQ"):
+                for group in ("LQ", "HQ"):
                     videos.append(
                         (
-                            f"{quality.lower()}-{subject}-{sentence}-{source}",
+                            f"{group.lower()}-{subject}-{sentence}-{source}",
                             1,
-                            quality,
+                            group,
                             subject,
                             source,
                         )
                     )
     videos += [(f"real-{s}-{sentence}", 0, "real", s, s) for s in lone for sentence in sentences]
     rows = []
-    for video, label, quality, subject, source in videos:
+    for video, label, group, subject, source in videos:
         values = rng.normal(size=(n_frames, len(FEATURES))) + shift * label
         values[0, 2] = np.nan
         values[-1] = np.nan
@@ -64,7 +64,7 @@ def synthetic(
                 {
                     "video": video,
                     "label": label,
-                    "quality": quality,
+                    "group": group,
                     "subject": subject,
                     "face_source": source,
                     "frame": frame,
@@ -82,7 +82,7 @@ def people(frames: pd.DataFrame, videos) -> set[str]:
 # --- Splits --------------------------------------------------------------------------------------
 
 
-def test_pair_groups_hold_whole_pairs_and_lone_subjects():
+def test_cohorts_hold_whole_pairs_and_lone_subjects():
     frames = pd.DataFrame(
         {
             "video": [
@@ -100,8 +100,8 @@ def test_pair_groups_hold_whole_pairs_and_lone_subjects():
             "face_source": [None, None, "b", "a", "c", "d", "c", "e"],
         }
     )
-    groups = pair_groups(frames)
-    assert groups.to_dict() == {
+    people = cohorts(frames)
+    assert people.to_dict() == {
         "hq-b-s1-a": "a+b",
         "lq-a-s1-b": "a+b",
         "real-a-s1": "a+b",
@@ -113,7 +113,7 @@ def test_pair_groups_hold_whole_pairs_and_lone_subjects():
     }
 
 
-def test_pair_groups_merge_chains_of_swaps():
+def test_cohorts_merge_chains_of_swaps():
     frames = pd.DataFrame(
         {
             "video": ["lq-a-s1-b", "lq-b-s1-c", "real-c-s1"],
@@ -122,13 +122,31 @@ def test_pair_groups_merge_chains_of_swaps():
             "face_source": ["b", "c", pd.NA],
         }
     )
-    assert set(pair_groups(frames)) == {"a+b+c"}
+    assert set(cohorts(frames)) == {"a+b+c"}
+
+
+def test_a_fake_of_unknown_face_source_stays_with_its_subject():
+    # DFDC: a fake names its original clip, not whose face it carries.
+    frames = pd.DataFrame(
+        {
+            "video": ["fake-x1", "fake-x2", "real-x", "real-y"],
+            "label": [1, 1, 0, 0],
+            "subject": ["x", "x", "x", "y"],
+            "face_source": [pd.NA, pd.NA, pd.NA, pd.NA],
+        }
+    )
+    assert cohorts(frames).to_dict() == {
+        "fake-x1": "x",
+        "fake-x2": "x",
+        "real-x": "x",
+        "real-y": "y",
+    }
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_folds_never_put_a_person_on_both_sides(seed):
     frames = synthetic(0, pairs=[*PAIRS, ("maaa0", "mbbb0")], lone=("fzzz0",))
-    splits = folds(pair_groups(frames), k=3, seed=seed)
+    splits = folds(cohorts(frames), k=3, seed=seed)
     assert len(splits) == 3
     tested = np.concatenate([test for _, test in splits])
     assert sorted(tested) == sorted(frames.video.unique())  # each video tested exactly once
@@ -136,25 +154,25 @@ def test_folds_never_put_a_person_on_both_sides(seed):
         assert not set(train) & set(test)
         assert not people(frames, train) & people(frames, test)
     assert [t.tolist() for _, t in splits] == [
-        t.tolist() for _, t in folds(pair_groups(frames), 3, seed)
+        t.tolist() for _, t in folds(cohorts(frames), 3, seed)
     ]
 
 
-def test_folds_leave_one_group_out_when_k_is_large():
+def test_folds_leave_one_cohort_out_when_k_is_large():
     frames = synthetic(0, lone=("fzzz0",))
-    groups = pair_groups(frames)
-    splits = folds(groups, k=10, seed=0)
+    people = cohorts(frames)
+    splits = folds(people, k=10, seed=0)
     assert len(splits) == 4
-    assert [set(groups[test]) for _, test in splits] == [{g} for g in sorted(groups.unique())]
+    assert [set(people[test]) for _, test in splits] == [{g} for g in sorted(people.unique())]
 
 
-def test_folds_need_two_groups():
+def test_folds_need_two_cohorts():
     with pytest.raises(
         ValueError,
-        match=r"at least 2 groups of people, got \['fcol0\+fhop0'\]; "
+        match=r"at least 2 cohorts of people, got \['fcol0\+fhop0'\]; "
         r"with a single swap pair, train on another study \(classifier.train_on\)",
     ):
-        folds(pair_groups(synthetic(0, pairs=PAIRS[:1])), k=5, seed=0)
+        folds(cohorts(synthetic(0, pairs=PAIRS[:1])), k=5, seed=0)
 
 
 def test_read_split(tmp_path):
@@ -168,6 +186,21 @@ def test_read_split(tmp_path):
     path.write_text("video,split\na,train\na,test\n")
     with pytest.raises(ValueError, match="more than once"):
         read_split(path)
+
+
+def test_the_datasets_own_split_trains_on_train_and_val_and_scores_test():
+    frames = synthetic(3)
+    pair = frames.subject.map({p: i for i, pair in enumerate(PAIRS) for p in pair})
+    frames["split"] = pair.map({0: "train", 1: "val", 2: "test"})
+    scores = cross_validate(frames, FEATURES, model="logistic", k=5, seed=0, split="dataset")
+    tested = set(frames.video[pair == 2])
+    assert set(scores.video) == tested and (scores.fold == 0).all()
+    assert scores.groupby("video").score.mean().notna().all()
+    frames["split"] = pd.NA  # a dataset with no official split read
+    with pytest.raises(
+        ValueError, match=r"needs the dataset's official split .*\(set dataset.splits"
+    ):
+        cross_validate(frames, FEATURES, model="logistic", k=5, seed=0, split="dataset")
 
 
 def test_a_training_set_without_fakes_is_an_error(tmp_path):
@@ -225,7 +258,7 @@ def test_pool_mean_median_trimmed_mean():
         {
             "video": ["v"] * 11 + ["w"],
             "frame": [*range(11), 0],
-            "quality": "LQ",
+            "group": "LQ",
             "label": 1,
             "fold": 0,
             "score": [*values, np.nan],
@@ -255,7 +288,7 @@ def scored_tables(seed=0):
         {
             "video": [f"v{i:02d}" for i in range(30)],
             "label": [0] * 10 + [1] * 20,
-            "quality": ["real"] * 10 + ["LQ", "HQ"] * 10,
+            "group": ["real"] * 10 + ["LQ", "HQ"] * 10,
             "fold": 0,
         }
     )
@@ -268,13 +301,13 @@ def scored_tables(seed=0):
 def test_classifier_metrics_intervals_contain_estimates_and_are_seeded():
     frame_scores, video_scores = scored_tables()
     table = classifier_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
-    assert table[["quality", "level"]].values.tolist() == [
+    assert table[["group", "level"]].values.tolist() == [
         ["LQ", "frame"],
         ["LQ", "video"],
         ["HQ", "frame"],
         ["HQ", "video"],
     ]
-    assert table.set_index(["quality", "level"]).loc[
+    assert table.set_index(["group", "level"]).loc[
         ("LQ", "frame"), ["n_real", "n_fake"]
     ].tolist() == [50, 50]
     for measure in ("auc", "eer", "frr_at_far10", "frr_at_far1"):
@@ -315,7 +348,7 @@ def test_cross_validate_separates_shifted_fakes(model, tmp_path):
     scores = cross_validate(
         frames, FEATURES, model=model, k=5, seed=0, models_dir=tmp_path / "models"
     )
-    assert scores.columns.tolist() == ["video", "frame", "quality", "label", "fold", "score"]
+    assert scores.columns.tolist() == ["video", "frame", "group", "label", "fold", "score"]
     assert len(scores) == len(frames) and scores.fold.nunique() == 3  # leave one pair out
     assert scores.score.isna().sum() == frames.video.nunique()  # the faceless last frames
     table = classifier_metrics(scores, pool(scores, "median"), ["LQ", "HQ"], n_boot=20, seed=0)
@@ -345,7 +378,7 @@ def test_training_on_another_study_scores_every_video_of_this_one():
             k=5,
             seed=0,
             pooling="mean",
-            qualities=["LQ"],
+            groups=["LQ"],
             split_path="split.csv",
             train_path="train.parquet",
         )
@@ -376,7 +409,7 @@ def test_run_classifier_is_byte_identical(tmp_path):
             k=3,
             seed=7,
             pooling="trimmed_mean",
-            qualities=["LQ", "HQ"],
+            groups=["LQ", "HQ"],
             n_boot=50,
         )
         outputs.append(

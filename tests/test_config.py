@@ -84,6 +84,30 @@ def test_cross_key_checks_name_the_key_and_the_value(default):
         check_config(config)
 
 
+@pytest.mark.parametrize(
+    ("layout", "error"),
+    [
+        ("faceforensics", "'dataset' needs dataset.splits: the folder with train.json"),
+        ("celebdf", "'dataset' needs dataset.splits: the file List_of_testing_videos.txt"),
+        ("dfdc", "the dfdc layout has no official split"),
+        ("table", None),  # a list carries its own split column
+    ],
+)
+def test_the_datasets_own_split_needs_one_to_be_read(default, tmp_path, layout, error):
+    root = tmp_path / ("videos.csv" if layout == "table" else "data")
+    root.write_text("path,label\n") if layout == "table" else root.mkdir()
+    dataset = default["dataset"] | {"sample": False, "layout": layout, "root": str(root)}
+    config = default | {
+        "dataset": dataset,
+        "classifier": default["classifier"] | {"split": "dataset"},
+    }
+    if error is None:
+        check_config(config)
+    else:
+        with pytest.raises(ValueError, match=error):
+            check_config(config)
+
+
 def test_classifier_features_are_the_features_and_the_temporal_ones(default):
     assert classifier_features(default) == default["metrics"]["features"] + TEMPORAL_FEATURES
 
@@ -105,7 +129,7 @@ def test_the_report_shows_fakes_of_different_people_first():
             (f"{q.lower()}-{t}-{s}-x", q, t)
             for q, t, s in itertools.product(["LQ", "HQ"], ["b", "a"], ["sa1", "sa2"])
         ],
-        columns=["video", "quality", "subject"],
+        columns=["video", "group", "subject"],
     )
     assert reported_fakes(fakes, 2) == ["hq-a-sa1-x", "hq-b-sa1-x", "lq-a-sa1-x", "lq-b-sa1-x"]
     assert re.fullmatch(exact_pattern(["lq-a-sa1-x"]), "lq-a-sa1-x")

@@ -17,6 +17,7 @@ from dfscope.dataset import (
     numbering_gaps,
     original_frame_files,
     real_id,
+    video_table,
 )
 
 from .conftest import shared
@@ -63,7 +64,8 @@ def test_real_listing_pairs_every_fake_with_its_original(tmp_path):
             ).write_bytes(b"")
     (tmp_path / "DeepfakeTIMIT" / "higher_quality").mkdir()
 
-    table, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
+    entries, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT")
+    table = video_table(entries)
 
     assert skipped.empty  # the real names all follow the layout
     fakes, reals = table[table.label == 1], table[table.label == 0]
@@ -73,7 +75,7 @@ def test_real_listing_pairs_every_fake_with_its_original(tmp_path):
     assert (fakes.face_source == fakes.subject.map(partner)).all()
     assert (
         fakes.original
-        == [real_id(s, t) for s, t in zip(fakes.subject, fakes.sentence, strict=False)]
+        == [real_id(s, v.split("-")[2]) for s, v in zip(fakes.subject, fakes.video, strict=True)]
     ).all()
     assert set(fakes.original) == set(reals.video)
     first = videos[0]  # e.g. mrgg0, sa1, msjs1: the video of mrgg0 with the face of msjs1
@@ -93,7 +95,7 @@ def test_fake_without_original_names_the_file(tmp_path):
     _make_original(tmp_path, "fadg0", "sa1")
     missing = _make_fake(tmp_path, "lower_quality", "fram1", "sa1", "fadg0")
     with pytest.raises(DatasetError, match=str(missing)):
-        discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
+        discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT")
 
 
 def test_strays_are_skipped_and_named(tmp_path, caplog):
@@ -109,9 +111,8 @@ def test_strays_are_skipped_and_named(tmp_path, caplog):
     at_root = tmp_path / "DeepfakeTIMIT" / "README.txt"  # beside lower_quality/: never read
     at_root.write_bytes(b"")
     with caplog.at_level(logging.WARNING):
-        table, skipped = discover(
-            tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",)
-        )
+        entries, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT")
+        table = video_table(entries)
     assert list(table.video) == ["lq-fadg0-sa1-fram1", "real-fadg0-sa1"]
     assert (table.n_frames == 4).all()  # numbered frames only
     for path in (stray, odd, extra, at_root):
@@ -132,9 +133,8 @@ def test_a_subject_folder_breaking_the_id_rule_is_skipped_with_its_vidtimit_side
     bad = _make_fake(tmp_path, "lower_quality", "Fram1", "sa1", "fadg0").parent
     unused = _make_original(tmp_path, "Fram1", "sa1").parents[1]
     with caplog.at_level(logging.WARNING):
-        table, skipped = discover(
-            tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",)
-        )
+        entries, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT")
+        table = video_table(entries)
     assert list(table.video) == ["lq-fadg0-sa1-fram1", "real-fadg0-sa1"]
     rule = "breaks the naming rule: lowercase letters and digits only ([a-z0-9]+)"
     assert dict(zip(skipped.path, skipped.problem, strict=False)) == {
@@ -149,7 +149,8 @@ def test_two_files_with_one_id_keep_the_first_and_record_the_other(tmp_path):
     kept = _make_fake(tmp_path, "lower_quality", "fadg0", "sa1", "fram1")
     twin = kept.with_suffix(".mp4")
     twin.write_bytes(b"")
-    table, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
+    entries, skipped = discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT")
+    table = video_table(entries)
     assert table.set_index("video").loc["lq-fadg0-sa1-fram1", "path"] == str(kept)
     assert skipped.to_dict("records") == [
         {
@@ -177,10 +178,10 @@ def test_a_bad_fake_name_is_told_which_rule_it_breaks(name, problem):
     assert found == problem if problem is None else found.startswith(problem)
 
 
-def test_missing_quality_folder_is_an_error(tmp_path):
+def test_a_dataset_without_any_quality_folder_is_an_error(tmp_path):
     (tmp_path / "DeepfakeTIMIT").mkdir()
     with pytest.raises(DatasetError, match="lower_quality"):
-        discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT", qualities=("LQ",))
+        discover(tmp_path / "DeepfakeTIMIT", tmp_path / "VidTIMIT")
 
 
 def test_numbering_gaps_are_the_missing_frame_numbers(tmp_path):

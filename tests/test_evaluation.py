@@ -30,12 +30,12 @@ def test_score_summary_per_quality_and_level():
         {
             "video": ["r1", "r2", "l1", "l2", "h1", "h2"],
             "label": [0, 0, 1, 1, 1, 1],
-            "quality": ["real", "real", "LQ", "LQ", "HQ", "HQ"],
+            "group": ["real", "real", "LQ", "LQ", "HQ", "HQ"],
             "mean_s": [0.1, 0.2, 0.9, 0.8, 0.15, 0.3],
         }
     )
     frames = videos.rename(columns={"mean_s": "s"}).loc[np.repeat(videos.index, 2)]
-    summary = score_summary(frames, videos, ["s"], ["LQ", "HQ"]).set_index(["quality", "level"])
+    summary = score_summary(frames, videos, ["s"], ["LQ", "HQ"]).set_index(["group", "level"])
     assert summary.loc[("LQ", "video"), "auc"] == 1.0
     assert summary.loc[("LQ", "frame"), "n_real"] == 4
     assert summary.loc[("HQ", "video"), "auc"] == pytest.approx(0.75)

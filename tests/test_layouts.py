@@ -8,7 +8,7 @@ import re
 import pytest
 
 from dfscope import layouts
-from dfscope.dataset import DatasetError, discover
+from dfscope.dataset import DatasetError, discover, video_table
 from dfscope.layouts.sample import export, generate
 from dfscope.sample import SampleSpec
 from dfscope.schema import PROBLEM_COLUMNS
@@ -40,6 +40,15 @@ def _why(skipped, root):
     }
 
 
+def test_groups_are_listed_in_the_layouts_order_then_by_name():
+    assert layouts.group_order("deepfaketimit", ["HQ", "LQ", "HQ"]) == ["LQ", "HQ"]
+    assert layouts.group_order("deepfaketimit", ["HQ"]) == ["HQ"]
+    assert layouts.group_order("faceforensics", ["NeuralTextures", "Deepfakes"]) == [
+        "Deepfakes",
+        "NeuralTextures",
+    ]
+
+
 def test_an_unknown_layout_is_named():
     with pytest.raises(ValueError, match="unknown dataset layout 'ff'; known: .*'faceforensics'"):
         layouts.read("ff", "x")
@@ -61,27 +70,18 @@ def test_a_missing_or_empty_dataset_is_an_error_naming_it(tmp_path, name):
 # --- DeepfakeTIMIT ---------------------------------------------------------------------------
 
 
-def test_deepfaketimit_reader_gives_the_rows_of_discover(small_sample, tmp_path):
+def test_deepfaketimit_reader_gives_the_entries_of_discover(small_sample, tmp_path):
     _, root, table = small_sample
     options = export("deepfaketimit", table, tmp_path)
     assert options == {"root": root / "DeepfakeTIMIT", "originals_root": root / "VidTIMIT"}
     entries, skipped = layouts.read("deepfaketimit", **options)
     found, found_skipped = discover(root / "DeepfakeTIMIT", root / "VidTIMIT")
-    assert skipped.equals(found_skipped)
-    assert [e.video for e in entries] == found.video.tolist()
-    for e, row in zip(entries, found.itertuples(), strict=True):
-        fake = row.label == 1
-        assert (e.label, e.subject, e.path, e.n_frames, e.split) == (
-            row.label,
-            row.subject,
-            row.path,
-            row.n_frames,
-            None,
-        )
-        assert e.group == (row.quality if fake else "real")
-        assert (e.face_source, e.original) == (
-            (row.face_source, row.original) if fake else (None,) * 2
-        )
+    assert skipped.equals(found_skipped) and entries == found
+    assert video_table(entries).equals(table)  # the sample's own table
+    fake = next(e for e in entries if e.video == "lq-fcol0-sa1-fhop0")
+    assert (fake.group, fake.face_source, fake.original) == ("LQ", "fhop0", "real-fcol0-sa1")
+    real = next(e for e in entries if e.video == "real-fcol0-sa1")
+    assert (real.group, real.face_source, real.original) == ("real", None, None)
 
 
 # --- FaceForensics++ -------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import pytest
 
 from dfscope import provenance
 from dfscope.detectors import DETECTORS, module_of
+from dfscope.layouts import LAYOUTS
+from dfscope.layouts import module_of as layout_module
 
 from .conftest import REPO
 
@@ -15,7 +17,6 @@ from .conftest import REPO
 #: change here is a change of what an edit reruns, and must be meant.
 COVERED = {
     "sample": ["dataset", "geometry", "sample", "schema", "tables"],
-    "video_table": ["dataset", "schema"],
     "frames": ["batches", "dataset", "images", "schema", "tables", "video"],
     "quality_features": ["batches", "features", "geometry", "images", "schema", "tables"],
     "temporal_features": [
@@ -39,9 +40,9 @@ COVERED = {
         "tables",
     ],
     "gather": ["batches", "gather", "images", "schema", "tables"],
-    "summary": ["evaluation", "roc", "tables"],
-    "feature_auc": ["evaluation", "roc", "tables"],
-    "plots": ["plots", "plots.study", "roc", "tables"],
+    "summary": ["evaluation", "roc", "schema", "tables"],
+    "feature_auc": ["evaluation", "roc", "schema", "tables"],
+    "plots": ["plots", "plots.study", "roc", "schema", "tables"],
     "compare_figures": [
         "batches",
         "crops",
@@ -54,8 +55,8 @@ COVERED = {
         "schema",
         "tables",
     ],
-    "classify": ["classifier", "roc", "tables"],
-    "classifier_plot": ["plots", "plots.classifier", "roc", "tables"],
+    "classify": ["classifier", "roc", "schema", "tables"],
+    "classifier_plot": ["plots", "plots.classifier", "roc", "schema", "tables"],
 }
 #: A faces job's hash: the faces step and its own detector's module, no other detector's.
 FACES = ["batches", "crops", "faces", "geometry", "images", "schema", "tables"]
@@ -88,6 +89,12 @@ def test_a_faces_job_hashes_its_own_detector_only(name):
         {"runtime"} if name == "mtcnn" else set()
     )
     assert covered == sorted({*FACES, *own})  # the TensorFlow one quiets TensorFlow's import
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_the_video_table_hashes_its_own_layout_reader_only(name):
+    covered = provenance.dependencies("layouts", layout_module(name))
+    assert covered == ["dataset", "layouts", f"layouts.{name}", "schema", "tables"]
 
 
 def test_imports_for_type_checking_only_are_not_followed():

@@ -4,10 +4,14 @@ The clip and its swaps are arranged into the DeepfakeTIMIT/VidTIMIT layout in a 
 folder (the original as a VidTIMIT frame folder, the fakes linked as
 ``lower_quality/ghost0/sa1-video-<name>.mp4``) and the workflow runs on it with
 ``config/real_pairs.yaml``, as a user runs it on a folder of real pairs. One swap pair cannot
-be cross-validated over pairs, so its detector is trained on the built-in sample's study.
+be cross-validated over pairs, so its classifier is trained on the built-in sample's study.
+The same clips are then read as FaceForensics++ lays them out (the original a video file) and
+as a CSV list of unlabelled videos, with no original at all.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -30,7 +34,9 @@ def ghost_run(tmp_path_factory, run):
     frames = root / "VidTIMIT/ghost0/video/sa1"
     frames.mkdir(parents=True)
     for index, frame in enumerate(iter_video(ghost / "orig.mp4"), start=1):
-        ok, data = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 95])
+        # Lossless (PNG in VidTIMIT's extensionless names): the pixels of the .mp4 itself, as the
+        # FF++ layout's run below reads them.
+        ok, data = cv2.imencode(".png", frame)
         (frames / f"{index:03d}").write_bytes(data.tobytes())
     fakes = root / "DeepfakeTIMIT/lower_quality/ghost0"
     fakes.mkdir(parents=True)
@@ -38,7 +44,7 @@ def ghost_run(tmp_path_factory, run):
         (fakes / f"sa1-video-{name}.mp4").symlink_to(ghost / f"{name}.mp4")
     config = yaml.safe_load((REPO / "config/real_pairs.yaml").read_text())
     config["dataset"] |= {
-        "fakes_root": str(root / "DeepfakeTIMIT"),
+        "root": str(root / "DeepfakeTIMIT"),
         "originals_root": str(root / "VidTIMIT"),
     }
     config["classifier"]["train_on"] = str(run[0] / "results/tables/mtcnn/frames.parquet")
@@ -99,3 +105,76 @@ def test_the_classifier_trained_on_the_sample_scores_the_real_swaps_above_the_or
     assert len(scores) == 3 and (scores > original).all(), (original, scores.to_dict())
     table = pd.read_csv(ghost_run / "results/tables/mtcnn/classifier.csv").set_index("level")
     assert table.loc["video", "auc"] == 1.0 and table.loc["video", "n_real"] == 1
+
+
+def study(root: Path, dataset: dict, train_on: Path) -> Path:
+    """Run the workflow for ``dataset`` (a config's dataset section) in ``root``, its classifier
+    trained on the frame table ``train_on``."""
+    config = {"dataset": {"sample": False} | dataset, "classifier": {"train_on": str(train_on)}}
+    (root / "config").mkdir(parents=True)
+    (root / "config/config.yaml").write_text(yaml.safe_dump(config))
+    snakemake(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def ghost_faceforensics(tmp_path_factory, run):
+    """GHOST in FaceForensics++ layout: the original a video file, each swap a fake of it."""
+    ghost = shared("media/ghost")
+    root = tmp_path_factory.mktemp("ghost_ff")
+    originals = root / "data/original_sequences/youtube/c23/videos"
+    fakes = root / "data/manipulated_sequences/Deepfakes/c23/videos"
+    originals.mkdir(parents=True)
+    fakes.mkdir(parents=True)
+    (originals / "000.mp4").symlink_to(ghost / "orig.mp4")
+    for n, name in enumerate(FAKES, start=1):
+        (fakes / f"000_{n:03d}.mp4").symlink_to(ghost / f"{name}.mp4")
+    dataset = {"layout": "faceforensics", "root": str(root / "data")}
+    return study(root, dataset, run[0] / "results/tables/mtcnn/frames.parquet")
+
+
+def test_the_faceforensics_layout_gives_the_same_faces_and_paired_metrics(
+    ghost_faceforensics, ghost_run
+):
+    ids = {"ff-real-c23-000": "real-ghost0-sa1"} | {
+        f"ff-deepfakes-c23-000-{n:03d}": f"lq-ghost0-sa1-{name}"
+        for n, name in enumerate(FAKES, start=1)
+    }
+    frames = pd.read_parquet(ghost_faceforensics / "results/tables/mtcnn/frames.parquet")
+    assert sorted(frames.video.unique()) == sorted(ids)
+    assert frames.groupby("video").size().eq(66).all() and (frames.face >= 0).all()
+    assert set(frames.group) == {"real", "Deepfakes"}
+    there = pd.read_parquet(ghost_run / "results/tables/mtcnn/frames.parquet")
+    measures = ["face", "mse", "ssim", "ssim_colour", "n_regions", "face_noise_ratio"]
+    here = frames.assign(video=frames.video.map(ids)).set_index(["video", "frame"])[measures]
+    pd.testing.assert_frame_equal(
+        here.sort_index(), there.set_index(["video", "frame"])[measures], check_index_type=False
+    )
+
+
+@pytest.fixture(scope="module")
+def ghost_unlabelled(tmp_path_factory, run):
+    """The three swaps as a CSV list without labels or an original: a folder to be scored."""
+    ghost = shared("media/ghost")
+    root = tmp_path_factory.mktemp("ghost_list")
+    (root / "data").mkdir()
+    for name in FAKES:
+        (root / "data" / f"{name}.mp4").symlink_to(ghost / f"{name}.mp4")
+    lines = ["path,label"] + [f"{name}.mp4," for name in FAKES]
+    (root / "data/videos.csv").write_text("\n".join(lines) + "\n")
+    dataset = {"layout": "table", "root": str(root / "data/videos.csv")}
+    return study(root, dataset, run[0] / "results/tables/mtcnn/frames.parquet")
+
+
+def test_unlabelled_videos_without_an_original_are_each_scored(ghost_unlabelled):
+    frames = pd.read_parquet(ghost_unlabelled / "results/tables/mtcnn/frames.parquet")
+    assert frames.label.isna().all() and set(frames.group) == {"unlabelled"}
+    assert frames.groupby("video").size().eq(66).all() and (frames.face >= 0).mean() > 0.95
+    assert "ssim" not in frames or frames.ssim.isna().all()  # no original: nothing paired
+    scores = pd.read_parquet(
+        ghost_unlabelled / "results/metrics/mtcnn/classifier/video_scores.parquet"
+    )
+    assert sorted(scores.video) == [f"table-{name}" for name in FAKES]
+    assert scores.score.notna().all() and scores.label.isna().all()
+    assert (ghost_unlabelled / "results/plots/mtcnn/scores.png").read_bytes()[:4] == b"\x89PNG"
+    assert not list((ghost_unlabelled / "results/plots/mtcnn").glob("compare/*"))

@@ -51,7 +51,7 @@ def _config(workdir: Path, root: Path, split: Path, **changes) -> None:
         workdir,
         dataset={
             "sample": False,
-            "fakes_root": str(root / "DeepfakeTIMIT"),
+            "root": str(root / "DeepfakeTIMIT"),
             "originals_root": str(root / "VidTIMIT"),
         },
         detector={"name": "haar"},

@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from dfscope.dataset import discover
+from dfscope.dataset import discover, video_table
 from dfscope.sample import SampleSpec, generate, layout, partner
 from dfscope.video import iter_frame_folder, iter_video
 
@@ -28,11 +28,12 @@ def test_generation_is_byte_identical(small_sample, tmp_path):
 
 def test_layout_is_what_discovery_finds(small_sample):
     spec, root, table = small_sample
-    found, skipped = discover(root / "DeepfakeTIMIT", root / "VidTIMIT")
+    entries, skipped = discover(root / "DeepfakeTIMIT", root / "VidTIMIT")
+    found = video_table(entries)
     assert skipped.empty
     assert found.equals(layout(spec, root))
     assert found.equals(table)
-    assert sorted(found.quality) == ["HQ", "HQ", "LQ", "LQ", "real", "real"]
+    assert sorted(found.group) == ["HQ", "HQ", "LQ", "LQ", "real", "real"]
 
 
 def test_fake_and_original_have_equal_frames_and_differ_only_at_the_face(small_sample):

@@ -77,7 +77,7 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
     assert (fakes.ssim < 1).all() and (fakes.ssim > 0).all() and (fakes.mse > 0).all()
     # The LQ face went through a 64x64 bottleneck, the HQ face through 128x128: for every
     # original, its LQ fake's face is less sharp than its HQ fake's.
-    sharpness = fakes.groupby(["original", "quality"]).face_sharpness.mean().unstack()
+    sharpness = fakes.groupby(["original", "group"]).face_sharpness.mean().unstack()
     assert (sharpness.LQ < sharpness.HQ).all(), sharpness
     assert frames[frames.label == 0].ssim.isna().all()
     original = "real-fcol0-sa1"
@@ -105,10 +105,10 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
 def test_summary_and_plots(run):
     workdir, _, result = run
     summary = pd.read_csv(workdir / "results/tables/mtcnn/summary.csv")
-    assert set(summary.quality) == {"LQ", "HQ"} and set(summary.level) == {"frame", "video"}
+    assert set(summary.group) == {"LQ", "HQ"} and set(summary.level) == {"frame", "video"}
     assert summary.auc.between(0, 1).all() and summary.eer.between(0, 1).all()
     blur = summary[(summary.score == "face_blur_ratio") & (summary.level == "video")].set_index(
-        "quality"
+        "group"
     )
     assert (blur.n_real == 8).all() and (blur.n_fake == 8).all()
     assert blur.loc["LQ", "auc"] > 0.9  # an upsampled 64x64 face is much blurrier than its surround
@@ -248,8 +248,8 @@ def test_lint_is_clean():
         ),
         (
             "dataset",
-            {"sample": False, "fakes_root": "no/such/DeepfakeTIMIT"},
-            ["dataset.fakes_root: 'no/such/DeepfakeTIMIT' is not a folder"],
+            {"sample": False, "root": "no/such/DeepfakeTIMIT"},
+            ["dataset.root: 'no/such/DeepfakeTIMIT' is not a folder"],
         ),
         # A tiny scale made cv2.resize fail on a 0-px frame in every faces job.
         (
@@ -337,7 +337,7 @@ def test_comparison_figures_of_every_fake(run):
 def test_detector_table_with_confidence_intervals(run):
     workdir, _, _ = run
     table = pd.read_csv(workdir / "results/tables/mtcnn/classifier.csv")
-    assert sorted(zip(table.quality, table.level, strict=False)) == [
+    assert sorted(zip(table.group, table.level, strict=False)) == [
         ("HQ", "frame"),
         ("HQ", "video"),
         ("LQ", "frame"),
@@ -346,7 +346,7 @@ def test_detector_table_with_confidence_intervals(run):
     for measure in ("auc", "eer", "frr_at_far10", "frr_at_far1"):
         assert (table[f"{measure}_lo"] <= table[measure]).all()
         assert (table[measure] <= table[f"{measure}_hi"]).all()
-    video = table[table.level == "video"].set_index("quality")
+    video = table[table.level == "video"].set_index("group")
     assert (video.n_real == 8).all() and (video.n_fake == 8).all()
     lq = video.loc["LQ"]
     assert lq.auc > 0.9, lq  # an upsampled 64x64 face is easy to tell from a real one

@@ -41,9 +41,8 @@ def assign(videos: pd.DataFrame, max_videos: int) -> pd.Series:
         raise ValueError(f"max_videos must be at least 1, got {max_videos}")
     batches = {}
     for subject, part in videos.groupby("subject", sort=True):
-        chunks = _chunks(
-            [list(unit.video) for _, unit in part.groupby("original", sort=True)], max_videos
-        )
+        unit = part.original.where(part.original.notna(), part.video)  # an original, its fakes
+        chunks = _chunks([list(p.video) for _, p in part.groupby(unit, sort=True)], max_videos)
         for i, chunk in enumerate(chunks, start=1):
             name = subject if len(chunks) == 1 else f"{subject}-{i}"
             batches |= dict.fromkeys(chunk, name)

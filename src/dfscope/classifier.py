@@ -3,21 +3,21 @@
 Protocol. A DeepfakeTIMIT fake of pair (A, B) shows A's body and B's face,
 so a classifier tested on a video of A (or B) must not have seen A or B in
 training, or it could learn the people instead of the forgery. Videos are
-therefore grouped by :func:`pair_groups` (whole pairs: all real videos of A
-and B and every fake involving either) and every split keeps groups whole:
-k-fold over groups (:func:`folds`), or one fixed train/test split read from
+therefore put in cohorts by :func:`cohorts` (whole pairs: all real videos of A
+and B and every fake involving either) and every split keeps cohorts whole:
+k-fold over cohorts (:func:`folds`), or one fixed train/test split read from
 a file (:func:`read_split`).
 
 Classifier. :func:`build_model` gives a standardised RBF SVM tuned by a small
-grid search in inner folds that are again over groups, or a logistic
+grid search in inner folds that are again over cohorts, or a logistic
 regression. It is trained on the frames of the training videos, all
-qualities together (real, LQ and HQ fakes), and scores every frame of the
+groups together (real, LQ and HQ fakes), and scores every frame of the
 held-out videos (:func:`cross_validate`), or of every video when it is
 trained on another study (:func:`train_and_score`); frame scores are pooled
 into video scores by :func:`pool`.
 
-Metrics. :func:`classifier_metrics` gives, per quality (real videos vs that
-quality's fakes) and level (frame, video), AUC, EER and the FRR at 10 % and
+Metrics. :func:`classifier_metrics` gives, per group (real videos vs that
+group's fakes) and level (frame, video), AUC, EER and the FRR at 10 % and
 1 % FAR with bootstrap 95 % intervals over videos (:mod:`dfscope.roc`). Everything is seeded and
 single-threaded, so the same config gives byte-identical tables.
 """
@@ -42,6 +42,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from .roc import MEASURES, bootstrap, roc_measures
+from .schema import DATASET_SPLIT, real_versus
 from .tables import atomic_dir, write_csv, write_parquet
 
 log = logging.getLogger(__name__)
@@ -58,11 +59,11 @@ TRIM = 0.1
 #: The SVM's grid, searched in the inner folds.
 SVM_GRID = {"classify__C": [0.1, 1.0, 10.0, 100.0], "classify__gamma": ["scale", 0.01, 0.1]}
 
-#: Most inner folds of the grid search (fewer when there are fewer training groups).
+#: Most inner folds of the grid search (fewer when there are fewer training cohorts).
 INNER_FOLDS = 3
 
 #: Columns of the per-frame score table of :func:`cross_validate`.
-FRAME_SCORE_COLUMNS = ["video", "frame", "quality", "label", "fold", "score"]
+FRAME_SCORE_COLUMNS = ["video", "frame", "group", "label", "fold", "score"]
 
 Fold = tuple[np.ndarray, np.ndarray]
 
@@ -70,17 +71,19 @@ Fold = tuple[np.ndarray, np.ndarray]
 # --- Subject-disjoint splits ---------------------------------------------------------------------
 
 
-def pair_groups(frames: pd.DataFrame) -> pd.Series:
-    """Group id of each video (index: video, sorted): the people its split must keep together.
+def cohorts(frames: pd.DataFrame) -> pd.Series:
+    """Cohort of each video (index: video, sorted): the people its split must keep together.
 
     People are linked when one's face was put on the other's body, i.e. by
-    the (subject, face_source) edge of every fake; a group is a connected
+    the (subject, face_source) edge of every fake; a cohort is a connected
     component of that graph with all videos (real and fake) of its people.
     In DeepfakeTIMIT that is one swap pair, but chains of swaps are merged
     too, so no person ever lands on both sides of a split. A subject in no
-    fake is a group of its own. The id is the group's people joined by "+"
+    fake is a cohort of its own. The id is the cohort's people joined by "+"
     in sorted order, so it reads as the pair and does not depend on row
-    order. Real videos may have face_source NA or equal to subject.
+    order. Real videos may have face_source NA or equal to subject. A fake
+    whose face source is unknown (DFDC names no people) links nothing: it
+    stays with its subject, the person whose video it was made from.
     """
     _require(frames, ["video", "label", "subject", "face_source"])
     videos = frames.drop_duplicates("video").set_index("video").sort_index()
@@ -94,11 +97,7 @@ def pair_groups(frames: pd.DataFrame) -> pd.Series:
 
     for person in videos.subject:
         parent.setdefault(person, person)
-    fakes = videos[videos.label == 1]
-    if fakes.face_source.isna().any():
-        raise ValueError(
-            f"fakes without a face_source: {sorted(fakes.index[fakes.face_source.isna()])}"
-        )
+    fakes = videos[(videos.label == 1) & videos.face_source.notna()]
     for subject, source in zip(fakes.subject, fakes.face_source, strict=True):
         parent.setdefault(source, source)
         a, b = root(subject), root(source)
@@ -108,21 +107,21 @@ def pair_groups(frames: pd.DataFrame) -> pd.Series:
     for person in sorted(parent):
         members.setdefault(root(person), []).append(person)
     names = {r: "+".join(people) for r, people in members.items()}
-    return pd.Series([names[root(s)] for s in videos.subject], index=videos.index, name="group")
+    return pd.Series([names[root(s)] for s in videos.subject], index=videos.index, name="cohort")
 
 
-def folds(groups: pd.Series, k: int, seed: int) -> list[Fold]:
-    """k folds (train videos, test videos) over the groups of :func:`pair_groups`.
+def folds(cohorts: pd.Series, k: int, seed: int) -> list[Fold]:
+    """k folds (train videos, test videos) over the cohorts of :func:`cohorts`.
 
-    Groups are shuffled with ``seed`` and dealt into k nearly equal parts,
+    Cohorts are shuffled with ``seed`` and dealt into k nearly equal parts,
     so the folds are the same for the same seed. With k at least the number
-    of groups each group is held out alone (leave-one-pair-out), in sorted
-    order of group id, which is what small data sets need.
+    of cohorts each cohort is held out alone (leave-one-pair-out), in sorted
+    order of cohort id, which is what small data sets need.
     """
-    names = np.array(sorted(groups.unique()))
+    names = np.array(sorted(cohorts.unique()))
     if len(names) < 2:
         raise ValueError(
-            f"cross-validation needs at least 2 groups of people, got "
+            f"cross-validation needs at least 2 cohorts of people, got "
             f"{names.tolist()}; with a single swap pair, train on another study "
             "(classifier.train_on)"
         )
@@ -134,8 +133,8 @@ def folds(groups: pd.Series, k: int, seed: int) -> list[Fold]:
         held_out = np.array_split(np.random.default_rng(seed).permutation(names), k)
     result = []
     for part in held_out:
-        test = groups.index[groups.isin(part)]
-        train = groups.index[~groups.isin(part)]
+        test = cohorts.index[cohorts.isin(part)]
+        train = cohorts.index[~cohorts.isin(part)]
         result.append((np.sort(train.to_numpy(dtype=str)), np.sort(test.to_numpy(dtype=str))))
     return result
 
@@ -162,10 +161,28 @@ def read_split(path: str | Path) -> list[Fold]:
     return [(train, test)]
 
 
+def dataset_split(frames: pd.DataFrame) -> list[Fold]:
+    """The dataset's official split (FaceForensics++'s JSON files, Celeb-DF's test list: the
+    ``split`` column) as a single fold: train and val videos are trained on (the inner folds
+    tune, so val needs no role of its own), test videos are scored; videos the split does not
+    name are left out."""
+    _require(frames, ["video", "split"])
+    videos = frames.drop_duplicates("video").set_index("video").split
+    train = np.sort(videos.index[videos.isin(["train", "val"])].to_numpy(dtype=str))
+    test = np.sort(videos.index[videos.eq("test").fillna(False)].to_numpy(dtype=str))
+    if not len(train) or not len(test):
+        raise ValueError(
+            f"classifier.split: {DATASET_SPLIT} needs the dataset's official split with train "
+            f"and test videos; it names {len(train)} train or val and {len(test)} test videos "
+            "(set dataset.splits to the split's files)"
+        )
+    return [(train, test)]
+
+
 # --- The classifier ------------------------------------------------------------------------------
 
 
-def build_model(name: str, seed: int, n_groups: int) -> BaseEstimator:
+def build_model(name: str, seed: int, n_cohorts: int) -> BaseEstimator:
     """An unfitted classifier; its ``decision_function`` is the score (higher = more fake).
 
     Both models impute missing features with the training median (a
@@ -173,9 +190,9 @@ def build_model(name: str, seed: int, n_groups: int) -> BaseEstimator:
     them, since the RBF kernel and the logistic penalty both assume
     comparable scales. Classes are weighted as balanced because fakes (LQ
     and HQ) outnumber real videos two to one. ``"svm"`` searches C and
-    gamma by AUC in inner folds over the ``n_groups`` training groups (fit
+    gamma by AUC in inner folds over the ``n_cohorts`` training cohorts (fit
     it with ``groups=``), so tuning never sees a test person either; with
-    fewer than 2 training groups there is nothing to hold out and the
+    fewer than 2 training cohorts there is nothing to hold out and the
     default C and gamma are used.
     """
     if name == "logistic":
@@ -191,12 +208,12 @@ def build_model(name: str, seed: int, n_groups: int) -> BaseEstimator:
             ("classify", classifier),
         ]
     )
-    if name == "svm" and n_groups >= 2:
+    if name == "svm" and n_cohorts >= 2:
         return GridSearchCV(
             pipeline,
             SVM_GRID,
             scoring="roc_auc",
-            cv=GroupKFold(n_splits=min(INNER_FOLDS, n_groups)),
+            cv=GroupKFold(n_splits=min(INNER_FOLDS, n_cohorts)),
             n_jobs=1,
         )
     return pipeline
@@ -213,21 +230,27 @@ def cross_validate(
     models_dir: str | Path | None = None,
     frames_per_video: int | None = None,
 ) -> pd.DataFrame:
-    """Out-of-fold score of every frame: columns video, frame, quality, label, fold, score.
+    """Out-of-fold score of every frame: columns video, frame, group, label, fold, score.
 
-    Folds are k-fold over pair groups, or the single fold of the ``split``
-    file when given (videos it does not list are left out, and a person on
-    both sides is warned about). See :func:`fit_and_score` for what each
-    fold does.
+    Folds are k-fold over cohorts, or the single fold of the ``split``
+    file when given, or of the dataset's own split when ``split`` is
+    :data:`DATASET_SPLIT` (videos it does not list are left out, and a
+    person on both sides is warned about). See :func:`fit_and_score` for
+    what each fold does.
     """
+    if split == DATASET_SPLIT:
+        splits = dataset_split(frames)
     frames = _study_frames(frames, features)
-    groups = pair_groups(frames)
-    splits = read_split(split) if split is not None else folds(groups, k, seed)
+    people = cohorts(frames)
+    if split is None:
+        splits = folds(people, k, seed)
+    elif split != DATASET_SPLIT:
+        splits = read_split(split)
     return fit_and_score(
         frames,
         features,
         splits,
-        groups,
+        people,
         model=model,
         seed=seed,
         split=split,
@@ -260,7 +283,7 @@ def train_and_score(
         frames,
         features,
         splits,
-        pair_groups(frames),
+        cohorts(frames),
         model=model,
         seed=seed,
         models_dir=models_dir,
@@ -272,7 +295,7 @@ def fit_and_score(
     frames: pd.DataFrame,
     features: Sequence[str],
     splits: list[Fold],
-    groups: pd.Series,
+    people: pd.Series,
     *,
     model: str,
     seed: int,
@@ -283,7 +306,7 @@ def fit_and_score(
     """Train one classifier per fold of ``splits`` and score that fold's test frames.
 
     Each fold's classifier is trained on the frames of its training videos,
-    all qualities together, and scores all frames of its test videos.
+    all groups together, and scores all frames of its test videos.
     Frames without any feature (no face found) are neither trained on nor
     scored (score NaN). ``frames_per_video`` caps the training frames taken
     from each video (evenly spaced), since an RBF SVM's cost grows faster
@@ -307,15 +330,15 @@ def fit_and_score(
         for i, (train, test) in enumerate(splits):
             in_train = frames.video.isin(train).to_numpy()
             in_test = frames.video.isin(test).to_numpy()
-            rows = in_train & usable
+            rows = in_train & usable & frames.label.notna().to_numpy()  # never an unknown label
             rows[rows] = _thin(frames.video[rows], frames_per_video)
-            train_groups = groups.reindex(frames.video[rows]).to_numpy()
-            classifier = build_model(model, seed, len(np.unique(train_groups)))
+            train_cohorts = people.reindex(frames.video[rows]).to_numpy()
+            classifier = build_model(model, seed, len(np.unique(train_cohorts)))
             if isinstance(classifier, GridSearchCV):
-                classifier.fit(x[rows], frames.label[rows], groups=train_groups)
+                classifier.fit(x[rows], frames.label[rows].astype(int), groups=train_cohorts)
                 log.info("fold %d: best %s", i, classifier.best_params_)
             else:
-                classifier.fit(x[rows], frames.label[rows])
+                classifier.fit(x[rows], frames.label[rows].astype(int))
             scored = in_test & usable
             scores[scored] = classifier.decision_function(x[scored])
             fold_of[in_test] = i
@@ -328,7 +351,7 @@ def fit_and_score(
             )
             if out is not None:
                 joblib.dump(classifier, Path(out) / f"fold_{i}.joblib")
-    result = frames.loc[fold_of >= 0, ["video", "frame", "quality", "label"]].copy()
+    result = frames.loc[fold_of >= 0, ["video", "frame", "group", "label"]].copy()
     result["fold"] = fold_of[fold_of >= 0]
     result["score"] = scores[fold_of >= 0]
     return result.reset_index(drop=True)[FRAME_SCORE_COLUMNS]
@@ -336,7 +359,7 @@ def fit_and_score(
 
 def _study_columns(features: Sequence[str]) -> list[str]:
     """The frame-table columns the classifier reads: ids, labels, people and ``features``."""
-    return ["video", "frame", "quality", "label", "subject", "face_source", *features]
+    return ["video", "frame", "group", "label", "subject", "face_source", *features]
 
 
 def _study_frames(frames: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
@@ -347,7 +370,7 @@ def _study_frames(frames: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame
 
 
 def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
-    """One score per video from its frames' scores: video, quality, label, fold, n_frames, score.
+    """One score per video from its frames' scores: video, group, label, fold, n_frames, score.
 
     Frames without a score are skipped (``n_frames`` counts the scored
     ones); a video with none gets NaN. The median and the trimmed mean
@@ -362,7 +385,7 @@ def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
     }
     if how not in functions:
         raise ValueError(f"unknown pooling {how!r}; known: {list(POOLINGS)}")
-    videos = frame_scores.drop_duplicates("video").set_index("video")[["quality", "label", "fold"]]
+    videos = frame_scores.drop_duplicates("video").set_index("video")[["group", "label", "fold"]]
     scored = frame_scores.dropna(subset=["score"]).groupby("video").score
     videos["n_frames"] = scored.size().reindex(videos.index, fill_value=0).astype("int64")
     videos["score"] = scored.agg(lambda s: float(functions[how](s.to_numpy()))).reindex(
@@ -377,30 +400,30 @@ def pool(frame_scores: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
 def classifier_metrics(
     frame_scores: pd.DataFrame,
     video_scores: pd.DataFrame,
-    qualities: Sequence[str],
+    groups: Sequence[str],
     n_boot: int = 1000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """AUC, EER and FRR at 10 % / 1 % FAR, with bootstrap 95 % intervals, per quality and level.
+    """AUC, EER and FRR at 10 % / 1 % FAR, with bootstrap 95 % intervals, per group and level.
 
-    For quality q the real videos are compared with q's fakes, at frame
+    For group q the real videos are compared with q's fakes, at frame
     level (every scored frame) and at video level (pooled scores). The
     interval resamples videos, not frames, because frames of a video are
     far from independent; it resamples real and fake videos separately
     (stratified) so every replicate has both classes, takes all frames of a
     drawn video at frame level, and reports the 2.5 and 97.5 percentiles.
-    Each (quality, level) row draws from a fresh generator seeded with
+    Each (group, level) row draws from a fresh generator seeded with
     ``seed``, so a row does not depend on which other rows are computed.
     ``n_real``/``n_fake`` count frames or videos as the level says. Floats
     are rounded to 6 decimals so the written table is byte-stable.
     """
     rows = []
-    for quality in qualities:
+    for group in groups:
         for level, table in (("frame", frame_scores), ("video", video_scores)):
-            part = table[table.quality.isin(["real", quality])].dropna(subset=["score"])
+            part = real_versus(table, group).dropna(subset=["score"])
             labels, values = part.label.to_numpy(dtype=int), part.score.to_numpy(dtype=float)
             row: dict[str, object] = {
-                "quality": quality,
+                "group": group,
                 "level": level,
                 "n_real": int((labels == 0).sum()),
                 "n_fake": int((labels == 1).sum()),
@@ -419,7 +442,7 @@ def classifier_metrics(
                     row |= {measure: point[j], f"{measure}_lo": lo, f"{measure}_hi": hi}
             rows.append(row)
     columns = [
-        "quality",
+        "group",
         "level",
         "n_real",
         "n_fake",
@@ -442,7 +465,7 @@ def run_classifier(
     k: int,
     seed: int,
     pooling: str,
-    qualities: Sequence[str],
+    groups: Sequence[str],
     n_boot: int = 1000,
     split_path: str | Path | None = None,
     train_path: str | Path | None = None,
@@ -469,7 +492,7 @@ def run_classifier(
     else:
         frame_scores = cross_validate(frames, features, k=k, split=split_path, **options)
     video_scores = pool(frame_scores, pooling)
-    table = classifier_metrics(frame_scores, video_scores, qualities, n_boot=n_boot, seed=seed)
+    table = classifier_metrics(frame_scores, video_scores, groups, n_boot=n_boot, seed=seed)
     write_parquet(video_scores, out_scores_parquet)
     write_csv(table, out_table_csv)
     return table
@@ -493,7 +516,7 @@ def _present(
         unknown = sorted((set(train) | set(test)) - known)
         if unknown:
             log.warning(
-                "split file %s: %d videos not in the frame table, ignored (e.g. %s)",
+                "split %s: %d videos not in the frame table, ignored (e.g. %s)",
                 split,
                 len(unknown),
                 unknown[0],
@@ -501,7 +524,7 @@ def _present(
         unlisted = known - set(train) - set(test)
         if unlisted:
             log.warning(
-                "split file %s: %d videos of the frame table not listed, left out",
+                "split %s: %d videos of the frame table not listed, left out",
                 split,
                 len(unlisted),
             )
@@ -543,7 +566,7 @@ def _check_training(frames: pd.DataFrame, splits: list[Fold], usable: np.ndarray
     for fold, (train, _) in enumerate(splits):
         in_train = frames.video.isin(train).to_numpy()
         for value, name in ((0, "real"), (1, "fake")):
-            rows = in_train & (frames.label == value).to_numpy()
+            rows = in_train & frames.label.eq(value).fillna(False).to_numpy(dtype=bool)
             videos = np.unique(frames.video[rows])
             if not len(videos):
                 raise ValueError(

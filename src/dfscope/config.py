@@ -9,11 +9,21 @@ from pathlib import Path
 
 import yaml
 
-from .schema import TEMPORAL_FEATURES
+from .schema import DATASET_SPLIT, TEMPORAL_FEATURES
+
+#: The layouts whose official split ``dataset.splits`` reads, and what it must point at.
+SPLIT_FILES = {
+    "faceforensics": "the folder with train.json, val.json and test.json",
+    "celebdf": "the file List_of_testing_videos.txt",
+}
 
 #: Config keys that were renamed, old -> new: an old config gets a message naming the new key
 #: instead of the schema's "Additional properties are not allowed".
-RENAMED = {"detection": "classifier (the deepfake classifier; 'detector' is the face detector)"}
+RENAMED = {
+    "detection": "classifier (the deepfake classifier; 'detector' is the face detector)",
+    "dataset.fakes_root": "dataset.root (the dataset, in whichever layout)",
+    "dataset.qualities": "dataset.groups (DeepfakeTIMIT's qualities are its groups of fakes)",
+}
 
 
 def check_yaml(path: str | Path) -> None:
@@ -51,9 +61,11 @@ def _where(error: yaml.MarkedYAMLError) -> str:
 
 
 def check_renamed(cfg: dict) -> None:
-    """Raise ValueError naming the new key for each renamed top-level key ``cfg`` still uses."""
+    """Raise ValueError naming the new key for each renamed key (``section.key``) ``cfg`` still
+    uses."""
     for old, new in RENAMED.items():
-        if old in cfg:
+        section, _, key = old.rpartition(".")
+        if key in (cfg.get(section) or {} if section else cfg):
             raise ValueError(f"config key {old!r} is now {new}: rename it in your config file")
 
 
@@ -78,13 +90,7 @@ def check_config(cfg: dict) -> None:
                     f"config {key}: {name!r} is not computed (metrics.features "
                     f"and temporal: {features})"
                 )
-    if not cfg["dataset"]["sample"]:
-        for key in ("fakes_root", "originals_root"):
-            if not Path(cfg["dataset"][key]).is_dir():
-                raise ValueError(
-                    f"config dataset.{key}: {cfg['dataset'][key]!r} is not a folder "
-                    "(dataset.sample is false, so the dataset is read from there)"
-                )
+    _check_dataset(cfg["dataset"])
     win_size, crop_size = cfg["metrics"]["ssim"]["win_size"], cfg["crops"]["size"]
     if win_size >= crop_size:
         raise ValueError(
@@ -97,6 +103,48 @@ def check_config(cfg: dict) -> None:
             f"config classifier.split ({classifier['split']!r}) and "
             f"classifier.train_on ({classifier['train_on']!r}): give one of the two"
         )
+    _check_dataset_split(cfg["dataset"], classifier["split"])
+
+
+def _check_dataset_split(dataset: dict, split: str | None) -> None:
+    """``classifier.split: dataset`` needs a layout that records an official split, told where
+    its files are (a CSV list carries its own ``split`` column)."""
+    if split != DATASET_SPLIT:
+        return
+    layout = "deepfaketimit" if dataset["sample"] else dataset["layout"]
+    if layout in SPLIT_FILES and not dataset["splits"]:
+        raise ValueError(
+            f"config classifier.split: {DATASET_SPLIT!r} needs dataset.splits: "
+            f"{SPLIT_FILES[layout]}"
+        )
+    if layout not in SPLIT_FILES and layout != "table":
+        raise ValueError(
+            f"config classifier.split: {DATASET_SPLIT!r}, but the {layout} layout has no "
+            "official split: give a split CSV, or leave it null for k-fold"
+        )
+
+
+def _check_dataset(dataset: dict) -> None:
+    """The dataset the config names must be there, in a form its layout reads."""
+    if dataset["sample"]:
+        if dataset["layout"] != "deepfaketimit":
+            raise ValueError(
+                f"config dataset.layout: {dataset['layout']!r} with dataset.sample true: the "
+                "built-in sample is generated in the deepfaketimit layout (`dfscope sample "
+                f"--layout {dataset['layout']} DIR` writes it in that one, to read with "
+                "dataset.sample false)"
+            )
+        return
+    wanted = {"root": "a file" if dataset["layout"] == "table" else "a folder"}
+    if dataset["layout"] == "deepfaketimit":
+        wanted["originals_root"] = "a folder"
+    for key, kind in wanted.items():
+        path = Path(dataset[key])
+        if not (path.is_file() if kind == "a file" else path.is_dir()):
+            raise ValueError(
+                f"config dataset.{key}: {dataset[key]!r} is not {kind} (dataset.sample is "
+                f"false, so the {dataset['layout']} dataset is read from there)"
+            )
 
 
 def defaults(schema: str | Path) -> dict:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .schema import PROBLEM_COLUMNS, VIDEO_COLUMNS
+from .schema import PROBLEM_COLUMNS, REAL, VIDEO_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -47,24 +47,32 @@ class DatasetError(ValueError):
 
 
 @dataclass(frozen=True)
-class Video:
-    """One row of the video table.
+class Entry:
+    """One video of a dataset: a row of the video table, whatever the layout it was read from
+    (each reader of :mod:`dfscope.layouts` says what the fields mean there).
 
-    ``n_frames`` is the number of frames the video must have: the number of
-    JPEG files in the original's VidTIMIT folder (for a fake too, since a
-    fake is frame-aligned with its original). The frames step checks the
-    decoded count against it.
+    video: id, unique within the dataset (names of [a-z0-9]+ joined by ``-``).
+    label: 1 fake, 0 real, None unknown (a list's unlabelled rows).
+    group: ``real``; for a fake the layout's kind of fake (DeepfakeTIMIT's quality LQ/HQ, the
+        FF++ method); ``unlabelled`` for an unknown label. What per-group results are split by.
+    subject: whose video it is (a fake's target): what cross-validation folds keep apart.
+    face_source: whose face (or expressions) was put in; None for a real or when not known.
+    original: id of the real video the fake was made from, when that video was read; else None.
+    path: the video file or frame folder.
+    n_frames: the frame count the video must have, when the layout says (a VidTIMIT folder's
+        JPEG count, a fake's too: it is frame-aligned with it); else None (decoded, not checked).
+    split: ``train``, ``val`` or ``test`` from the dataset's official split, else None.
     """
 
     video: str
-    label: int  # 1 = fake, 0 = real
-    quality: str  # "LQ" / "HQ" for fakes, "real" for originals
-    subject: str  # T: whose video was used
-    sentence: str
-    face_source: str  # S: whose face is shown (T for a real video)
-    original: str  # id of the real video this one is aligned with (itself for a real one)
+    label: int | None
+    group: str
+    subject: str
+    face_source: str | None
+    original: str | None
     path: str
-    n_frames: int
+    n_frames: int | None
+    split: str | None
 
 
 def wildcard_pattern(names: Sequence[str]) -> str:
@@ -181,27 +189,28 @@ def fake_name_problem(name: str) -> str | None:
 
 
 def discover(
-    fakes_root: str | Path, originals_root: str | Path, qualities: tuple[str, ...] = ("LQ", "HQ")
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The video table of a dataset (every fake of ``qualities`` and every original they use),
-    and the table of the inputs that were skipped, each with why.
+    fakes_root: str | Path, originals_root: str | Path
+) -> tuple[list[Entry], pd.DataFrame]:
+    """The entries of a DeepfakeTIMIT dataset (every fake of the quality folders there and every
+    original they use), and the table of the inputs that were skipped, each with why.
 
     An input is skipped when its name breaks the layout's rules (the reason names the rule),
     when it would get the id of another input (``sa1-video-x.avi`` beside ``sa1-video-x.mp4``:
     the first in name order is kept), or when it lies where the layout has no inputs. The
     VidTIMIT side of a skipped subject is named too, since its originals are then unused.
     Nothing is dropped without a row. A fake whose original folder is missing or empty
-    raises :class:`DatasetError` naming both paths, because its paired metrics could not be
-    computed and silently dropping it would bias the evaluation.
+    raises :class:`DatasetError` naming both paths: DeepfakeTIMIT always ships its
+    originals, so a missing one is a damaged copy, whose fakes would silently lose their
+    paired metrics. Of the quality folders, those there are read (``higher_quality/`` may
+    be left out); none at all is an error.
     """
     fakes_root, originals_root = Path(fakes_root), Path(originals_root)
     skips = Skips()
     _skip_strays(fakes_root, set(QUALITY_DIRS.values()), skips)
-    rows: dict[str, Video] = {}
-    for quality in qualities:
-        qdir = fakes_root / QUALITY_DIRS[quality]
+    rows: dict[str, Entry] = {}
+    for quality, qdir in ((q, fakes_root / d) for q, d in QUALITY_DIRS.items()):
         if not qdir.is_dir():
-            raise DatasetError(f"{qdir}: quality folder for {quality} not found")
+            continue
         for folder in sorted(qdir.iterdir()):
             if _hidden(folder):
                 continue
@@ -215,7 +224,7 @@ def discover(
         raise DatasetError(
             f"{fakes_root}: no fake videos found under {list(QUALITY_DIRS.values())}"
         )
-    return video_table(rows.values()), skips.table()
+    return sorted(rows.values(), key=lambda entry: entry.video), skips.table()
 
 
 def _skip_strays(root: Path, expected: set[str], skips: Skips) -> None:
@@ -239,7 +248,7 @@ def _skip_subject(folder: Path, originals: Path, skips: Skips) -> None:
 
 
 def _add_fakes(
-    folder: Path, quality: str, originals_root: Path, rows: dict[str, Video], skips: Skips
+    folder: Path, quality: str, originals_root: Path, rows: dict[str, Entry], skips: Skips
 ) -> None:
     """Add the fakes of one subject folder, and each one's original, to ``rows`` (by id)."""
     for path in sorted(folder.iterdir()):
@@ -260,41 +269,43 @@ def _add_fakes(
             originals_root, folder.name, parts["sentence"], fake=path
         )
         rows[original.video] = original
-        rows[video] = Video(
-            video,
-            1,
-            quality,
-            folder.name,
-            parts["sentence"],
-            parts["source"],
-            original.video,
-            str(path),
-            original.n_frames,
+        rows[video] = Entry(
+            video=video,
+            label=1,
+            group=quality,
+            subject=folder.name,
+            face_source=parts["source"],
+            original=original.video,
+            path=str(path),
+            n_frames=original.n_frames,
+            split=None,
         )
 
 
-def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) -> Video:
+def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) -> Entry:
     folder = originals_root / subject / "video" / sentence
     if not folder.is_dir():
         raise DatasetError(f"{fake}: original frame folder {folder} is missing")
     n_frames = len(original_frame_files(folder))
     if n_frames == 0:
         raise DatasetError(f"{fake}: original frame folder {folder} has no frames")
-    return Video(
-        real_id(subject, sentence),
-        0,
-        "real",
-        subject,
-        sentence,
-        subject,
-        real_id(subject, sentence),
-        str(folder),
-        n_frames,
+    return Entry(
+        video=real_id(subject, sentence),
+        label=0,
+        group=REAL,
+        subject=subject,
+        face_source=None,
+        original=None,
+        path=str(folder),
+        n_frames=n_frames,
+        split=None,
     )
 
 
-def video_table(videos) -> pd.DataFrame:
-    """The video table, sorted by id so that it is the same however it was built."""
-    table = pd.DataFrame([asdict(v) for v in videos], columns=VIDEO_COLUMNS)
+def video_table(entries: Iterable[Entry]) -> pd.DataFrame:
+    """The video table of ``entries``: the columns of :data:`dfscope.schema.VIDEO_COLUMNS`, the
+    unknowns as missing values, sorted by id so that it is the same however it was built."""
+    table = pd.DataFrame([asdict(entry) for entry in entries], columns=VIDEO_COLUMNS)
     table = table.sort_values("video", kind="stable").reset_index(drop=True)
-    return table.astype({"label": "int8", "n_frames": "int32"})
+    text = [c for c in VIDEO_COLUMNS if c not in ("label", "n_frames")]
+    return table.astype({"label": "Int8", "n_frames": "Int32", **dict.fromkeys(text, "string")})

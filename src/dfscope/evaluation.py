@@ -1,4 +1,4 @@
-"""How well each single feature tells real from fake: AUC and EER per quality, frame and video
+"""How well each single feature tells real from fake: AUC and EER per group, frame and video
 level."""
 
 from __future__ import annotations
@@ -11,29 +11,30 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from .roc import equal_error_rate
+from .schema import real_versus
 from .tables import write_csv
 
 
 def score_summary(
-    frames: pd.DataFrame, videos: pd.DataFrame, scores: Sequence[str], qualities: Sequence[str]
+    frames: pd.DataFrame, videos: pd.DataFrame, scores: Sequence[str], groups: Sequence[str]
 ) -> pd.DataFrame:
-    """AUC and EER of each score, real vs fakes of each quality, at frame and video level.
+    """AUC and EER of each score, real vs fakes of each group, at frame and video level.
 
     Frames without a face are left out at frame level; a video's score is
     the mean of its frames' scores.
     """
     rows = []
     for score in scores:
-        for quality in qualities:
+        for group in groups:
             for level, table, column in (
                 ("frame", frames, score),
                 ("video", videos, f"mean_{score}"),
             ):
-                part = table[table.quality.isin(["real", quality])].dropna(subset=[column])
-                labels, values = part.label.to_numpy(), part[column].to_numpy()
+                part = real_versus(table, group).dropna(subset=[column])
+                labels, values = part.label.to_numpy(dtype=int), part[column].to_numpy()
                 row = {
                     "score": score,
-                    "quality": quality,
+                    "group": group,
                     "level": level,
                     "n_real": int((labels == 0).sum()),
                     "n_fake": int((labels == 1).sum()),
@@ -48,7 +49,7 @@ def score_summary(
                 rows.append(row)
     return pd.DataFrame(
         rows,
-        columns=["score", "quality", "level", "n_real", "n_fake", "auc", "eer", "eer_threshold"],
+        columns=["score", "group", "level", "n_real", "n_fake", "auc", "eer", "eer_threshold"],
     )
 
 
@@ -58,9 +59,9 @@ def feature_auc(
     out: str | Path,
     *,
     features: Sequence[str],
-    qualities: Sequence[str],
+    groups: Sequence[str],
 ) -> pd.DataFrame:
-    """Each single feature's power to tell real from fake, per quality, at frame and video level.
+    """Each single feature's power to tell real from fake, per group, at frame and video level.
 
     ``auc`` is taken with higher = fake; ``direction`` is +1 where fakes
     score higher (auc >= 0.5) and -1 where they score lower, and
@@ -68,7 +69,7 @@ def feature_auc(
     better direction: how much it separates, whatever the sign.
     """
     table = score_summary(
-        pd.read_parquet(frames_path), pd.read_parquet(videos_path), features, qualities
+        pd.read_parquet(frames_path), pd.read_parquet(videos_path), features, groups
     ).drop(columns=["eer_threshold"])
     table.insert(table.columns.get_loc("auc") + 1, "direction", np.where(table.auc >= 0.5, 1, -1))
     table.insert(table.columns.get_loc("auc") + 2, "auc_best", np.maximum(table.auc, 1 - table.auc))
@@ -83,11 +84,11 @@ def summarise(
     out: str | Path,
     *,
     scores: Sequence[str],
-    qualities: Sequence[str],
+    groups: Sequence[str],
 ) -> pd.DataFrame:
     """Write the summary CSV of :func:`score_summary` from the gathered tables."""
     summary = score_summary(
-        pd.read_parquet(frames_path), pd.read_parquet(videos_path), scores, qualities
+        pd.read_parquet(frames_path), pd.read_parquet(videos_path), scores, groups
     )
     write_csv(summary, out)
     return summary

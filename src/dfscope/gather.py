@@ -57,7 +57,7 @@ def gather(
                 for path in _files(folder, ".json")
             ],
             detections,
-            dict(zip(videos.video, videos.original, strict=True)),
+            _originals(videos),
             failed,
         )
         write_csv(
@@ -73,7 +73,7 @@ def gather(
                 per_frame, on=["video", "frame"], how="left", validate="one_to_one"
             )
     if paired:
-        fakes = videos.video[(videos.label == 1) & (videos.original != videos.video)]
+        fakes = videos.video[videos.original.isin(videos.video)]  # fakes with their original
         pairs = _tables(paired, fakes, left_out, "paired")
         frames = frames.merge(
             pairs.drop(columns="original"), on=["video", "frame"], how="left", validate="one_to_one"
@@ -85,6 +85,12 @@ def gather(
     write_parquet(per_video, videos_out)
     log.info("%d frames of %d videos gathered", len(frames), len(per_video))
     return frames
+
+
+def _originals(videos: pd.DataFrame) -> dict[str, str]:
+    """Each fake with an original in the study: fake -> its original."""
+    paired = videos[videos.original.isin(videos.video)]
+    return dict(zip(paired.video, paired.original, strict=True))
 
 
 def _files(folder: str | Path, suffix: str) -> list[Path]:
@@ -157,12 +163,13 @@ def video_problems(
         video = info["video"]
         if info.get("error"):
             rows.append((video, "frames", f"unreadable, left out: {info['error']}"))
-        elif not info["count_ok"]:
+        elif info["count_ok"] is False:  # None: no count to check against
             rows.append(
                 (
                     video,
                     "frames",
-                    f"decoded {info['n_decoded']} of {info['n_expected']} frames (paired by index)",
+                    f"decoded {info['n_decoded']} of {info['n_expected']} frames "
+                    "(paired by number)",
                 )
             )
         rows.extend((video, "frames", note) for note in info.get("notes", []))
@@ -210,7 +217,7 @@ def _size_problems(manifests: Mapping[str, dict], originals: Mapping[str, str]) 
     rows = []
     for video, original in originals.items():
         fake, real = manifests.get(video), manifests.get(original)
-        if video == original or fake is None or real is None or fake["error"] or real["error"]:
+        if fake is None or real is None or fake["error"] or real["error"]:
             continue
         size, original_size = (fake["width"], fake["height"]), (real["width"], real["height"])
         if size != original_size:

@@ -15,12 +15,14 @@ import pandas as pd
 #: ``{detector}`` is the face detector's name; ``{batch}`` runs over the batches of the fakes
 #: measured against their original, whose folders hold one folder of figures per fake.
 OUTPUTS = [
-    ("ROC curves ({qualities})", "results/plots/{detector}/roc.png"),
+    ("ROC curves ({groups})", "results/plots/{detector}/roc.png"),
     ("paired-metric histograms", "results/plots/{detector}/paired_hist.png"),
     ("feature histograms", "results/plots/{detector}/feature_hist.png"),
     ("fake vs original figures", "results/plots/{detector}/compare/{batch}"),
     ("classifier (AUC/EER, CIs)", "results/tables/{detector}/classifier.csv"),
     ("classifier ROC with band", "results/plots/{detector}/classifier_roc.png"),
+    ("video scores (all videos)", "results/metrics/{detector}/classifier/video_scores.parquet"),
+    ("their spread, per group", "results/plots/{detector}/scores.png"),
     ("AUC / EER table", "results/tables/{detector}/summary.csv"),
     ("single-feature AUCs", "results/tables/{detector}/feature_auc.csv"),
     ("per-frame table", "results/tables/{detector}/frames.parquet"),
@@ -40,32 +42,32 @@ def targets(detector: str, batches: Sequence[str]) -> list[str]:
     return paths
 
 
-def results_message(detector: str, qualities: Sequence[str], problems: str) -> str:
+def results_message(detector: str, groups: Sequence[str], problems: str) -> str:
     """The end-of-run message: where each output of :data:`OUTPUTS` is, then ``problems``
     (the line that counts the study's problems)."""
-    width = max(len(what.format(qualities=" and ".join(qualities))) for what, _ in OUTPUTS) + 2
+    width = max(len(what.format(groups=" and ".join(groups))) for what, _ in OUTPUTS) + 2
     lines = ["dfscope finished. Results:"]
     for what, pattern in OUTPUTS:
-        label = what.format(qualities=" and ".join(qualities)) + ":"
+        label = what.format(groups=" and ".join(groups)) + ":"
         where = pattern.format(detector=detector, batch="<batch>")
         lines.append(f"  {label:<{width}}{where}{'/<video>/' if '{batch}' in pattern else ''}")
     return "\n".join([*lines, problems])
 
 
-def reported_fakes(fakes: pd.DataFrame, per_quality: int) -> list[str]:
-    """The fakes whose comparison figures the Snakemake report embeds: ``per_quality`` of each
-    quality, one per target subject in turn (by name), so that they show different people.
+def reported_fakes(fakes: pd.DataFrame, per_group: int) -> list[str]:
+    """The fakes whose comparison figures the Snakemake report embeds: ``per_group`` of each
+    group, one per target subject in turn (by name), so that they show different people.
 
     Embedding every fake's (three ~560 KB figures each) would make the full dataset's report
     about 1.6 GB; the other fakes' figures stay on disk.
     """
     by_name = fakes.reset_index(drop=True).sort_values("video", kind="stable")
-    turn = by_name.groupby(["quality", "subject"]).cumcount()
+    turn = by_name.groupby(["group", "subject"]).cumcount()
     chosen = (
         by_name.assign(turn=turn)
         .sort_values("turn", kind="stable")
-        .groupby("quality")
-        .head(per_quality)
+        .groupby("group")
+        .head(per_group)
     )
     return chosen.video.tolist()
 

@@ -27,6 +27,7 @@ byte-identical from run to run (fixed seeds, stable hashing).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import zlib
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from .dataset import QUALITY_DIRS, Video, fake_id, real_id, video_table
+from .dataset import QUALITY_DIRS, Entry, fake_id, real_id, video_table
 from .geometry import apply_affine, similarity_transform
+from .schema import REAL
 from .tables import atomic_dir, atomic_path
 
 log = logging.getLogger(__name__)
@@ -130,58 +132,61 @@ def layout(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
     """
     _check(spec)
     root = Path(root)
-    rows = []
-    for subject in spec.subjects:
-        for sentence in spec.sentences:
-            original = real_id(subject, sentence)
-            rows.append(
-                Video(
-                    original,
-                    0,
-                    "real",
+    entries = []
+    for subject, sentence in itertools.product(spec.subjects, spec.sentences):
+        original = real_id(subject, sentence)
+        folder = root / "VidTIMIT" / subject / "video" / sentence
+        entries.append(
+            Entry(original, 0, REAL, subject, None, None, str(folder), spec.n_frames, None)
+        )
+        for quality, fake, path in _fakes(root, subject, sentence):
+            entries.append(
+                Entry(
+                    fake,
+                    1,
+                    quality,
                     subject,
-                    sentence,
-                    subject,
+                    partner(subject),
                     original,
-                    str(root / "VidTIMIT" / subject / "video" / sentence),
+                    str(path),
                     spec.n_frames,
+                    None,
                 )
             )
-            for quality, folder in QUALITY_DIRS.items():
-                source = partner(subject)
-                path = root / "DeepfakeTIMIT" / folder / subject / f"{sentence}-video-{source}.avi"
-                rows.append(
-                    Video(
-                        fake_id(quality, subject, sentence, source),
-                        1,
-                        quality,
-                        subject,
-                        sentence,
-                        source,
-                        original,
-                        str(path),
-                        spec.n_frames,
-                    )
-                )
-    return video_table(rows)
+    return video_table(entries)
+
+
+def _fakes(root: Path, subject: str, sentence: str) -> list[tuple[str, str, Path]]:
+    """(quality, id, file) of the sample's fakes of ``subject``'s ``sentence``: the video with
+    its pair partner's face, in each quality."""
+    source = partner(subject)
+    return [
+        (
+            quality,
+            fake_id(quality, subject, sentence, source),
+            root / "DeepfakeTIMIT" / folder / subject / f"{sentence}-video-{source}.avi",
+        )
+        for quality, folder in QUALITY_DIRS.items()
+    ]
 
 
 def generate(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
     """Write the sample under ``root`` (``VidTIMIT/`` and ``DeepfakeTIMIT/``); return its table."""
     table = layout(spec, root)
     scenes = {s: _scene(IDENTITIES[s]) for s in spec.subjects}
-    for row in table[table.label == 0].itertuples():
-        frames, landmarks = _film(scenes[row.subject], spec, row.subject, row.sentence)
-        frames = _write_original(frames, Path(row.path), spec.jpeg_quality)
-        for fake in table[(table.original == row.video) & (table.label == 1)].itertuples():
-            source_image, source_marks = scenes[fake.face_source]
-            rng = _rng(spec.seed, fake.video)
+    for subject, sentence in itertools.product(spec.subjects, spec.sentences):
+        frames, landmarks = _film(scenes[subject], spec, subject, sentence)
+        original = Path(root) / "VidTIMIT" / subject / "video" / sentence
+        frames = _write_original(frames, original, spec.jpeg_quality)
+        source_image, source_marks = scenes[partner(subject)]
+        for quality, fake, path in _fakes(Path(root), subject, sentence):
+            rng = _rng(spec.seed, fake)
             swapped = [
-                swap_face(frame, marks, source_image, source_marks, BOTTLENECK[fake.quality], rng)
+                swap_face(frame, marks, source_image, source_marks, BOTTLENECK[quality], rng)
                 for frame, marks in zip(frames, landmarks, strict=True)
             ]
-            write_video(swapped, Path(fake.path))
-        log.info("sample: %s and its fakes written", row.video)
+            write_video(swapped, path)
+        log.info("sample: %s and its fakes written", real_id(subject, sentence))
     return table
 
 

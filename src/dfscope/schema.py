@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: Columns of the video table (results/tables/videos.parquet), one row per video.
+#: Columns of the video table (results/tables/videos.parquet), one row per video, whatever the
+#: dataset's layout (:class:`dfscope.dataset.Entry` says what each means).
 VIDEO_COLUMNS = [
     "video",
     "label",
-    "quality",
+    "group",
     "subject",
-    "sentence",
     "face_source",
     "original",
     "path",
     "n_frames",
+    "split",
 ]
+#: The group of every real video, and of every video whose label is unknown.
+REAL, UNLABELLED = "real", "unlabelled"
+#: The value of ``classifier.split`` that means the dataset's own split (the ``split`` column)
+#: rather than a CSV file.
+DATASET_SPLIT = "dataset"
 
 #: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
 #: its dataset path, the step that met the problem, what it is.
@@ -87,3 +93,9 @@ def square_of(row) -> tuple[int, int, int] | None:
     if pd.isna(row.crop_side):
         return None
     return int(row.crop_x), int(row.crop_y), int(row.crop_side)
+
+
+def real_versus(table: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The rows of ``table`` (videos, frames or scores) that a ROC of ``group`` compares: the
+    real videos' and the fakes of ``group``; never a video whose label is unknown."""
+    return table[table.label.notna() & table.group.isin([REAL, group])]

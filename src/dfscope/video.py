@@ -123,13 +123,19 @@ def frame_filter(expected: int, *, stride: int = 1, count: int | None = None):
     return lambda number: (number - 1) % stride == 0
 
 
+def _length(source: str | Path) -> int:
+    """The number of frames of a dataset video, decoded to be counted: a container's count is
+    not to be trusted (:func:`iter_video`)."""
+    return sum(1 for _ in open_source(source)[0])
+
+
 def extract_frames(
     source: str | Path,
     out_dir: str | Path,
     manifest: str | Path,
     *,
     video: str,
-    expected: int,
+    expected: int | None,
     ext: str = "png",
     jpeg_quality: int = 95,
     stride: int = 1,
@@ -149,13 +155,16 @@ def extract_frames(
 
     The decoded count is checked against ``expected`` (the original's frame
     count); a different count is logged and recorded (``count_ok``) and the
-    frames are kept, so that pairing by index can go on and nothing is
-    dropped silently. A source that cannot be decoded at all (empty or
-    corrupt video, unreadable JPEG in a frame folder) does not fail the
-    job: one bad file among hundreds must not stop the others. Its error,
-    naming the file, is logged and recorded in the manifest (``error``) and
-    the frame folder is left empty, so that every later step sees a video
-    of 0 frames and the gather step lists it in ``problems.csv``.
+    frames are kept, so that pairing by frame number can go on and nothing
+    is dropped silently. Where no count is known (a video file of a layout
+    that does not say; ``expected`` None) nothing is checked (``count_ok``
+    None), and ``count`` spreads its frames over the video's own length.
+    A source that cannot be decoded at all (empty or corrupt video,
+    unreadable JPEG in a frame folder) does not fail the job: one bad file
+    among hundreds must not stop the others. Its error, naming the file, is
+    logged and recorded in the manifest (``error``) and the frame folder is
+    left empty, so that every later step sees a video of 0 frames and the
+    gather step lists it in ``problems.csv``.
     Frames after an unreadable JPEG would no longer line up with the fake's,
     so such a folder is not used at all.
 
@@ -163,10 +172,12 @@ def extract_frames(
     step lists a fake whose size is not its original's, which the paired
     step leaves unpaired.
     """
-    keep = frame_filter(expected, stride=stride, count=count)
+    known = expected is not None
     n, height, width, error, kept = 0, 0, 0, None, []
     with atomic_dir(out_dir) as tmp:
         try:
+            length = expected if known or count is None else _length(source)
+            keep = frame_filter(length or 0, stride=stride, count=count)
             frames, notes = open_source(source)
             for n, frame in enumerate(frames, start=1):
                 width, height = frame_size(frame)
@@ -185,17 +196,17 @@ def extract_frames(
         "video": video,
         "source": str(source),
         "n_decoded": n,
-        "n_expected": int(expected),
-        "count_ok": n == expected,
+        "n_expected": int(expected) if known else None,
+        "count_ok": n == expected if known else None,
         "width": width,
         "height": height,
         "error": error,
         "notes": notes,
         "kept": kept,
     }
-    if error is None and n != expected:
+    if error is None and known and n != expected:
         log.warning(
-            "%s: decoded %d frames, expected %d (frames are paired by index)", source, n, expected
+            "%s: decoded %d frames, expected %d (frames are paired by number)", source, n, expected
         )
     log.info("%s: %d frames of %dx%d -> %s", source, n, width, height, out_dir)
     with atomic_path(manifest) as tmp:

@@ -23,7 +23,7 @@ rule classify:
         mem_mb=2000,
     params:
         features=ALL_FEATURES,
-        qualities=QUALITIES,
+        groups=GROUPS,
         options=config["classifier"],
         code=code_version("classifier"),
     script:
@@ -35,9 +35,14 @@ rule classifier_plot:
         table="results/tables/{detector}/classifier.csv",
         scores="results/metrics/{detector}/classifier/video_scores.parquet",
     output:
-        report(
+        roc=report(
             "results/plots/{detector}/classifier_roc.png",
             caption="../report/classifier_roc.rst",
+            category="Classifier",
+        ),
+        scores=report(
+            "results/plots/{detector}/scores.png",
+            caption="../report/scores.rst",
             category="Classifier",
         ),
     log:
@@ -45,7 +50,7 @@ rule classifier_plot:
     conda:
         "../../environment.yml"
     params:
-        qualities=QUALITIES,
+        groups=GROUPS,
         n_boot=config["classifier"]["n_boot"],
         seed=config["classifier"]["seed"],
         code=code_version("plots.classifier"),

@@ -8,52 +8,55 @@ from snakemake.utils import validate
 
 from dfscope.batches import assign
 from dfscope.config import check_config, check_renamed, classifier_features
-from dfscope.dataset import discover, wildcard_pattern
+from dfscope.dataset import video_table, wildcard_pattern
 from dfscope.detectors import module_of
 from dfscope.gather import problems_message
+from dfscope.layouts import group_order, read_dataset
+from dfscope.layouts import module_of as layout_module
 from dfscope.plan import exact_pattern, reported_fakes, results_message, targets
 from dfscope.provenance import code_version, folder_fingerprint, table_digest
 from dfscope.sample import SampleSpec, layout
+from dfscope.schema import DATASET_SPLIT
 
 check_renamed(config)
 validate(config, schema="../schemas/config.schema.yaml")
 check_config(config)
 
 DETECTOR = config["detector"]["name"]
-QUALITIES = config["dataset"]["qualities"]
 FRAME_EXT = config["frames"]["format"]
 ALL_FEATURES = classifier_features(config)
 
 
-def dataset_roots(cfg):
-    """(fakes_root, originals_root): the sample's folders when the sample is used."""
-    if cfg["dataset"]["sample"]:
-        root = cfg["sample"]["root"]
-        return f"{root}/DeepfakeTIMIT", f"{root}/VidTIMIT"
-    return cfg["dataset"]["fakes_root"], cfg["dataset"]["originals_root"]
+def dataset_section(cfg):
+    """The config's dataset section, pointed at the built-in sample when it is used."""
+    if not cfg["dataset"]["sample"]:
+        return cfg["dataset"]
+    root = cfg["sample"]["root"]
+    return cfg["dataset"] | {"root": f"{root}/DeepfakeTIMIT", "originals_root": f"{root}/VidTIMIT"}
 
 
 def load_videos(cfg):
     """The video table the job graph is built from, and the dataset's skipped inputs.
 
     For the sample it is known before the sample exists (the sample rule
-    makes it); for a real dataset it is discovered on disk (each skipped
-    input is named in a warning now), and a fake without its original
-    stops the workflow with a message naming both.
+    makes it); a dataset is read from disk by its layout's reader (each
+    skipped input is named in a warning now).
     """
     if cfg["dataset"]["sample"]:
         table = layout(SampleSpec.from_config(cfg["sample"]), cfg["sample"]["root"])
         skipped = pd.DataFrame()
     else:
-        table, skipped = discover(*dataset_roots(cfg), qualities=tuple(cfg["dataset"]["qualities"]))
-    table = table[table.quality.isin(["real", *cfg["dataset"]["qualities"]])]
+        entries, skipped = read_dataset(DATASET)
+        table = video_table(entries)
     return table.set_index("video", drop=False), skipped
 
 
-FAKES_ROOT, ORIGINALS_ROOT = dataset_roots(config)
+DATASET = dataset_section(config)
 VIDEOS, SKIPPED = load_videos(config)
 #: Changes when the dataset's names or frame counts change: reruns the video table.
 DATASET_DIGEST = table_digest(VIDEOS, SKIPPED)
+#: The groups of fakes (DeepfakeTIMIT's LQ and HQ, FF++'s methods): what results are split by.
+GROUPS = group_order(DATASET["layout"], VIDEOS.group[VIDEOS.label == 1])
 FAKES = VIDEOS[VIDEOS.label == 1]
 REPORTED = reported_fakes(FAKES, config["plots"]["report_fakes"])
 REPORTED_PATTERN = exact_pattern(REPORTED)
@@ -83,7 +86,8 @@ def batch_sources(wildcards):
 
 def batch_records(wildcards):
     """What the frames step needs of each video of a batch: its id, source and expected count."""
-    return members(wildcards)[["video", "path", "n_frames"]].to_dict("records")
+    rows = members(wildcards)[["video", "path", "n_frames"]].astype(object)
+    return rows.where(rows.notna(), None).to_dict("records")  # an unknown count: None
 
 
 def batch_fingerprint(wildcards):
@@ -142,6 +146,12 @@ def faces_code(wildcards):
     return code_version("faces", module_of(wildcards.detector))
 
 
+def video_table_code(wildcards):
+    """The code version of the video table: the layouts' common code and the reader of the
+    configured layout, no other layout's."""
+    return code_version("layouts", layout_module(DATASET["layout"]))
+
+
 def frame_folder(pattern):
     """A batch's frame folder; with ``frames.temporary`` it is deleted once every job that
     reads it (faces, metrics, figures) is done, saving the decoded dataset's disk (PNG frames
@@ -160,7 +170,8 @@ def per_batch(pattern, batches=None):
     wildcard's detector."""
 
     def inputs(wildcards):
-        return expand(pattern, batch=batches or BATCHES, detector=wildcards.detector)
+        chosen = BATCHES if batches is None else batches  # none paired: an empty list
+        return expand(pattern, batch=chosen, detector=wildcards.detector)
 
     return inputs
 
@@ -178,7 +189,7 @@ def classifier_inputs(wildcards):
     return {
         key: options[name]
         for key, name in (("split", "split"), ("train", "train_on"))
-        if options[name]
+        if options[name] and options[name] != DATASET_SPLIT
     }
 
 
@@ -190,4 +201,4 @@ def final_targets():
 def end_message():
     """Where the results are, and the study's problems, for the end of a run."""
     problems = problems_message(f"results/tables/{DETECTOR}/problems.csv")
-    return results_message(DETECTOR, QUALITIES, problems)
+    return results_message(DETECTOR, GROUPS, problems)

@@ -41,7 +41,7 @@ rule summary:
         "../../environment.yml"
     params:
         scores=config["evaluation"]["scores"],
-        qualities=QUALITIES,
+        groups=GROUPS,
         code=code_version("evaluation"),
     script:
         "../scripts/summary.py"
@@ -63,7 +63,7 @@ rule feature_auc:
         "../../environment.yml"
     params:
         features=ALL_FEATURES,
-        qualities=QUALITIES,
+        groups=GROUPS,
         code=code_version("evaluation"),
     script:
         "../scripts/feature_auc.py"
@@ -96,7 +96,7 @@ rule plots:
     params:
         score=config["evaluation"]["roc_score"],
         features=ALL_FEATURES,
-        qualities=QUALITIES,
+        groups=GROUPS,
         code=code_version("plots.study"),
     script:
         "../scripts/plots.py"

@@ -13,10 +13,9 @@ rule video_table:
     conda:
         "../../environment.yml"
     params:
-        roots=[FAKES_ROOT, ORIGINALS_ROOT],
-        qualities=QUALITIES,
-        dataset=DATASET_DIGEST,
-        code=code_version("dataset"),
+        dataset=DATASET,
+        digest=DATASET_DIGEST,
+        code=video_table_code,
     script:
         "../scripts/video_table.py"
 

@@ -1,4 +1,5 @@
-"""Rule classifier_plot: the classifier's video-level ROC per quality with its 95 % band."""
+"""Rule classifier_plot: the classifier's video-level ROC per group with its 95 % band, and the
+spread of its video scores."""
 
 from dfscope.plots.classifier import plot_classifier
 from dfscope.runtime import configure_logging
@@ -8,8 +9,9 @@ p = snakemake.params
 plot_classifier(
     snakemake.input.scores,
     snakemake.input.table,
-    snakemake.output[0],
-    qualities=p.qualities,
+    snakemake.output.roc,
+    snakemake.output.scores,
+    groups=p.groups,
     n_boot=p.n_boot,
     seed=p.seed,
 )

@@ -16,9 +16,9 @@ run_classifier(
     k=o["folds"],
     seed=o["seed"],
     pooling=o["pooling"],
-    qualities=snakemake.params.qualities,
+    groups=snakemake.params.groups,
     n_boot=o["n_boot"],
-    split_path=snakemake.input.get("split"),
+    split_path=snakemake.input.get("split", o["split"]),  # a file, or the dataset's split
     train_path=snakemake.input.get("train"),
     frames_per_video=o["frames_per_video"],
 )

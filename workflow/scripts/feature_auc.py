@@ -9,5 +9,5 @@ feature_auc(
     snakemake.input.videos,
     snakemake.output[0],
     features=snakemake.params.features,
-    qualities=snakemake.params.qualities,
+    groups=snakemake.params.groups,
 )

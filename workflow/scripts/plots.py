@@ -13,5 +13,5 @@ plot_study(
     snakemake.output.features,
     score=p.score,
     features=p.features,
-    qualities=p.qualities,
+    groups=p.groups,
 )

@@ -9,5 +9,5 @@ summarise(
     snakemake.input.videos,
     snakemake.output[0],
     scores=snakemake.params.scores,
-    qualities=snakemake.params.qualities,
+    groups=snakemake.params.groups,
 )

@@ -21,13 +21,22 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import NAME_RULE, VIDEO_EXTENSIONS, VIDEO_ID, DatasetError, Skips, _hidden
+from ..dataset import (
+    NAME_RULE,
+    VIDEO_EXTENSIONS,
+    VIDEO_ID,
+    DatasetError,
+    Entry,
+    Skips,
+    _hidden,
+    video_table,
+)
+from ..tables import write_csv, write_parquet
 
 #: The layouts by name: the module holding each one's reader, imported only when read, so
 #: that reading one dataset depends on (and its reruns follow) its own reader's code only.
@@ -36,42 +45,11 @@ LAYOUTS: dict[str, str] = {
     for name in ("deepfaketimit", "faceforensics", "celebdf", "dfdc", "table")
 }
 
-#: The group of every real video, and of every video whose label is unknown.
-REAL, UNLABELLED = "real", "unlabelled"
 #: Where a name from a dataset is cut into id pieces (``000_003``, ``id0_id1_0000``).
 SEPARATOR = re.compile(r"[_-]")
 #: One piece of a dataset's file name, as the readers' name patterns take it (``YVGY8LOK``).
 TOKEN = r"[A-Za-z0-9]+"
 ID_RULE = f"{NAME_RULE}, in pieces joined by '_' or '-' (upper case is lowered)"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One video of a dataset, as a reader found it.
-
-    Each layout's module says what the fields mean there; across layouts:
-
-    video: id, unique within the dataset (names of [a-z0-9]+ joined by ``-``).
-    label: 1 fake, 0 real, None unknown (a list's unlabelled rows).
-    group: ``real``; for a fake the layout's natural kind of fake (FF++ method, DeepfakeTIMIT
-        quality); ``unlabelled`` for an unknown label. What per-group results are split by.
-    subject: whose video it is (a fake's target): what cross-validation folds keep apart.
-    face_source: whose face (or expressions) was put in; None for a real or when not known.
-    original: id of the real video the fake was made from, when that video was read; else None.
-    path: the video file or frame folder.
-    n_frames: the frame count the video must have, when the layout says (VidTIMIT); else None.
-    split: ``train``, ``val`` or ``test`` from the dataset's official split, else None.
-    """
-
-    video: str
-    label: int | None
-    group: str
-    subject: str
-    face_source: str | None
-    original: str | None
-    path: str
-    n_frames: int | None
-    split: str | None
 
 
 def read(name: str, root: str | Path, **options) -> tuple[list[Entry], pd.DataFrame]:
@@ -82,6 +60,56 @@ def read(name: str, root: str | Path, **options) -> tuple[list[Entry], pd.DataFr
     except KeyError:
         raise ValueError(f"unknown dataset layout {name!r}; known: {sorted(LAYOUTS)}") from None
     return importlib.import_module(module).read(root, **options)
+
+
+def group_order(name: str, groups: Iterable[str]) -> list[str]:
+    """The distinct ``groups`` in the order results list them: the order layout ``name``'s
+    reader gives (its ``GROUPS``: DeepfakeTIMIT's LQ before HQ, as its paper reports them),
+    then the others by name."""
+    known = getattr(importlib.import_module(LAYOUTS[name]), "GROUPS", ())
+    found = set(groups)
+    return [group for group in known if group in found] + sorted(found - set(known))
+
+
+def module_of(name: str) -> str:
+    """The dfscope module holding layout ``name``'s reader: what the video table's code hash
+    covers."""
+    return LAYOUTS[name].removeprefix("dfscope.")
+
+
+def read_dataset(dataset: Mapping) -> tuple[list[Entry], pd.DataFrame]:
+    """The entries of the dataset a config's ``dataset`` section names, read by its layout's
+    reader with the options that layout has, and its skipped inputs. Of the fakes, those of
+    ``groups`` are kept when it is set; a group asked for but not found is an error, since
+    every result of it would silently be missing."""
+    options = {
+        "deepfaketimit": {"originals_root": dataset["originals_root"]},
+        "faceforensics": {
+            "compression": dataset["compression"],
+            "methods": dataset["groups"],
+            "splits": dataset["splits"],
+        },
+        "celebdf": {"test_list": dataset["splits"]},
+    }.get(dataset["layout"], {})
+    entries, skipped = read(dataset["layout"], dataset["root"], **options)
+    groups = dataset["groups"]
+    if groups:
+        found = {entry.group for entry in entries if entry.label == 1}
+        if missing := sorted(set(groups) - found):
+            raise DatasetError(
+                f"{dataset['root']}: no fakes of dataset.groups {missing} "
+                f"(groups found: {sorted(found)})"
+            )
+        entries = [entry for entry in entries if entry.label != 1 or entry.group in groups]
+    return entries, skipped
+
+
+def write_tables(dataset: Mapping, videos_out: str | Path, skipped_out: str | Path) -> None:
+    """The video-table step: the dataset of a config's ``dataset`` section
+    (:func:`read_dataset`) as the video table (Parquet) and its skipped inputs (CSV)."""
+    entries, skipped = read_dataset(dataset)
+    write_parquet(video_table(entries), videos_out)
+    write_csv(skipped, skipped_out)
 
 
 def id_problem(names: Sequence[str]) -> str | None:

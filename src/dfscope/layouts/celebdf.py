@@ -41,8 +41,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import DatasetError
-from . import REAL, TOKEN, Collection, Entry, require_dir, video_files
+from ..dataset import DatasetError, Entry
+from ..schema import REAL
+from . import TOKEN, Collection, require_dir, video_files
 
 FAKE_GROUP = "Celeb-synthesis"
 #: Folder -> (id part, file-name pattern without the extension, its form); reals first, so that

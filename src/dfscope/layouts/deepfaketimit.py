@@ -9,7 +9,8 @@ Ids (discover's): ``lq-fadg0-sa1-fram1``, ``hq-...`` for fakes, ``real-fadg0-sa1
 
 Fields. subject: the VidTIMIT speaker whose video was reused (fadg0); face_source: the pair
 partner whose face was put in (fram1), None for a real; original: ``real-<T>-<sentence>``;
-group: the quality ``LQ`` / ``HQ``, or ``real``; n_frames: the JPEG count of the original's
+group: the quality ``LQ`` / ``HQ`` (the quality folders there), or ``real``; n_frames: the JPEG
+count of the original's
 folder (a fake is frame-aligned with it); split: None (no official split).
 
 Folds: DeepfakeTIMIT swaps within fixed pairs of speakers (each is the other's face source),
@@ -28,30 +29,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import discover
-from . import REAL, Entry
+from ..dataset import QUALITY_DIRS, Entry, discover
+
+#: The order results list its groups in: the paper's, lower quality first.
+GROUPS = tuple(QUALITY_DIRS)
 
 
-def read(
-    root: str | Path, *, originals_root: str | Path, qualities: tuple[str, ...] = ("LQ", "HQ")
-) -> tuple[list[Entry], pd.DataFrame]:
-    """The entries of the DeepfakeTIMIT fakes under ``root`` (of ``qualities``) and of their
-    originals under ``originals_root``, and the skipped inputs: discover's rows, unchanged."""
-    table, skipped = discover(root, originals_root, qualities)
-    return [entry(row) for row in table.itertuples()], skipped
-
-
-def entry(row) -> Entry:
-    """The entry of a video-table row (:data:`dfscope.schema.VIDEO_COLUMNS`)."""
-    fake = row.label == 1
-    return Entry(
-        video=row.video,
-        label=int(row.label),
-        group=row.quality if fake else REAL,
-        subject=row.subject,
-        face_source=row.face_source if fake else None,
-        original=row.original if fake else None,
-        path=row.path,
-        n_frames=int(row.n_frames),
-        split=None,
-    )
+def read(root: str | Path, *, originals_root: str | Path) -> tuple[list[Entry], pd.DataFrame]:
+    """The entries of the DeepfakeTIMIT fakes under ``root`` and of their originals under
+    ``originals_root``, and the skipped inputs: :func:`dfscope.dataset.discover`'s."""
+    return discover(root, originals_root)

@@ -41,7 +41,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import REAL, TOKEN, Collection, Entry, require_dir, video_files
+from ..dataset import Entry
+from ..schema import REAL
+from . import TOKEN, Collection, require_dir, video_files
 
 METADATA = "metadata.json"
 FAKE_GROUP = "FAKE"

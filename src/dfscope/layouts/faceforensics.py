@@ -49,8 +49,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import DatasetError
-from . import REAL, TOKEN, Collection, Entry, id_problem, require_dir, video_files
+from ..dataset import DatasetError, Entry
+from ..schema import REAL
+from . import TOKEN, Collection, id_problem, require_dir, video_files
 
 ORIGINALS, MANIPULATED = "original_sequences", "manipulated_sequences"
 #: The method whose fakes are made from the actors' recordings, not from YouTube videos.

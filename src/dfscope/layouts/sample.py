@@ -52,6 +52,11 @@ def export(name: str, table: pd.DataFrame, root: str | Path) -> dict[str, object
     return writer(table, Path(root))
 
 
+def _sentence(row) -> str:
+    """The VidTIMIT sentence of a sample video, from its id (``lq-fcol0-sa1-fhop0``: ``sa1``)."""
+    return row.video.split("-")[2]
+
+
 def _write(table: pd.DataFrame, root: Path, place: Callable) -> dict[str, Path]:
     """Write the video of each row of ``table`` to ``root / place(row)``; return them by id."""
     written = {}
@@ -72,10 +77,10 @@ def _faceforensics(table: pd.DataFrame, root: Path) -> dict[str, object]:
         table,
         root,
         lambda r: (
-            f"original_sequences/youtube/c23/videos/{r.subject}{r.sentence}.mp4"
+            f"original_sequences/youtube/c23/videos/{r.subject}{_sentence(r)}.mp4"
             if r.label == 0
-            else f"manipulated_sequences/{r.quality}/c23/videos/"
-            f"{r.subject}{r.sentence}_{r.face_source}{r.sentence}.mp4"
+            else f"manipulated_sequences/{r.group}/c23/videos/"
+            f"{r.subject}{_sentence(r)}_{r.face_source}{_sentence(r)}.mp4"
         ),
     )
     return {"root": root, "compression": "c23"}
@@ -83,12 +88,12 @@ def _faceforensics(table: pd.DataFrame, root: Path) -> dict[str, object]:
 
 def _celebdf(table: pd.DataFrame, root: Path) -> dict[str, object]:
     _write(
-        table[table.quality != "LQ"],
+        table[table.group != "LQ"],
         root,
         lambda r: (
-            f"Celeb-real/{r.subject}_{r.sentence}.mp4"
+            f"Celeb-real/{r.subject}_{_sentence(r)}.mp4"
             if r.label == 0
-            else f"Celeb-synthesis/{r.subject}_{r.face_source}_{r.sentence}.mp4"
+            else f"Celeb-synthesis/{r.subject}_{r.face_source}_{_sentence(r)}.mp4"
         ),
     )
     return {"root": root}
@@ -99,9 +104,9 @@ def _dfdc(table: pd.DataFrame, root: Path) -> dict[str, object]:
         table,
         root / DFDC_PART,
         lambda r: (
-            f"{r.subject}{r.sentence}.mp4"
+            f"{r.subject}{_sentence(r)}.mp4"
             if r.label == 0
-            else f"{r.subject}{r.sentence}{r.face_source}{r.quality.lower()}.mp4"
+            else f"{r.subject}{_sentence(r)}{r.face_source}{r.group.lower()}.mp4"
         ),
     )
     metadata = {
@@ -121,13 +126,13 @@ def _table(table: pd.DataFrame, root: Path) -> dict[str, object]:
     written = _write(table, root, lambda r: f"{r.video}.mp4")
     rows = []
     for r in table.itertuples():
-        unlabelled = r.quality == "HQ"
+        unlabelled = r.group == "HQ"
         fake = r.label == 1 and not unlabelled
         rows.append(
             {
                 "path": written[r.video].name,
                 "label": "" if unlabelled else "fake" if fake else "real",
-                "group": r.quality if fake else "",
+                "group": r.group if fake else "",
                 "subject": r.subject,
                 "face_source": r.face_source if fake else "",
                 "original": written[r.original].name if fake else "",

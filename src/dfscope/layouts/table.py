@@ -45,8 +45,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import VIDEO_EXTENSIONS, DatasetError
-from . import REAL, UNLABELLED, Collection, Entry, video_id
+from ..dataset import VIDEO_EXTENSIONS, DatasetError, Entry
+from ..schema import REAL, UNLABELLED
+from . import Collection, video_id
 
 COLUMNS = ("path", "label", "group", "subject", "face_source", "original", "split")
 REQUIRED = ("path", "label")

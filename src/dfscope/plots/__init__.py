@@ -14,16 +14,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from ..tables import atomic_path  # noqa: E402
 
-COLOURS = {"LQ": "tab:red", "HQ": "tab:blue"}
+COLOURS = {"real": "tab:green", "LQ": "tab:red", "HQ": "tab:blue", "unlabelled": "tab:grey"}
 # Fixed metadata: matplotlib otherwise stamps the software version and date into the file.
 _METADATA = {"Software": None}
 
 
-def save(fig: plt.Figure, path: str | Path) -> None:
-    """Save ``fig`` atomically as PNG without time stamps, and close it."""
+def save(fig: plt.Figure, path: str | Path, *, close: bool = True) -> None:
+    """Save ``fig`` atomically as PNG without time stamps, and close it (unless it is drawn
+    again: ``close`` False)."""
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=120, metadata=_METADATA)
-    plt.close(fig)
+    if close:
+        plt.close(fig)
 
 
 def roc_axes(ax: plt.Axes, title: str, *, legend_size: int) -> None:

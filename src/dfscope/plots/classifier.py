@@ -1,4 +1,5 @@
-"""The classifier's figure: its video-level ROC per quality with a bootstrap band."""
+"""The classifier's figures: its video-level ROC per group with a bootstrap band, and how its
+video scores are spread, per group, unlabelled videos included."""
 
 from __future__ import annotations
 
@@ -6,42 +7,46 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from ..roc import roc_band
+from ..schema import REAL, UNLABELLED, real_versus
 from . import COLOURS, roc_axes, save
 
 
 def classifier_roc_figure(
     video_scores: pd.DataFrame,
     table: pd.DataFrame,
-    qualities: Sequence[str],
+    groups: Sequence[str],
     *,
     n_boot: int,
     seed: int,
 ) -> plt.Figure:
-    """Video-level ROC of the classifier's out-of-fold scores, per quality, with its bootstrap
+    """Video-level ROC of the classifier's out-of-fold scores, per group, with its bootstrap
     95 % band.
 
     video_scores : one out-of-fold score per video (:func:`dfscope.classifier.pool`);
     table : the classifier's table, whose AUC and EER (with their intervals) go in the legend.
     """
     fig, ax = plt.subplots(figsize=(5.5, 5))
-    rows = table[table.level == "video"].set_index("quality")
-    for quality in qualities:
-        part = video_scores[video_scores.quality.isin(["real", quality])].dropna(subset=["score"])
-        if part.label.nunique() < 2 or quality not in rows.index:
+    rows = table[table.level == "video"].set_index("group")
+    for group in groups:
+        part = real_versus(video_scores, group).dropna(subset=["score"])
+        if part.label.nunique() < 2 or group not in rows.index:
             continue
-        band = roc_band(part.label.to_numpy(), part.score.to_numpy(), n_boot=n_boot, seed=seed)
-        r = rows.loc[quality]
-        colour = COLOURS.get(quality)
+        band = roc_band(
+            part.label.to_numpy(dtype=int), part.score.to_numpy(), n_boot=n_boot, seed=seed
+        )
+        r = rows.loc[group]
+        colour = COLOURS.get(group)
         ax.fill_between(band.fpr, band.tpr_lo, band.tpr_hi, step="post", color=colour, alpha=0.2)
         ax.step(
             band.fpr,
             band.tpr,
             where="post",
             color=colour,
-            label=f"{quality}: AUC {r.auc:.3f} [{r.auc_lo:.3f}, {r.auc_hi:.3f}], "
+            label=f"{group}: AUC {r.auc:.3f} [{r.auc_lo:.3f}, {r.auc_hi:.3f}], "
             f"EER {100 * r.eer:.1f} % [{100 * r.eer_lo:.1f}, {100 * r.eer_hi:.1f}]",
         )
     roc_axes(ax, "Classifier, video level, 95 % bootstrap band", legend_size=7)
@@ -49,23 +54,41 @@ def classifier_roc_figure(
     return fig
 
 
+def score_histogram(video_scores: pd.DataFrame, groups: Sequence[str]) -> plt.Figure:
+    """The video scores of the real videos, of each group's fakes and of the unlabelled videos:
+    where a study without labels stands against the classes the classifier learned."""
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    scored = video_scores.dropna(subset=["score"])
+    shown = [REAL, *groups, UNLABELLED]
+    values = {g: scored.score[scored.group == g] for g in shown if (scored.group == g).any()}
+    bins = np.linspace(scored.score.min(), scored.score.max(), 31) if len(scored) else 30
+    for group, data in values.items():
+        ax.hist(
+            data, bins=bins, alpha=0.5, color=COLOURS.get(group), label=f"{group} (n={len(data)})"
+        )
+    ax.set(
+        xlabel="classifier score (higher: more fake-like)",
+        ylabel="videos",
+        title="Video scores of the classifier",
+    )
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def plot_classifier(
     scores_path: str | Path,
     table_path: str | Path,
-    out: str | Path,
+    roc_out: str | Path,
+    hist_out: str | Path,
     *,
-    qualities: Sequence[str],
+    groups: Sequence[str],
     n_boot: int,
     seed: int,
 ) -> None:
-    """Write :func:`classifier_roc_figure` of the classifier's video scores and table."""
-    save(
-        classifier_roc_figure(
-            pd.read_parquet(scores_path),
-            pd.read_csv(table_path),
-            qualities,
-            n_boot=n_boot,
-            seed=seed,
-        ),
-        out,
-    )
+    """Write :func:`classifier_roc_figure` and :func:`score_histogram` of the classifier's video
+    scores and table."""
+    scores = pd.read_parquet(scores_path)
+    table = pd.read_csv(table_path)
+    save(classifier_roc_figure(scores, table, groups, n_boot=n_boot, seed=seed), roc_out)
+    save(score_histogram(scores, groups), hist_out)

@@ -20,29 +20,49 @@ from ..tables import atomic_dir
 from . import save
 
 
-def compare_figure(
-    original: np.ndarray, fake: np.ndarray, difference: np.ndarray, regions: Sequence, title: str
-) -> plt.Figure:
-    """Original | fake | SSIM difference map | original and fake with boxes around changed regions.
+class ComparisonFigure:
+    """Original | fake | SSIM difference map | original and fake with boxes around the changed
+    regions: one figure, drawn again for each frame.
 
-    original, fake : (S, S, 3) uint8 BGR crops cut with the same square;
-    difference : (S, S) in [0, 1]; regions : :class:`dfscope.metrics.Region` list.
+    Making a matplotlib figure and laying it out costs several times what drawing new
+    pixels into it does, and a batch draws a few frames of each of its fakes, so the figure
+    is made once per batch. ``size``: the side of the crops.
     """
-    fig, axes = plt.subplots(1, 5, figsize=(14, 3.2))
-    rgb = [original[..., ::-1], fake[..., ::-1]]
-    panels = [
-        (rgb[0], "original"),
-        (rgb[1], "fake"),
-        (difference, "1 - SSIM"),
-        (rgb[0], "changes on original"),
-        (rgb[1], "changes on fake"),
-    ]
-    for i, (ax, (image, label)) in enumerate(zip(axes, panels, strict=True)):
-        if image.ndim == 2:
-            ax.imshow(image, cmap="magma", vmin=0, vmax=1)
-        else:
-            ax.imshow(image)
-        if i >= 3:
+
+    PANELS = ("original", "fake", "1 - SSIM", "changes on original", "changes on fake")
+
+    def __init__(self, size: int) -> None:
+        self.fig, axes = plt.subplots(1, 5, figsize=(14, 3.2))
+        blank = np.zeros((size, size, 3), np.uint8)
+        self.images = []
+        for ax, label in zip(axes, self.PANELS, strict=True):
+            if label == "1 - SSIM":
+                self.images.append(ax.imshow(blank[..., 0], cmap="magma", vmin=0, vmax=1))
+            else:
+                self.images.append(ax.imshow(blank))
+            ax.set_title(label, fontsize=9)
+            ax.axis("off")
+        self.boxed = axes[3:]
+        self.title = self.fig.suptitle("frame", fontsize=10)  # text, so the layout has room
+        self.fig.tight_layout()
+
+    def draw(
+        self,
+        original: np.ndarray,
+        fake: np.ndarray,
+        difference: np.ndarray,
+        regions: Sequence,
+        title: str,
+    ) -> plt.Figure:
+        """The figure of one frame: original, fake : (S, S, 3) uint8 BGR crops cut with the
+        same square; difference : (S, S) in [0, 1]; regions : :class:`dfscope.metrics.Region`
+        list."""
+        rgb = [original[..., ::-1], fake[..., ::-1]]
+        for image, data in zip(self.images, [*rgb, difference, *rgb], strict=True):
+            image.set_data(data)
+        for ax in self.boxed:
+            for patch in list(ax.patches):
+                patch.remove()
             for r in regions:
                 ax.add_patch(
                     plt.Rectangle(
@@ -54,11 +74,8 @@ def compare_figure(
                         linewidth=1.5,
                     )
                 )
-        ax.set_title(label, fontsize=9)
-        ax.axis("off")
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
+        self.title.set_text(title)
+        return self.fig
 
 
 def plot_batch(
@@ -87,10 +104,14 @@ def plot_batch(
             paired / f"{video}.ssim_diff.png",
         ]
 
-    def step(video: str) -> None:
-        plot_comparisons(*inputs(video), out / video, video=video, **options)
+    figure = ComparisonFigure(options["crop_size"])
 
-    return run_each(ready(originals, inputs), step, out, stage="compare")
+    def step(video: str) -> None:
+        plot_comparisons(*inputs(video), out / video, video=video, figure=figure, **options)
+
+    failed = run_each(ready(originals, inputs), step, out, stage="compare")
+    plt.close(figure.fig)
+    return failed
 
 
 def plot_comparisons(
@@ -105,8 +126,10 @@ def plot_comparisons(
     n_frames: int,
     crop_size: int,
     region_options: dict,
+    figure: ComparisonFigure,
 ) -> list[int]:
-    """Write :func:`compare_figure` for ``n_frames`` evenly spaced paired frames of a fake.
+    """Draw ``figure`` (:class:`ComparisonFigure`) for ``n_frames`` evenly spaced paired frames
+    of a fake, each a PNG in ``out_dir``.
 
     The crops are cut again with the original's squares (as the paired
     metrics were) and the regions found again, with the same options, on the
@@ -139,7 +162,8 @@ def plot_comparisons(
                 f"{len(regions)} changed region(s)"
             )
             save(
-                compare_figure(original, fake, difference, regions, title),
+                figure.draw(original, fake, difference, regions, title),
                 tmp / f"frame_{row.frame:05d}.png",
+                close=False,
             )
     return [int(f) for f in picks.frame]

@@ -1,4 +1,4 @@
-"""The study's figures: ROC curves of a feature per quality, histograms of the paired metrics and
+"""The study's figures: ROC curves of a feature per group, histograms of the paired metrics and
 of every feature."""
 
 from __future__ import annotations
@@ -12,32 +12,33 @@ import pandas as pd
 from sklearn.metrics import auc, roc_curve
 
 from ..roc import equal_error_rate
+from ..schema import real_versus
 from . import COLOURS, roc_axes, save
 
 
 def roc_figure(
-    frames: pd.DataFrame, videos: pd.DataFrame, score: str, qualities: Sequence[str]
+    frames: pd.DataFrame, videos: pd.DataFrame, score: str, groups: Sequence[str]
 ) -> plt.Figure:
-    """ROC of ``score``, real vs each quality's fakes: video level (solid), frame level (dashed)."""
+    """ROC of ``score``, real vs each group's fakes: video level (solid), frame level (dashed)."""
     fig, ax = plt.subplots(figsize=(5.5, 5))
-    for quality in qualities:
+    for group in groups:
         for level, table, column, style in (
             ("video", videos, f"mean_{score}", "-"),
             ("frame", frames, score, "--"),
         ):
-            part = table[table.quality.isin(["real", quality])].dropna(subset=[column])
+            part = real_versus(table, group).dropna(subset=[column])
             if part.label.nunique() < 2:
                 continue
-            far, tpr, _ = roc_curve(part.label, part[column])
-            eer, _ = equal_error_rate(part.label.to_numpy(), part[column].to_numpy())
+            far, tpr, _ = roc_curve(part.label.astype(int), part[column])
+            eer, _ = equal_error_rate(part.label.to_numpy(dtype=int), part[column].to_numpy())
             area = auc(far, tpr)
             ax.plot(
                 far,
                 tpr,
                 style,
-                color=COLOURS.get(quality),
+                color=COLOURS.get(group),
                 drawstyle="default",
-                label=f"{quality} {level}: AUC {area:.3f}, EER {100 * eer:.1f} %",
+                label=f"{group} {level}: AUC {area:.3f}, EER {100 * eer:.1f} %",
             )
     roc_axes(ax, f"ROC of {score}: real vs fake", legend_size=8)
     fig.tight_layout()
@@ -47,21 +48,25 @@ def roc_figure(
 def paired_histograms(
     frames: pd.DataFrame,
     measures: Sequence[str] = ("mse", "ssim"),
-    qualities: Sequence[str] = ("LQ", "HQ"),
+    groups: Sequence[str] = ("LQ", "HQ"),
 ) -> plt.Figure:
-    """Histograms of the paired metrics (fake vs its original, per frame), LQ against HQ."""
+    """Histograms of the paired metrics (fake vs its original, per frame), one per group; a
+    study with no fake paired to its original gets empty axes that say so."""
     fig, axes = plt.subplots(1, len(measures), figsize=(4.5 * len(measures), 3.6), squeeze=False)
     for ax, measure in zip(axes[0], measures, strict=True):
-        values = {q: frames.loc[frames.quality == q, measure].dropna() for q in qualities}
-        pooled = pd.concat(values.values())
-        bins = np.linspace(pooled.min(), pooled.max(), 31) if len(pooled) else 30
-        for quality, data in values.items():
+        values = {q: frames.loc[frames.group == q, measure].dropna() for q in groups}
+        pooled = pd.concat([pd.Series(dtype=float), *values.values()])
+        if pooled.empty:
+            ax.set_title(f"{measure.upper()}: no fake paired with its original", fontsize=8)
+            continue
+        bins = np.linspace(pooled.min(), pooled.max(), 31)
+        for group, data in values.items():
             ax.hist(
                 data,
                 bins=bins,
                 alpha=0.55,
-                color=COLOURS.get(quality),
-                label=f"{quality} (n={len(data)})",
+                color=COLOURS.get(group),
+                label=f"{group} (n={len(data)})",
             )
         ax.set(
             xlabel=measure.upper(), ylabel="frames", title=f"{measure.upper()}, fake vs original"
@@ -72,22 +77,22 @@ def paired_histograms(
 
 
 def feature_histograms(
-    frames: pd.DataFrame, features: Sequence[str], qualities: Sequence[str]
+    frames: pd.DataFrame, features: Sequence[str], groups: Sequence[str]
 ) -> plt.Figure:
-    """One panel per feature: its distribution over frames, real against each quality's fakes."""
+    """One panel per feature: its distribution over frames, real against each group's fakes."""
     columns = 4
     rows = -(-len(features) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(3.6 * columns, 2.7 * rows), squeeze=False)
-    groups = {"real": "tab:green", **{q: COLOURS.get(q) for q in qualities}}
+    colours = {"real": "tab:green", **{g: COLOURS.get(g) for g in groups}}
     for ax, feature in zip(axes.flat, features, strict=False):
-        values = {g: frames.loc[frames.quality == g, feature].dropna() for g in groups}
+        values = {g: frames.loc[frames.group == g, feature].dropna() for g in colours}
         pooled = pd.concat(values.values())
         pooled = pooled[np.isfinite(pooled)]
         if pooled.empty:
             ax.set_title(f"{feature} (no values)", fontsize=8)
             continue
         bins = np.linspace(pooled.min(), pooled.max(), 26) if pooled.max() > pooled.min() else 5
-        for group, colour in groups.items():
+        for group, colour in colours.items():
             data = values[group][np.isfinite(values[group])]
             ax.hist(data, bins=bins, density=True, alpha=0.45, color=colour, label=group)
         ax.set_title(feature, fontsize=8)
@@ -108,10 +113,10 @@ def plot_study(
     *,
     score: str,
     features: Sequence[str],
-    qualities: Sequence[str],
+    groups: Sequence[str],
 ) -> None:
     """Write the ROC figure, the paired-metric histograms and the feature histograms of a study."""
     frames, videos = pd.read_parquet(frames_path), pd.read_parquet(videos_path)
-    save(roc_figure(frames, videos, score, qualities), roc_out)
-    save(paired_histograms(frames, qualities=qualities), hist_out)
-    save(feature_histograms(frames, features, qualities), features_out)
+    save(roc_figure(frames, videos, score, groups), roc_out)
+    save(paired_histograms(frames, groups=groups), hist_out)
+    save(feature_histograms(frames, features, groups), features_out)
