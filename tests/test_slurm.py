@@ -19,6 +19,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from dfscope.resources import faces_mem_mb
+
 from . import slurm_cluster
 from .conftest import REPO, SNAKEMAKE, jobs_planned, table_bytes, write_config
 
@@ -198,6 +200,9 @@ def test_every_job_ran_as_a_slurm_job_of_the_users_partition_and_account(slurm_r
             assert (asked.req_mem_mb == resources["mem_mb"]).all(), (rule, asked.req_mem_mb)
         if "runtime" in resources:
             assert (asked.timelimit_min == resources["runtime"]).all(), (rule, asked.timelimit_min)
+    # A faces job asks for what its frames need: the sample's are 512x384.
+    faces = jobs[jobs.rule == "faces"]
+    assert (faces.req_mem_mb == faces_mem_mb(512 * 384 / 1e6)).all(), faces.req_mem_mb
 
 
 def test_no_job_was_killed_for_memory_or_time(slurm_run, slurm):

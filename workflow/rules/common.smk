@@ -15,6 +15,7 @@ from dfscope.layouts import group_order, read_dataset
 from dfscope.layouts import module_of as layout_module
 from dfscope.plan import exact_pattern, reported_fakes, results_message, targets
 from dfscope.provenance import code_version, folder_fingerprint, table_digest
+from dfscope.resources import faces_mem_mb, largest_megapixels
 from dfscope.sample import SampleSpec, layout
 from dfscope.schema import DATASET_SPLIT
 
@@ -158,6 +159,15 @@ def frame_folder(pattern):
     of the sample take 280 KB each: about 28 GB for the full DeepfakeTIMIT). Changing a
     setting upstream of the metrics then decodes the batch again."""
     return temp(directory(pattern)) if config["frames"]["temporary"] else directory(pattern)
+
+
+def faces_memory(wildcards, input, attempt):
+    """MB a faces job asks for, from its batch's largest decoded frame (dfscope.resources):
+    Snakemake evaluates it again once the frames step has written the manifests; until then
+    (planning, a dry run) it is that of a 1920x1080 frame."""
+    manifests = sorted(Path(input.manifests).glob("*.json"))
+    megapixels = largest_megapixels(manifests) if manifests else 1920 * 1080 / 1e6
+    return faces_mem_mb(megapixels, attempt)
 
 
 def detector_gpus(wildcards):

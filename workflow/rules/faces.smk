@@ -4,7 +4,8 @@
 
 rule faces:
     input:
-        "results/frames/{batch}",
+        frames="results/frames/{batch}",
+        manifests="results/manifests/{batch}",
     output:
         directory("results/faces/{detector}/{batch}"),
     log:
@@ -15,7 +16,7 @@ rule faces:
     # within a job, whose start-up (imports, model) is serial (measured: benchmarks/bench.py).
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=faces_memory,
         gpu=detector_gpus,
     params:
         videos=batch_videos,

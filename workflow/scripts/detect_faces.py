@@ -9,7 +9,7 @@ threads = limit_threads(snakemake.threads)
 p = snakemake.params
 detect_batch(
     p.videos,
-    snakemake.input[0],
+    snakemake.input.frames,
     snakemake.output[0],
     detector=detectors.build(snakemake.wildcards.detector, threads=threads, **p.detector),
     margin=p.margin,
