@@ -1,5 +1,6 @@
 # Helpers for the other .smk files: config checks, the video table and input functions;
 # the logic they call lives in the dfscope library. No rule is defined here.
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -69,11 +70,18 @@ BATCH_PATTERN = wildcard_pattern(BATCHES)
 PAIRED = VIDEOS[(VIDEOS.label == 1) & VIDEOS.original.isin(VIDEOS.index)]
 PAIRED_BATCHES = sorted(set(BATCH[PAIRED.index]))
 REPORTED_BATCHES = exact_pattern(sorted(set(BATCH[REPORTED])))
+#: Each batch's rows of the video table, and its paired fakes' ids and originals: looked up
+#: once per job, so split once here (filtering the table per job made planning quadratic).
+MEMBERS = dict(tuple(VIDEOS.groupby(BATCH, sort=False)))
+FAKES_OF = {
+    batch: rows[["video", "original"]].to_dict("records")
+    for batch, rows in PAIRED.groupby(BATCH[PAIRED.index], sort=False)
+}
 
 
 def members(wildcards):
     """The rows of the video table in the wildcard's batch."""
-    return VIDEOS[BATCH == wildcards.batch]
+    return MEMBERS[wildcards.batch]
 
 
 def batch_videos(wildcards):
@@ -106,7 +114,7 @@ def batch_fingerprint(wildcards):
 
 def batch_fakes(wildcards):
     """The fakes of a batch measured against their original: their ids and originals'."""
-    return PAIRED[BATCH[PAIRED.index] == wildcards.batch][["video", "original"]].to_dict("records")
+    return FAKES_OF.get(wildcards.batch, [])
 
 
 def pair_folders(pattern, videos):
@@ -144,7 +152,13 @@ def detector_params(wildcards):
 
 def faces_code(wildcards):
     """The code version of a faces job: the step's and its own detector's, no other's."""
-    return code_version("faces", module_of(wildcards.detector))
+    return detector_code(wildcards.detector)
+
+
+@functools.cache
+def detector_code(detector):
+    """:func:`faces_code` of a detector, hashed once a run, not once a job."""
+    return code_version("faces", module_of(detector))
 
 
 def video_table_code(wildcards):
