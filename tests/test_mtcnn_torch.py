@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -119,9 +120,14 @@ def test_faces_jobs_ask_for_a_gpu_only_on_cuda(tmp_path, device, gpus):
 
 
 @pytest.mark.integration
-def test_the_workflow_runs_it_and_gets_the_mtcnn_tables(run):
-    """The faces rule with ``mtcnn_torch`` (a wildcard away from the default) on sample videos."""
-    workdir = run[0]
+def test_the_workflow_runs_it_and_gets_the_mtcnn_tables(run, tmp_path):
+    """The faces rule with ``mtcnn_torch`` (a wildcard away from the default) on sample videos.
+
+    On a copy of the session's study (mtimes kept, so nothing upstream reruns): other tests
+    compare that study's whole results folder with a run of the default config.
+    """
+    workdir = tmp_path / "study"
+    shutil.copytree(run[0], workdir, symlinks=True)
     snakemake(workdir, "results/faces/mtcnn_torch/fcol0")  # the batch of fcol0's videos
     for video in ["hq-fcol0-sa1-fhop0", "real-fcol0-sa1"]:
         ported = pd.read_parquet(of_video(workdir, "results/faces/mtcnn_torch", video, ".parquet"))
