@@ -2,7 +2,7 @@
 
 A faces job is the one whose memory grows with the input: it holds a chunk of full-size
 frames, the detector's resized copies and its model (TensorFlow's MTCNN the largest). Every
-other step streams one frame at a time and stays near its start-up's 210-250 MiB at any
+other step streams one frame at a time and stays near its start-up's 190-300 MiB at any
 resolution (``benchmarks/results/scale.md``), so a constant covers it. A fixed request for
 faces would be either too small for 1920x1080 or wasteful for 512x384, so the request is
 computed from the largest frame of the batch, which the frames step has recorded in the
@@ -23,14 +23,15 @@ import numpy as np
 #: real clips at 512x384, 1280x720 and 1920x1080. Between two sizes it is interpolated; past
 #: the largest it grows by the last step's slope (the detector's input is bounded by
 #: ``max_side``, so only the full-size frames held for cropping still grow).
-FACES_PEAK_MIB = ((0.197, 1057.0), (0.922, 1483.0), (2.074, 1602.0))
+FACES_PEAK_MIB = ((0.197, 1033.0), (0.922, 1461.0), (2.074, 1577.0))
 #: Headroom over the measured peak: other clips, other library builds.
 MARGIN = 1.2
-#: What a cluster job adds around the script: the executor's Snakemake processes (the job
-#: step and the srun step, 335-358 MB each by sacct in tests/test_slurm.py), counted by the
-#: job's memory cgroup. Asked for everywhere, so that one figure is right on a cluster; on a
-#: workstation it only matters under ``--resources mem_mb=``, where it errs on the safe side.
-JOB_OVERHEAD_MB = 700
+#: What a cluster job adds around the script: the executor's Snakemake processes, counted by
+#: the job's memory cgroup. Measured by sacct in tests/test_slurm.py: 310-340 MB (the batch
+#: step's Snakemake 200 MB; the srun step's 110-140 MB beyond its script), rounded up. Asked
+#: for everywhere, so that one figure is right on a cluster; on a workstation it only matters
+#: under ``--resources mem_mb=``, where it errs on the safe side.
+JOB_OVERHEAD_MB = 400
 
 
 def faces_peak_mib(megapixels: float) -> float:
