@@ -1,4 +1,4 @@
-"""Rule feature_auc: AUC of every single feature, per quality, frame and video level."""
+"""Rule feature_auc: AUC of every single feature, per group of fakes, frame and video level."""
 
 from dfscope.evaluation import feature_auc
 from dfscope.runtime import configure_logging

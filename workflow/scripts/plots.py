@@ -1,4 +1,4 @@
-"""Rule plots: ROC curves per quality, paired-metric and feature histograms."""
+"""Rule plots: ROC curves per group of fakes, paired-metric and feature histograms."""
 
 from dfscope.plots.study import plot_study
 from dfscope.runtime import configure_logging

@@ -1,4 +1,4 @@
-"""Rule summary: AUC and EER of each score, per quality, at frame and video level."""
+"""Rule summary: AUC and EER of each score, per group of fakes, at frame and video level."""
 
 from dfscope.evaluation import summarise
 from dfscope.runtime import configure_logging

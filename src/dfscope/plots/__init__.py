@@ -1,6 +1,6 @@
 """Figures of a study, one module per kind: :mod:`.study` (ROC curves and histograms of the
 features), :mod:`.compare` (a fake against its original), :mod:`.classifier` (the
-classifier's ROC). What they share: files only, no time stamps, one colour per quality,
+classifier's ROC). What they share: files only, no time stamps, one colour per group,
 one frame for every ROC."""
 
 from __future__ import annotations
