@@ -36,21 +36,11 @@ def compare_batch(
     fakes' batch). Returns the videos that failed (:func:`dfscope.batches.run_each`)."""
     out = Path(out)
     originals = {row["video"]: row["original"] for row in fakes}
-
-    def inputs(video: str) -> list[Path]:
-        original = originals[video]
-        return [
-            Path(frames[video]) / video,
-            Path(frames[original]) / original,
-            Path(faces[original]) / f"{original}.parquet",
-        ]
+    pairs = pair_inputs(fakes, frames, faces)
 
     def step(video: str) -> None:
-        fake, real, real_faces = inputs(video)
         compare_video(
-            fake,
-            real,
-            real_faces,
+            *pairs[video],
             out / f"{video}.parquet",
             out / f"{video}.ssim_diff.png",
             video=video,
@@ -58,7 +48,24 @@ def compare_batch(
             **options,
         )
 
-    return run_each(ready(originals, inputs), step, out, stage="paired")
+    return run_each(ready(pairs, lambda video: pairs[video]), step, out, stage="paired")
+
+
+def pair_inputs(
+    fakes: Sequence[dict], frames: Mapping[str, str | Path], faces: Mapping[str, str | Path]
+) -> dict[str, tuple[Path, Path, Path]]:
+    """By fake (records with ``video`` and ``original``): its frame folder, its original's
+    frame folder and its original's detection table, in the batch folders that ``frames``
+    and ``faces`` give by video. What a fake is compared with: the paired step and the comparison
+    figures read the same three."""
+    return {
+        row["video"]: (
+            Path(frames[row["video"]]) / row["video"],
+            Path(frames[row["original"]]) / row["original"],
+            Path(faces[row["original"]]) / f"{row['original']}.parquet",
+        )
+        for row in fakes
+    }
 
 
 def compare_video(

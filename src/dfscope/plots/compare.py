@@ -14,7 +14,7 @@ from .. import metrics
 from ..batches import ready, run_each
 from ..crops import cut
 from ..images import frame_files, frame_number, read_frame
-from ..paired import read_diff_maps
+from ..paired import pair_inputs, read_diff_maps
 from ..schema import square_of
 from ..tables import atomic_dir
 from . import save
@@ -92,24 +92,17 @@ def plot_batch(
     ``faces[original]``) and the fake's paired table and map strip (in ``paired``). Returns
     the fakes that failed (:func:`dfscope.batches.run_each`)."""
     paired, out = Path(paired), Path(out)
-    originals = {row["video"]: row["original"] for row in fakes}
+    pairs = pair_inputs(fakes, frames, faces)
 
     def inputs(video: str) -> list[Path]:
-        original = originals[video]
-        return [
-            Path(frames[video]) / video,
-            Path(frames[original]) / original,
-            Path(faces[original]) / f"{original}.parquet",
-            paired / f"{video}.parquet",
-            paired / f"{video}.ssim_diff.png",
-        ]
+        return [*pairs[video], paired / f"{video}.parquet", paired / f"{video}.ssim_diff.png"]
 
     figure = ComparisonFigure(options["crop_size"])
 
     def step(video: str) -> None:
         plot_comparisons(*inputs(video), out / video, video=video, figure=figure, **options)
 
-    failed = run_each(ready(originals, inputs), step, out, stage="compare")
+    failed = run_each(ready(pairs, inputs), step, out, stage="compare")
     plt.close(figure.fig)
     return failed
 
