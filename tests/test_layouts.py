@@ -63,7 +63,20 @@ def test_a_missing_or_empty_dataset_is_an_error_naming_it(tmp_path, name):
         empty.write_text("path,label\n")
     else:
         empty.mkdir()
-    with pytest.raises(DatasetError, match=f"{empty}: no videos found"):
+    # It said only "no videos found": now the layout and what it looked for.
+    looked_for = {
+        "faceforensics": "videos in original_sequences/<youtube|actors>/c23/videos/ and "
+        "manipulated_sequences/<method>/c23/videos/",
+        "celebdf": "videos in Celeb-real/, YouTube-real/, Celeb-synthesis/",
+        "dfdc": "part folders (dfdc_train_part_N/) with a metadata.json",
+        "table": "rows with a path and a label (columns: path, label)",
+    }[name]
+    with pytest.raises(
+        DatasetError,
+        match=re.escape(
+            f"{empty}: no videos found by the {name} layout, which looks for {looked_for}"
+        ),
+    ):
         layouts.read(name, empty)
 
 
@@ -175,6 +188,7 @@ def test_faceforensics_bad_inputs_are_skipped_and_fakes_without_originals_kept(t
         "ff-real-c23-000": (0, "real", "000", None, None, None),
         "ff-deepfakes-c23-000-003": (1, "Deepfakes", "000", "003", "ff-real-c23-000", None),
         "ff-deepfakes-c23-004-005": (1, "Deepfakes", "004", "005", None, None),
+        "ff-face-swap-c23-000-003": (1, "Face Swap", "000", "003", "ff-real-c23-000", None),
     }
     assert {e.video: e.path for e in entries}["ff-real-c23-000"] == str(
         tmp_path / videos / "000.avi"
@@ -182,11 +196,9 @@ def test_faceforensics_bad_inputs_are_skipped_and_fakes_without_originals_kept(t
     assert _why(skipped, tmp_path) == {
         f"{videos}/000.mp4": f"same id ff-real-c23-000 as {tmp_path / videos / '000.avi'} (kept)",
         f"{videos}/000 (1).mp4": "does not match NNN.mp4",
-        f"{videos}/notes.txt": "extension '.txt' is not one of avi, mp4",
-        f"{videos}/old": "a folder where video files (avi, mp4) are",
+        f"{videos}/notes.txt": "extension '.txt' is not a video container's",
+        f"{videos}/old": "a folder where video files are",
         "manipulated_sequences/Deepfakes/c23/videos/000_003_4.mp4": "does not match NNN_MMM.mp4",
-        "manipulated_sequences/Face Swap": "method folder: name 'Face Swap' cannot be part of an "
-        f"id: lowercase letters and digits only ({RULE}",
         "manipulated_sequences/NeuralTextures": "no c23/videos folder: not read",
     }
     assert skipped.set_index("path").loc[str(tmp_path / videos / "000.mp4"), "video"] == (
@@ -222,7 +234,7 @@ def test_faceforensics_missing_folders_are_errors_naming_them(tmp_path):
     missing = tmp_path / "manipulated_sequences/Face2Face/c23/videos"
     with pytest.raises(DatasetError, match=f"{missing}: not found"):
         layouts.read("faceforensics", tmp_path, methods=["Face2Face"])
-    with pytest.raises(DatasetError, match=f"{tmp_path}: no videos found"):
+    with pytest.raises(DatasetError, match=f"{tmp_path}: no videos found by the faceforensics "):
         layouts.read("faceforensics", tmp_path, compression="c40")
 
 
@@ -294,7 +306,8 @@ def test_celebdf_bad_inputs_and_list_lines_are_skipped(tmp_path):
         tmp_path,
         "Celeb-real/id0_0000.mp4",
         "Celeb-real/id0_0000 copy.mp4",
-        "Celeb-real/id0_0001.MOV",
+        "Celeb-real/id0_0001.MOV",  # any container, in any case
+        "Celeb-real/id0_0002.txt",
         "Celeb-synthesis/id0_id1_0000.avi",
         "Celeb-synthesis/id0_id1_0000.mp4",
         "Celeb-synthesis/id0-id1.mp4",
@@ -312,6 +325,7 @@ def test_celebdf_bad_inputs_and_list_lines_are_skipped(tmp_path):
     synthesis = tmp_path / "Celeb-synthesis"
     assert _fields(entries) == {
         "celebdf-real-id0-0000": (0, "real", "id0", None, None, "test"),
+        "celebdf-real-id0-0001": (0, "real", "id0", None, None, "train"),  # not in the test list
         "celebdf-synthesis-id0-id1-0000": (
             1,
             "Celeb-synthesis",
@@ -323,7 +337,7 @@ def test_celebdf_bad_inputs_and_list_lines_are_skipped(tmp_path):
     }
     assert _why(skipped, tmp_path) == {
         "Celeb-real/id0_0000 copy.mp4": "does not match Celeb-real/idA_NNNN.mp4",
-        "Celeb-real/id0_0001.MOV": "extension '.MOV' is not one of avi, mp4",
+        "Celeb-real/id0_0002.txt": "extension '.txt' is not a video container's",
         "Celeb-synthesis/id0_id1_0000.mp4": "same id celebdf-synthesis-id0-id1-0000 as "
         f"{synthesis / 'id0_id1_0000.avi'} (kept)",
         "Celeb-synthesis/id0-id1.mp4": "does not match Celeb-synthesis/idA_idB_NNNN.mp4",
@@ -510,6 +524,7 @@ def test_table_rows_are_read_or_skipped_with_why(tmp_path):
         "table-fake-dave-x": (1, "fake", "dave", None, None, None),
         "table-fake-erin-x": (1, "fake", "table-fake-erin-x", None, None, None),
         wild: (None, "unlabelled", wild, None, None, "test"),
+        "table-wild-clip-2": (None, "unlabelled", "table-wild-clip-2", None, None, None),
         "table-frames-carol-2": (0, "real", "carol", None, None, None),
         out: (None, "unlabelled", out, None, None, None),
     }
@@ -521,12 +536,10 @@ def test_table_rows_are_read_or_skipped_with_why(tmp_path):
         f"{tmp_path / 'fake/erin_x.mp4'} is kept without an original",
         "real/alice_1.avi": f"same id {alice} as {tmp_path / 'real/alice_1.mp4'} (kept)",
         "missing.mp4": "not found",
-        "wild/Clip 2.mp4": f"name 'Clip 2' cannot be part of an id: lowercase letters and digits "
-        f"only ({RULE}",
         "wild/clip3.mp4": "label 'maybe' is not one of real, fake, 0, 1 or empty",
         "wild/clip4.mp4": "split 'later' is not one of train, val, test or empty",
         "wild/clip5.mp4": "group 'faceswap' of a real video: it can only be real",
-        "wild/notes.txt": "extension '.txt' is not one of avi, mp4",
+        "wild/notes.txt": "extension '.txt' is not a video container's",
         "videos.csv:11": f"{tmp_path / 'real/alice_1.mp4'} is listed at {listing}:2 too",
         "videos.csv:18": "no path",
         "wild/clip6.mp4": "more cells than the list has columns",

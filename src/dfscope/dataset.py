@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .ids import VIDEO_ID
 from .schema import PROBLEM_COLUMNS, REAL, VIDEO_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ NAME = re.compile(r"^[a-z0-9]+$")
 FAKE_PARTS = re.compile(r"^(?P<sentence>.+?)-video-(?P<source>.+)\.(?P<ext>[^.]+)$")
 VIDEO_EXTENSIONS = ("avi", "mp4")
 FRAME_NAME = re.compile(r"^\d+$")
-#: A video id: names joined by "-" (``lq-fadg0-sa1-fram1``), each of the form of :data:`NAME`.
-VIDEO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class DatasetError(ValueError):

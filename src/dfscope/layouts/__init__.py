@@ -5,13 +5,16 @@ of the inputs it did not take, each with why (:class:`dfscope.dataset.Skips`), s
 study can run on FaceForensics++, Celeb-DF, DFDC or any list of videos as it runs on
 DeepfakeTIMIT. Readers only read names and metadata: no video is opened.
 
-Ids are built by every reader the same way (:func:`video_id`): names taken from the tree
-(a folder, a file name's parts) are lowered and cut at ``_`` and ``-``, and the pieces,
-each of the form of :data:`dfscope.dataset.NAME`, are joined by ``-``, so that an id is
-safe in paths, wildcards and tables (:data:`dfscope.dataset.VIDEO_ID`). A name that cannot
-make such an id is skipped with the rule it breaks, and an input whose id another input
-already has (``a.mp4`` beside ``a.avi`` or ``A.mp4``) is skipped naming the one kept: two
-files never share an id.
+Ids are built by every reader the same way (:func:`video_id`), from any name: names taken
+from the tree (a folder, a file name's parts, a list's path) are lowered, accents are taken
+off (``é`` -> ``e``), and every run of other characters than ``a-z`` and ``0-9`` (spaces,
+``_``, ``,``, ``-``, ...) becomes one ``-``; a name left with no letter or digit (``视频``)
+becomes ``u`` and 8 hex digits of its CRC-32. The pieces are joined by ``-``, so that an id is
+safe in paths, wildcards and tables (:data:`dfscope.dataset.VIDEO_ID`): ``My Videos/clip
+1.mp4`` gives ``my-videos-clip-1``, ``Vidéos/élon.MP4`` ``videos-elon``. An input whose id
+another input already has (``a.mp4`` beside ``a.avi``, ``A.mp4`` or ``a_.mp4``) is skipped
+naming the one kept: two files never share an id. Video files are those of the containers
+OpenCV's FFmpeg reads (:data:`CONTAINERS`), whatever the case of the extension.
 
 A fake whose original is not in the tree read is kept with ``original`` None: fakes
 without originals are first-class (only the paired metrics need an original).
@@ -20,22 +23,13 @@ without originals are first-class (only the paired metrics need an original).
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import (
-    NAME_RULE,
-    VIDEO_EXTENSIONS,
-    VIDEO_ID,
-    DatasetError,
-    Entry,
-    Skips,
-    _hidden,
-    video_table,
-)
+from ..dataset import DatasetError, Entry, Skips, _hidden, video_table
+from ..ids import id_piece
 from ..tables import write_csv, write_parquet
 
 #: The layouts by name: the module holding each one's reader, imported only when read, so
@@ -45,11 +39,14 @@ LAYOUTS: dict[str, str] = {
     for name in ("deepfaketimit", "faceforensics", "celebdf", "dfdc", "table")
 }
 
-#: Where a name from a dataset is cut into id pieces (``000_003``, ``id0_id1_0000``).
-SEPARATOR = re.compile(r"[_-]")
+#: The video containers the layouts read (those OpenCV's FFmpeg back end decodes), as lowercase
+#: extensions; a file's extension is compared in lower case (``.MP4``, ``.Mpg``).
+CONTAINERS = (
+    "3gp", "asf", "avi", "flv", "m2ts", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "mts",
+    "mxf", "ogv", "ts", "vob", "webm", "wmv",
+)  # fmt: skip
 #: One piece of a dataset's file name, as the readers' name patterns take it (``YVGY8LOK``).
 TOKEN = r"[A-Za-z0-9]+"
-ID_RULE = f"{NAME_RULE}, in pieces joined by '_' or '-' (upper case is lowered)"
 
 
 def read(name: str, root: str | Path, **options) -> tuple[list[Entry], pd.DataFrame]:
@@ -112,18 +109,16 @@ def write_tables(dataset: Mapping, videos_out: str | Path, skipped_out: str | Pa
     write_csv(skipped, skipped_out)
 
 
-def id_problem(names: Sequence[str]) -> str | None:
-    """What keeps ``names`` from making an id (the first name that breaks the rule), or None."""
-    for name in names:
-        if not VIDEO_ID.fullmatch(SEPARATOR.sub("-", name.lower())):
-            return f"name {name!r} cannot be part of an id: {ID_RULE}"
-    return None
-
-
 def video_id(names: Sequence[str]) -> str:
-    """The id of ``names``: ``("ff", "Deepfakes", "c23", "000_003")`` gives
-    ``ff-deepfakes-c23-000-003``."""
-    return "-".join(SEPARATOR.sub("-", name.lower()) for name in names)
+    """The id of ``names``, a piece of each: ``("ff", "Deepfakes", "c23", "000_003")`` gives
+    ``ff-deepfakes-c23-000-003``, ``("table", "My Videos", "clip 1")``
+    ``table-my-videos-clip-1``."""
+    return "-".join(id_piece(name) for name in names)
+
+
+def is_video_file(path: Path) -> bool:
+    """Whether ``path``'s extension is one of :data:`CONTAINERS`, in any case."""
+    return path.suffix[1:].lower() in CONTAINERS
 
 
 def require_dir(path: Path, what: str) -> Path:
@@ -144,11 +139,9 @@ def video_files(folder: Path, skips: Skips, companions: tuple[str, ...] = ()) ->
         if _hidden(path) or path.name in companions:
             continue
         if not path.is_file():
-            skips.add(path, f"a folder where video files ({', '.join(VIDEO_EXTENSIONS)}) are")
-        elif path.suffix[1:] not in VIDEO_EXTENSIONS:
-            skips.add(
-                path, f"extension {path.suffix!r} is not one of {', '.join(VIDEO_EXTENSIONS)}"
-            )
+            skips.add(path, "a folder where video files are")
+        elif not is_video_file(path):
+            skips.add(path, f"extension {path.suffix!r} is not a video container's")
         else:
             files.append(path)
     return files
@@ -163,11 +156,7 @@ class Collection:
 
     def add(self, path: Path, names: Sequence[str], **fields) -> Entry | None:
         """Add the entry of ``path`` with the id of ``names`` and ``fields``, or record why not
-        (a name that cannot make an id, an id already taken: the first input read keeps it)."""
-        problem = id_problem(names)
-        if problem is not None:
-            self.skips.add(path, problem)
-            return None
+        (an id already taken: the first input read keeps it)."""
         video = video_id(names)
         if video in self.entries:
             self.skips.add(path, f"same id {video} as {self.entries[video].path} (kept)", video)
@@ -180,8 +169,14 @@ class Collection:
         entry = self.entries.get(video_id(names))
         return entry.video if entry is not None and entry.label == 0 else None
 
-    def result(self, root: Path) -> tuple[list[Entry], pd.DataFrame]:
-        """The entries in id order and the skipped inputs; a :class:`DatasetError` if none."""
+    def result(self, root: Path, layout: str, looked_for: str) -> tuple[list[Entry], pd.DataFrame]:
+        """The entries in id order and the skipped inputs; a :class:`DatasetError` naming the
+        layout and what it ``looked_for`` if there is none."""
         if not self.entries:
-            raise DatasetError(f"{root}: no videos found")
+            skips = len(self.skips.rows)
+            skipped = f"; {skips} input(s) skipped, see the log" if skips else ""
+            raise DatasetError(
+                f"{root}: no videos found by the {layout} layout, which looks for {looked_for}"
+                f"{skipped}"
+            )
         return sorted(self.entries.values(), key=lambda e: e.video), self.skips.table()

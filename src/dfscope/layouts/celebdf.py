@@ -95,7 +95,7 @@ def read(
             )
     if listed is not None:
         _check_listed(listed, root, found)
-    return found.result(root)
+    return found.result(root, "celebdf", f"videos in {', '.join(f'{f}/' for f in FOLDERS)}")
 
 
 def _test_list(path: Path, found: Collection) -> dict[str, tuple[str, int]]:

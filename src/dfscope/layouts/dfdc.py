@@ -78,7 +78,7 @@ def read(root: str | Path) -> tuple[list[Entry], pd.DataFrame]:
         )
         if entry is not None and not label:
             reals.setdefault(path.name, []).append((path.parent, entry.video))
-    return found.result(root)
+    return found.result(root, "dfdc", f"part folders (dfdc_train_part_N/) with a {METADATA}")
 
 
 def _metadata(path: Path, found: Collection) -> dict | None:

@@ -51,7 +51,7 @@ import pandas as pd
 
 from ..dataset import DatasetError, Entry
 from ..schema import REAL
-from . import TOKEN, Collection, id_problem, require_dir, video_files
+from . import TOKEN, Collection, require_dir, video_files
 
 ORIGINALS, MANIPULATED = "original_sequences", "manipulated_sequences"
 #: The method whose fakes are made from the actors' recordings, not from YouTube videos.
@@ -102,7 +102,12 @@ def read(
             _read_folder(found, folder, REAL, source, compression, split_of)
     for method, folder in fakes:
         _read_folder(found, folder, method, _source(method), compression, split_of)
-    return found.result(root)
+    return found.result(
+        root,
+        "faceforensics",
+        f"videos in original_sequences/<youtube|actors>/{compression}/videos/ and "
+        f"manipulated_sequences/<method>/{compression}/videos/",
+    )
 
 
 def _source(method: str) -> str:
@@ -132,8 +137,6 @@ def _method_folders(
             raise DatasetError(f"{manipulated / method / compression / 'videos'}: not found")
         if folder is None:
             found.skips.add(manipulated / method, f"no {compression}/videos folder: not read")
-        elif id_problem([method]) is not None:
-            found.skips.add(manipulated / method, f"method folder: {id_problem([method])}")
         else:
             folders.append((method, folder))
     return folders

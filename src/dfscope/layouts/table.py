@@ -21,14 +21,18 @@ split: ``train``, ``val``, ``test`` or empty (None).
 n_frames: None.
 
 Ids: ``table-`` and the path from the list's folder (the absolute path for one outside it),
-without a file's extension, its folders and ``_`` / ``-`` as separators, lowered:
-``fake/alice_1_bob.mp4`` gives ``table-fake-alice-1-bob``. Ids can be given as ``original``.
+without a file's extension, each folder and the name made an id piece
+(:func:`dfscope.ids.id_piece`: lowered, accents off, any other characters ``-``):
+``fake/alice_1_bob.mp4`` gives ``table-fake-alice-1-bob``, ``My Videos/clip 1.MP4``
+``table-my-videos-clip-1``, ``Vidéos/élon.mp4`` ``table-videos-elon``. Any file of a video
+container OpenCV reads is taken (:data:`dfscope.layouts.CONTAINERS`, in any case). Ids can be
+given as ``original``.
 
 Folds: hold together every video that shares a subject or face_source with another (the
 connected parts of the subject-face_source graph).
 
-A row that cannot be taken (no such file, a name that cannot make an id, an unknown label,
-split or group, an id another row has) is a skipped input under its path; a row without a
+A row that cannot be taken (no such file, not a video container, an unknown label, split or
+group, an id another row has) is a skipped input under its path; a row without a
 path, one that lists a path again, and a fake's unknown original under ``<list>:<line>``.
 
 Sources: the list form follows Hugging Face datasets' VideoFolder metadata.csv (paths
@@ -45,9 +49,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import VIDEO_EXTENSIONS, DatasetError, Entry
+from ..dataset import DatasetError, Entry
 from ..schema import REAL, UNLABELLED
-from . import Collection, video_id
+from . import Collection, is_video_file, video_id
 
 COLUMNS = ("path", "label", "group", "subject", "face_source", "original", "split")
 REQUIRED = ("path", "label")
@@ -76,7 +80,9 @@ def read(root: str | Path) -> tuple[list[Entry], pd.DataFrame]:
     found, folder = Collection(), listing.parent.absolute()
     fakes, seen = [], {}
     for where, row in rows:
-        cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
+        cells = dict.fromkeys(COLUMNS, "") | {
+            key: (value or "").strip() for key, value in row.items() if key is not None
+        }
         path = Path(os.path.normpath(folder / cells["path"]))
         problem = _problem(cells, path, extra=None in row)
         if cells["path"] and path in seen:
@@ -98,7 +104,7 @@ def read(root: str | Path) -> tuple[list[Entry], pd.DataFrame]:
                 f"{path} is kept without an original",
             )
         _add(found, path, folder, cells, original=original)
-    return found.result(listing)
+    return found.result(listing, "table", "rows with a path and a label (columns: path, label)")
 
 
 def _problem(cells: dict[str, str], path: Path, *, extra: bool) -> str | None:
@@ -111,15 +117,15 @@ def _problem(cells: dict[str, str], path: Path, *, extra: bool) -> str | None:
         return "no path"
     if not path.exists():
         return "not found"
-    if path.is_file() and path.suffix[1:] not in VIDEO_EXTENSIONS:
-        return f"extension {path.suffix!r} is not one of {', '.join(VIDEO_EXTENSIONS)}"
+    if path.is_file() and not is_video_file(path):
+        return f"extension {path.suffix!r} is not a video container's"
     if label == "unknown":
         return f"label {cells['label']!r} is not one of real, fake, 0, 1 or empty"
-    if cells.get("split", "") not in ("", *SPLITS):
+    if cells["split"] not in ("", *SPLITS):
         return f"split {cells['split']!r} is not one of {', '.join(SPLITS)} or empty"
-    if own_group and cells.get("group", "") not in ("", own_group):
+    if own_group and cells["group"] not in ("", own_group):
         return f"group {cells['group']!r} of a {own_group} video: it can only be {own_group}"
-    if own_group and (cells.get("face_source") or cells.get("original")):
+    if own_group and (cells["face_source"] or cells["original"]):
         return f"a {own_group} video has no face_source or original"
     return None
 
@@ -128,17 +134,17 @@ def _add(found: Collection, path: Path, folder: Path, cells: dict[str, str], ori
     """Add the entry of a checked row, with its ``original`` (an id or None)."""
     label = LABELS[cells["label"].lower()]
     names = ["table", *_relative(path, folder)]
-    subject = cells.get("subject") or (found.entries[original].subject if original else None)
+    subject = cells["subject"] or (found.entries[original].subject if original else None)
     found.add(
         path,
         names,
         label=label,
-        group=FIXED_GROUPS.get(label) or cells.get("group") or FAKE_GROUP,
+        group=FIXED_GROUPS.get(label) or cells["group"] or FAKE_GROUP,
         subject=subject or video_id(names),
-        face_source=cells.get("face_source") or None,
+        face_source=cells["face_source"] or None,
         original=original,
         n_frames=None,
-        split=cells.get("split") or None,
+        split=cells["split"] or None,
     )
 
 
