@@ -79,8 +79,22 @@ def test_one_failing_video_is_recorded_and_the_batch_goes_on(tmp_path, caplog):
 def test_a_video_whose_input_an_earlier_step_did_not_make_is_left_out(tmp_path, caplog):
     (tmp_path / "real-a-s1").mkdir()
     with caplog.at_level(logging.WARNING):
-        found = batches.ready(["real-a-s1", "lq-a-s1-x"], lambda video: [tmp_path / video])
-    assert found == ["real-a-s1"] and "lq-a-s1-x: no" in caplog.text
+        found = batches.ready(
+            ["real-a-s1", "lq-a-s1-x"],
+            lambda video: [tmp_path / video],
+            tmp_path / "out",
+            stage="faces",
+        )
+    assert found == ["real-a-s1"] and "lq-a-s1-x: faces left out: no" in caplog.text
+    # Recorded, so that gather finds a reason for every video without a table.
+    assert batches.failures([tmp_path / "out"]) == [
+        {
+            "video": "lq-a-s1-x",
+            "stage": "faces",
+            "error": f"no {tmp_path / 'lq-a-s1-x'} (an earlier step failed)",
+            "skipped": True,
+        }
+    ]
 
 
 def test_gather_lists_a_failed_video_and_refuses_one_lost_without_a_record(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dfscope.detectors import DETECTORS, build
+from dfscope.detectors import DETECTORS, FrameTooSmall, build
 from dfscope.sample import IDENTITIES, load_photo
 
 from .conftest import detector
@@ -65,5 +65,14 @@ def test_a_scale_too_small_for_any_face_names_the_key_the_frame_and_the_bound(sc
         detector("haar", scale=scale).detect([frame])
 
 
-def test_a_frame_smaller_than_any_face_at_full_size_is_no_fault_of_the_scale():
-    assert detector("haar").detect([np.zeros((16, 16, 3), np.uint8)]) == [[]]
+@pytest.mark.parametrize("shape", [(16, 16, 3), (512, 1, 3), (1, 1, 3)])
+def test_a_frame_smaller_than_any_face_at_full_size_is_the_videos_fault_not_the_scales(shape):
+    """Not resized (a 1-px side would be 0 px: OpenCV's ``!dsize.empty()``): the message says
+    why no face can be found, and the faces step leaves that video out."""
+    height, width = shape[:2]
+    with pytest.raises(
+        FrameTooSmall,
+        match=rf"frames of {width}x{height} px: the shorter side is below the haar detector's "
+        r"min_face_size \(20 px\), so no face can be found",
+    ):
+        detector("haar").detect([np.zeros(shape, np.uint8)])

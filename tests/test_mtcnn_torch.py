@@ -13,7 +13,7 @@ torch = pytest.importorskip(
     "torch", reason="the mtcnn_torch detector needs PyTorch (requirements.txt)"
 )
 
-from dfscope.detectors import mtcnn_torch  # noqa: E402
+from dfscope.detectors import FrameTooSmall, mtcnn_torch  # noqa: E402
 from dfscope.sample import load_photo  # noqa: E402
 
 from .conftest import detector, of_video, snakemake, write_config  # noqa: E402
@@ -97,9 +97,10 @@ def test_keras_same_pooling_pads_at_the_end():
 
 def test_frames_without_faces_or_too_small_for_the_pyramid(ported):
     assert ported.detect([np.zeros((384, 512, 3), np.uint8)] * 3) == [[], [], []]
-    # Below min_face_size (20) at full size, so no fault of the scale: halved, it has no level
-    # in the pyramid (P-Net's window is 12 px). A 20x20 frame would be refused: see test_detectors.
-    assert ported.detect([np.full((16, 16, 3), 128, np.uint8)]) == [[]]
+    # Below min_face_size (20) at full size: no face fits, and the video, not the scale, is at
+    # fault (halved, it would have no level in the pyramid: P-Net's window is 12 px).
+    with pytest.raises(FrameTooSmall, match="frames of 16x16 px"):
+        ported.detect([np.full((16, 16, 3), 128, np.uint8)])
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")

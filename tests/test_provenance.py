@@ -16,13 +16,14 @@ from .conftest import REPO
 #: The modules each rule's code hash covers (the rule's step and all it imports), pinned: a
 #: change here is a change of what an edit reruns, and must be meant.
 COVERED = {
-    "sample": ["dataset", "geometry", "sample", "schema", "tables"],
-    "frames": ["batches", "dataset", "images", "schema", "tables", "video"],
-    "quality_features": ["batches", "features", "geometry", "images", "schema", "tables"],
+    "sample": ["dataset", "geometry", "ids", "sample", "schema", "tables"],
+    "frames": ["batches", "dataset", "ids", "images", "schema", "tables", "video"],
+    "quality_features": ["batches", "features", "geometry", "ids", "images", "schema", "tables"],
     "temporal_features": [
         "batches",
         "crops",
         "geometry",
+        "ids",
         "images",
         "metrics",
         "schema",
@@ -33,13 +34,14 @@ COVERED = {
         "batches",
         "crops",
         "geometry",
+        "ids",
         "images",
         "metrics",
         "paired",
         "schema",
         "tables",
     ],
-    "gather": ["batches", "gather", "images", "schema", "tables"],
+    "gather": ["batches", "gather", "ids", "images", "schema", "tables"],
     "summary": ["evaluation", "roc", "schema", "tables"],
     "feature_auc": ["evaluation", "roc", "schema", "tables"],
     "plots": ["plots", "plots.study", "roc", "schema", "tables"],
@@ -47,6 +49,7 @@ COVERED = {
         "batches",
         "crops",
         "geometry",
+        "ids",
         "images",
         "metrics",
         "paired",
@@ -59,7 +62,7 @@ COVERED = {
     "classifier_plot": ["plots", "plots.classifier", "roc", "schema", "tables"],
 }
 #: A faces job's hash: the faces step and its own detector's module, no other detector's.
-FACES = ["batches", "crops", "faces", "geometry", "images", "schema", "tables"]
+FACES = ["batches", "crops", "faces", "geometry", "ids", "images", "schema", "tables"]
 
 
 def rule_code_modules() -> dict[str, list[str]]:
@@ -94,7 +97,7 @@ def test_a_faces_job_hashes_its_own_detector_only(name):
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_the_video_table_hashes_its_own_layout_reader_only(name):
     covered = provenance.dependencies("layouts", layout_module(name))
-    assert covered == ["dataset", "layouts", f"layouts.{name}", "schema", "tables"]
+    assert covered == ["dataset", "ids", "layouts", f"layouts.{name}", "schema", "tables"]
 
 
 def test_imports_for_type_checking_only_are_not_followed():

@@ -18,10 +18,13 @@ import json
 import logging
 import shutil
 import traceback
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
+
+from .ids import id_piece
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +37,36 @@ def assign(videos: pd.DataFrame, max_videos: int) -> pd.Series:
     i-th chunk of a subject with more than ``max_videos`` videos.
 
     A chunk takes whole units (an original and its fakes, in id order), so that a fake is
-    measured in the job that has its original's frames; a unit larger than ``max_videos`` is
-    a chunk of its own.
+    measured, and its frames checked against its original's, in the job that has its
+    original's frames; a unit larger than ``max_videos`` is a chunk of its own. A unit is
+    its original's subject's, even where a list gives a fake another subject. Names are
+    made id pieces of the subject (:func:`dfscope.ids.id_piece`: a subject of a CSV list
+    may be any text), and one that another batch already has gets the subject's CRC-32 too.
     """
     if max_videos < 1:
         raise ValueError(f"max_videos must be at least 1, got {max_videos}")
-    batches = {}
-    for subject, part in videos.groupby("subject", sort=True):
-        unit = part.original.where(part.original.notna(), part.video)  # an original, its fakes
-        chunks = _chunks([list(p.video) for _, p in part.groupby(unit, sort=True)], max_videos)
+    table = videos.set_index("video", drop=False)
+    paired = table.original.notna() & table.original.isin(table.index)
+    unit = table.original.where(paired, table.video)  # an original, its fakes
+    subject = table.subject[unit].set_axis(table.index)
+    batches: dict[str, str] = {}
+    used: set[str] = set()
+    for person, part in table.groupby(subject, sort=True):
+        chunks = _chunks(
+            [list(p.video) for _, p in part.groupby(unit[part.index], sort=True)], max_videos
+        )
         for i, chunk in enumerate(chunks, start=1):
-            name = subject if len(chunks) == 1 else f"{subject}-{i}"
+            name = _unique(id_piece(person) + (f"-{i}" if len(chunks) > 1 else ""), person, used)
             batches |= dict.fromkeys(chunk, name)
     return pd.Series(batches, name="batch").reindex(videos.video).rename_axis("video")
+
+
+def _unique(name: str, person: str, used: set[str]) -> str:
+    """``name``, or ``name`` and ``person``'s CRC-32 where another batch has it already."""
+    if name in used:
+        name = f"{name}-{zlib.crc32(person.encode()):08x}"
+    used.add(name)
+    return name
 
 
 def _chunks(units: list[list[str]], size: int) -> list[list[str]]:
@@ -84,17 +104,35 @@ def run_each(
     return failed
 
 
-def ready(videos: Iterable[str], inputs: Callable[[str], Iterable[Path]]) -> list[str]:
-    """The videos whose ``inputs`` all exist. Each other one is logged and left out of the
-    step: an earlier step failed on it and recorded why (the gather step lists it)."""
+def ready(
+    videos: Iterable[str],
+    inputs: Callable[[str], Iterable[Path]],
+    out: str | Path,
+    *,
+    stage: str,
+) -> list[str]:
+    """The videos whose ``inputs`` all exist. Each other one is left out of the step: an
+    earlier step failed on it (or on its original) and recorded why; the leaving out is
+    recorded too (:func:`record_skip` in folder ``out``), so that the gather step finds a
+    record for every video that has no table, and says which input was missing."""
     found = []
     for video in videos:
         missing = [str(path) for path in inputs(video) if not Path(path).exists()]
         if missing:
-            log.warning("%s: no %s (an earlier step failed on it): left out", video, missing)
+            record_skip(out, video, stage, f"no {', '.join(missing)} (an earlier step failed)")
         else:
             found.append(video)
     return found
+
+
+def record_skip(out: str | Path, video: str, stage: str, why: str) -> None:
+    """Log that ``stage`` left ``video`` out, and why, and write ``out/<video>.failed`` saying so
+    (``skipped``: not this step's failure but an earlier one's consequence)."""
+    log.warning("%s: %s left out: %s", video, stage, why)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    record = {"video": video, "stage": stage, "error": why, "skipped": True}
+    (out / f"{video}{FAILED}").write_text(json.dumps(record, sort_keys=True) + "\n")
 
 
 def record_failure(out: str | Path, video: str, stage: str, error: Exception) -> None:

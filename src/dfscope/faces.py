@@ -38,7 +38,8 @@ def detect_batch(
     def step(video: str) -> None:
         detect_video(frames / video, out / video, out / f"{video}.parquet", video=video, **options)
 
-    return run_each(ready(videos, lambda video: [frames / video]), step, out, stage="faces")
+    inputs = ready(videos, lambda video: [frames / video], out, stage="faces")
+    return run_each(inputs, step, out, stage="faces")
 
 
 def detect_video(

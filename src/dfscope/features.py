@@ -445,7 +445,9 @@ def measure_batch(
             **options,
         )
 
-    inputs = ready(videos, lambda video: [faces / video, faces / f"{video}.parquet"])
+    inputs = ready(
+        videos, lambda video: [faces / video, faces / f"{video}.parquet"], out, stage="features"
+    )
     return run_each(inputs, step, out, stage="features")
 
 

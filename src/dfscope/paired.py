@@ -48,7 +48,8 @@ def compare_batch(
             **options,
         )
 
-    return run_each(ready(pairs, lambda video: pairs[video]), step, out, stage="paired")
+    inputs = ready(pairs, lambda video: pairs[video], out, stage="paired")
+    return run_each(inputs, step, out, stage="paired")
 
 
 def pair_inputs(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,12 +22,17 @@ log = logging.getLogger(__name__)
 
 
 def measure_batch(
-    videos: Sequence[str], frames: str | Path, faces: str | Path, out: str | Path, **options
+    videos: Sequence[str],
+    frames: str | Path,
+    manifests: str | Path,
+    faces: str | Path,
+    out: str | Path,
+    **options,
 ) -> list[str]:
     """The temporal step for a batch: :func:`measure_video` of each video from
-    ``frames/<video>/`` and ``faces/<video>.parquet`` to ``out/<video>.parquet``. Returns the
-    videos that failed (:func:`dfscope.batches.run_each`)."""
-    frames, faces, out = Path(frames), Path(faces), Path(out)
+    ``frames/<video>/``, ``manifests/<video>.json`` and ``faces/<video>.parquet`` to
+    ``out/<video>.parquet``. Returns the videos that failed (:func:`dfscope.batches.run_each`)."""
+    frames, manifests, faces, out = Path(frames), Path(manifests), Path(faces), Path(out)
 
     def step(video: str) -> None:
         measure_video(
@@ -34,11 +40,21 @@ def measure_batch(
             faces / f"{video}.parquet",
             out / f"{video}.parquet",
             video=video,
+            sampled=sampled_frames(manifests / f"{video}.json"),
             **options,
         )
 
-    inputs = ready(videos, lambda video: [frames / video, faces / f"{video}.parquet"])
+    inputs = ready(
+        videos, lambda video: [frames / video, faces / f"{video}.parquet"], out, stage="temporal"
+    )
     return run_each(inputs, step, out, stage="temporal")
+
+
+def sampled_frames(manifest: str | Path) -> list[int]:
+    """The numbers of the frames the frames step sampled from a video, in order: those it kept
+    and those it left out for their size (:func:`dfscope.video.extract_frames`)."""
+    info = json.loads(Path(manifest).read_text())
+    return sorted(info["kept"] + info.get("odd_size", []))
 
 
 def measure_video(
@@ -48,6 +64,7 @@ def measure_video(
     *,
     video: str,
     crop_size: int,
+    sampled: Sequence[int] | None = None,
     ssim_options: dict | None = None,
 ) -> pd.DataFrame:
     """Per frame, how the face changed since the frame before: the flicker of frame-wise swaps.
@@ -60,7 +77,10 @@ def measure_video(
     transform (which removes the global head motion), RMS residual divided
     by the eye distance. NaN for the first frame and where either frame has
     no face. Where only some frames were kept (``frames.stride``, ``frames.count``), "the
-    frame before" is the kept frame before.
+    frame before" is the kept frame before. ``sampled`` are the numbers the frames step
+    sampled (:func:`sampled_frames`): a frame whose sampled predecessor is not in the folder
+    (left out for its size) has NaN too, since the frame before it in the folder is further
+    back in time than its neighbours'. Without ``sampled`` the folder is taken as complete.
     """
     detections = pd.read_parquet(faces_table)
     squares = {row.frame: square_of(row) for row in detections.itertuples()}
@@ -69,12 +89,17 @@ def measure_video(
             detections.frame, detections[LANDMARK_COLUMNS].to_numpy().reshape(-1, 5, 2), strict=True
         )
     )
+    files = frame_files(frames_dir)
+    numbers = [frame_number(path) for path in files]
+    grid = sorted(sampled) if sampled is not None else numbers
+    sampled_before = dict(zip(grid[1:], grid[:-1], strict=True))
     rows, previous, before = [], None, None
-    for path in frame_files(frames_dir):
-        number, frame = frame_number(path), read_frame(path)
+    for path, number in zip(files, numbers, strict=True):
+        frame = read_frame(path)
         row = {"video": video, "frame": number}
         square = squares.get(number)
-        if previous is not None and square is not None and before in points:
+        adjacent = before is not None and sampled_before.get(number) == before
+        if adjacent and square is not None and before in points:
             a, b = cut(frame, square, crop_size), cut(previous, square, crop_size)
             row |= {
                 "temporal_ssim": metrics.ssim(a, b, **(ssim_options or {})),

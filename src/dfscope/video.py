@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -82,26 +83,41 @@ def extract_batch(
     videos: Sequence[dict], frames: str | Path, manifests: str | Path, **options
 ) -> list[str]:
     """The frames step for a batch: :func:`extract_frames` of each of ``videos`` (records with
-    ``video``, ``path``, ``n_frames``) into ``frames/<video>/`` and ``manifests/<video>.json``,
-    one video at a time. ``options`` are :func:`extract_frames`'s. Returns the videos that
-    failed (:func:`dfscope.batches.run_each`); a source that cannot be decoded is no failure
-    but a video of 0 frames, recorded in its manifest.
+    ``video``, ``path``, ``n_frames`` and ``original``) into ``frames/<video>/`` and
+    ``manifests/<video>.json``, one video at a time. ``options`` are :func:`extract_frames`'s.
+    Returns the videos that failed (:func:`dfscope.batches.run_each`); a source that cannot be
+    decoded is no failure but a video of 0 frames, recorded in its manifest.
+
+    Originals are decoded first: a fake whose layout gives no frame count (FaceForensics++,
+    DFDC, a list) is expected to have its original's decoded count, which is then checked
+    and which ``count`` spreads its kept frames over, so that a truncated fake is reported
+    and keeps its original's frame numbers as far as it goes. (A batch holds a fake with its
+    original: :func:`dfscope.batches.assign`.)
     """
     frames, manifests = Path(frames), Path(manifests)
     rows = {row["video"]: row for row in videos}
+    decoded: dict[str, int] = {}  # original -> its decoded count, once decoded without error
     frames.mkdir(parents=True, exist_ok=True)
 
     def step(video: str) -> None:
-        extract_frames(
-            rows[video]["path"],
+        row = rows[video]
+        expected, original = row["n_frames"], row.get("original")
+        if expected is None and original in decoded:
+            expected = decoded[original]
+        info = extract_frames(
+            row["path"],
             frames / video,
             manifests / f"{video}.json",
             video=video,
-            expected=rows[video]["n_frames"],
+            expected=expected,
+            expected_from=f"its original {original}" if expected != row["n_frames"] else None,
             **options,
         )
+        if info["error"] is None:
+            decoded[video] = info["n_decoded"]
 
-    return run_each(rows, step, manifests, stage="frames")
+    order = sorted(rows, key=lambda video: rows[video].get("original") in rows)  # originals first
+    return run_each(order, step, manifests, stage="frames")
 
 
 def frame_filter(expected: int, *, stride: int = 1, count: int | None = None):
@@ -136,6 +152,7 @@ def extract_frames(
     *,
     video: str,
     expected: int | None,
+    expected_from: str | None = None,
     ext: str = "png",
     jpeg_quality: int = 95,
     stride: int = 1,
@@ -153,12 +170,21 @@ def extract_frames(
     frames as JPEG would add compression traces of our own to fakes and
     originals alike and blur the very differences the study measures.
 
-    The decoded count is checked against ``expected`` (the original's frame
-    count); a different count is logged and recorded (``count_ok``) and the
+    The decoded count is checked against ``expected`` (the layout's count, or
+    the original's decoded count for a fake: ``expected_from`` says so in the
+    manifest); a different count is logged and recorded (``count_ok``) and the
     frames are kept, so that pairing by frame number can go on and nothing
-    is dropped silently. Where no count is known (a video file of a layout
-    that does not say; ``expected`` None) nothing is checked (``count_ok``
-    None), and ``count`` spreads its frames over the video's own length.
+    is dropped silently. Where no count is known (``expected`` None) nothing is
+    checked (``count_ok`` None), and ``count`` spreads its frames over the
+    video's own length.
+
+    A video's frames must have one size, since every later step cuts the
+    face's square at the same place in consecutive frames and in a fake and
+    its original: the size most of its frames have is the video's (the
+    first frame's on a tie), and a frame of another size (one image swapped
+    into a frame folder) is left out of the folder, listed in the manifest
+    (``odd_size``) and named in its notes, so that no measure takes it.
+
     A source that cannot be decoded at all (empty or corrupt video,
     unreadable JPEG in a frame folder) does not fail the job: one bad file
     among hundreds must not stop the others. Its error, naming the file, is
@@ -173,42 +199,73 @@ def extract_frames(
     step leaves unpaired.
     """
     known = expected is not None
-    n, height, width, error, kept = 0, 0, 0, None, []
+    n, error, sizes, notes = 0, None, {}, []
     with atomic_dir(out_dir) as tmp:
         try:
             length = expected if known or count is None else _length(source)
             keep = frame_filter(length or 0, stride=stride, count=count)
             frames, notes = open_source(source)
             for n, frame in enumerate(frames, start=1):
-                width, height = frame_size(frame)
                 if keep(n):
                     write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
-                    kept.append(n)
+                    sizes[n] = frame_size(frame)
             if n == 0:
                 raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
         except (ImageError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
-            error, notes, kept = str(exc), [], []
-            n, height, width = 0, 0, 0
+            error, notes, sizes, n = str(exc), [], {}, 0
             for path in tmp.iterdir():
                 path.unlink()
             log.error("%s: %s; the video is left out (0 frames)", source, error)
+        (width, height), odd = _one_size(sizes)
+        for number in odd:
+            (tmp / frame_name(number, ext)).unlink()
+    if odd:
+        note = (
+            f"frame(s) {_numbers(odd)} of another size than the video's {width}x{height} "
+            f"({', '.join(f'{w}x{h}' for w, h in sorted({sizes[i] for i in odd}))}): left out"
+        )
+        log.warning("%s: %s", source, note)
+        notes.append(note)
     info = {
         "video": video,
         "source": str(source),
         "n_decoded": n,
         "n_expected": int(expected) if known else None,
+        "expected_from": expected_from,
         "count_ok": n == expected if known else None,
         "width": width,
         "height": height,
         "error": error,
         "notes": notes,
-        "kept": kept,
+        "kept": [number for number in sizes if number not in odd],
+        "odd_size": odd,
     }
     if error is None and known and n != expected:
         log.warning(
-            "%s: decoded %d frames, expected %d (frames are paired by number)", source, n, expected
+            "%s: decoded %d frames, expected %d%s (frames are paired by number)",
+            source,
+            n,
+            expected,
+            f" ({expected_from}'s count)" if expected_from else "",
         )
-    log.info("%s: %d frames of %dx%d -> %s", source, n, width, height, out_dir)
+    log.info(
+        "%s: %d frames decoded, %d kept, of %dx%d -> %s",
+        source,
+        n,
+        len(info["kept"]),
+        width,
+        height,
+        out_dir,
+    )
     with atomic_path(manifest) as tmp:
         tmp.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
     return info
+
+
+def _one_size(sizes: dict[int, tuple[int, int]]) -> tuple[tuple[int, int], list[int]]:
+    """The size of a video (that of most of its kept frames, the first frame's on a tie) and
+    the numbers of the frames of another size; (0, 0) for a video without frames."""
+    if not sizes:
+        return (0, 0), []
+    size = Counter(sizes.values()).most_common(1)[0][0]  # ties: the first met, by Counter's order
+    return size, [number for number, other in sizes.items() if other != size]

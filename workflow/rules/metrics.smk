@@ -25,6 +25,7 @@ rule quality_features:
 rule temporal_features:
     input:
         frames="results/frames/{batch}",
+        manifests="results/manifests/{batch}",
         faces="results/faces/{detector}/{batch}",
     output:
         directory("results/metrics/{detector}/temporal/{batch}"),

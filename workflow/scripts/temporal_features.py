@@ -8,6 +8,7 @@ p = snakemake.params
 measure_batch(
     p.videos,
     snakemake.input.frames,
+    snakemake.input.manifests,
     snakemake.input.faces,
     snakemake.output[0],
     crop_size=p.crop_size,

@@ -79,6 +79,10 @@ def rescale(detection: Detection, factor: float) -> Detection:
     return Detection(Box(*(v / factor for v in detection.box)), detection.confidence, landmarks)
 
 
+class FrameTooSmall(ValueError):
+    """A video's frames are smaller than any face the detector looks for: the video's fault."""
+
+
 @dataclass(frozen=True)
 class Resizing:
     """How a detector shrinks frames before it looks at them: by ``scale``, and further where
@@ -109,7 +113,8 @@ class Resizing:
         leaves a frame whose shorter side is below ``min_face_size``: no face the detector
         looks for fits in it, so every frame would silently have none (or, at a tinier
         factor, OpenCV's resize fails on a 0-px frame with a message that names neither).
-        A frame already that small at full size is no fault of the factor.
+        A frame already that small at full size is no fault of the factor but the video's:
+        :class:`FrameTooSmall` says so, and the faces step leaves that video out.
         """
         factors = [self.factor(frame.shape) for frame in frames]
         for frame, factor in zip(frames, factors, strict=True):
@@ -127,6 +132,11 @@ class Resizing:
     def _check(self, shape: tuple[int, ...], factor: float) -> None:
         height, width = shape[:2]
         shorter = min(height, width)
+        if shorter < self.min_face_size:
+            raise FrameTooSmall(
+                f"frames of {width}x{height} px: the shorter side is below the {self.detector} "
+                f"detector's min_face_size ({self.min_face_size} px), so no face can be found"
+            )
         if shorter >= self.min_face_size > shorter * factor:
             key, value = (
                 ("scale", self.scale) if factor == self.scale else ("max_side", self.max_side)

@@ -102,7 +102,7 @@ def plot_batch(
     def step(video: str) -> None:
         plot_comparisons(*inputs(video), out / video, video=video, figure=figure, **options)
 
-    failed = run_each(ready(pairs, inputs), step, out, stage="compare")
+    failed = run_each(ready(pairs, inputs, out, stage="compare"), step, out, stage="compare")
     plt.close(figure.fig)
     return failed
 
