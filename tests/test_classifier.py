@@ -3,6 +3,8 @@ tables."""
 
 from __future__ import annotations
 
+import re
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -423,3 +425,29 @@ def test_run_classifier_is_byte_identical(tmp_path):
 def test_unknown_model_is_an_error():
     with pytest.raises(ValueError, match="unknown model"):
         cross_validate(synthetic(3), FEATURES, model="forest", k=3, seed=0)
+
+
+def test_a_fold_whose_inner_folds_cannot_tune_says_so_instead_of_naming_a_best():
+    """Videos of a list without people: each its own cohort. A fold trains on three videos,
+    and each inner fold holds out one of them, one class only: every inner AUC is NaN, and
+    the grid search's "best" would be its first point. The fold takes fixed parameters and
+    says why, in the scores' record that goes into classifier.csv."""
+    frames = synthetic(3, pairs=PAIRS[:1], sentences=("sa1",))
+    frames = frames[frames.group != "HQ"]  # per subject: one real and one fake video
+    frames = frames.assign(subject=frames.video, face_source=None)  # no person is known
+    scores = cross_validate(frames, FEATURES, model="svm", k=4, seed=0)
+    settings = scores.attrs["hyperparameters"].split("; ")
+    assert len(settings) == 4
+    for fold, text in enumerate(settings):
+        assert text.startswith(f"fold {fold}: C=1, gamma=scale, fixed: inner fold "), text
+        assert "on which AUC is undefined" in text and "tuned" not in text
+    frames = synthetic(3)  # three swap pairs: two in each fold's training set, both classes
+    scores = cross_validate(frames, FEATURES, model="svm", k=3, seed=0)
+    assert all(
+        re.fullmatch(
+            rf"fold {i}: C=\S+, gamma=\S+, tuned in 2 inner folds over cohorts "
+            r"\(AUC [01]\.\d{3}\)",
+            text,
+        )
+        for i, text in enumerate(scores.attrs["hyperparameters"].split("; "))
+    ), scores.attrs

@@ -8,13 +8,14 @@ and B and every fake involving either) and every split keeps cohorts whole:
 k-fold over cohorts (:func:`folds`), or one fixed train/test split read from
 a file (:func:`read_split`).
 
-Classifier. :func:`build_model` gives a standardised RBF SVM tuned by a small
-grid search in inner folds that are again over cohorts, or a logistic
-regression. It is trained on the frames of the training videos, all
-groups together (real, LQ and HQ fakes), and scores every frame of the
-held-out videos (:func:`cross_validate`), or of every video when it is
-trained on another study (:func:`train_and_score`); frame scores are pooled
-into video scores by :func:`pool`.
+Classifier. :func:`fit_model` fits a standardised RBF SVM tuned by a small
+grid search in inner folds that are again over cohorts (or with fixed, stated
+parameters where the inner folds cannot tune), or a logistic regression. It
+is trained on the frames of the training videos, all groups together (real,
+LQ and HQ fakes), and scores every frame of the held-out videos
+(:func:`cross_validate`), or of every video when it is trained on another
+study (:func:`train_and_score`); frame scores are pooled into video scores
+by :func:`pool`.
 
 Metrics. :func:`classifier_metrics` gives, per group (real videos vs that
 group's fakes) and level (frame, video), AUC, EER and the FRR at 10 % and
@@ -61,6 +62,10 @@ SVM_GRID = {"classify__C": [0.1, 1.0, 10.0, 100.0], "classify__gamma": ["scale",
 
 #: Most inner folds of the grid search (fewer when there are fewer training cohorts).
 INNER_FOLDS = 3
+
+#: Where the frame scores of :func:`fit_and_score` carry (in ``DataFrame.attrs``) each fold's
+#: hyperparameters and how they were set, which :func:`run_classifier` writes beside the metrics.
+HYPERPARAMETERS = "hyperparameters"
 
 #: Columns of the per-frame score table of :func:`cross_validate`.
 FRAME_SCORE_COLUMNS = ["video", "frame", "group", "label", "fold", "score"]
@@ -182,18 +187,19 @@ def dataset_split(frames: pd.DataFrame) -> list[Fold]:
 # --- The classifier ------------------------------------------------------------------------------
 
 
-def build_model(name: str, seed: int, n_cohorts: int) -> BaseEstimator:
+#: The SVM's hyperparameters where the inner folds cannot tune them: scikit-learn's defaults
+#: (gamma "scale" is 1 / (n_features * variance), which suits standardised features).
+SVM_FIXED = {"classify__C": 1.0, "classify__gamma": "scale"}
+
+
+def build_model(name: str, seed: int) -> Pipeline:
     """An unfitted classifier; its ``decision_function`` is the score (higher = more fake).
 
     Both models impute missing features with the training median (a
     temporal feature is undefined on a video's first frame) and standardise
     them, since the RBF kernel and the logistic penalty both assume
     comparable scales. Classes are weighted as balanced because fakes (LQ
-    and HQ) outnumber real videos two to one. ``"svm"`` searches C and
-    gamma by AUC in inner folds over the ``n_cohorts`` training cohorts (fit
-    it with ``groups=``), so tuning never sees a test person either; with
-    fewer than 2 training cohorts there is nothing to hold out and the
-    default C and gamma are used.
+    and HQ) outnumber real videos two to one.
     """
     if name == "logistic":
         classifier = LogisticRegression(class_weight="balanced", max_iter=1000, random_state=seed)
@@ -201,22 +207,61 @@ def build_model(name: str, seed: int, n_cohorts: int) -> BaseEstimator:
         classifier = SVC(kernel="rbf", class_weight="balanced", random_state=seed)
     else:
         raise ValueError(f"unknown model {name!r}; known: {list(MODELS)}")
-    pipeline = Pipeline(
+    return Pipeline(
         [
             ("impute", SimpleImputer(strategy="median")),
             ("scale", StandardScaler()),
             ("classify", classifier),
         ]
     )
-    if name == "svm" and n_cohorts >= 2:
-        return GridSearchCV(
-            pipeline,
-            SVM_GRID,
-            scoring="roc_auc",
-            cv=GroupKFold(n_splits=min(INNER_FOLDS, n_cohorts)),
-            n_jobs=1,
-        )
-    return pipeline
+
+
+def fit_model(
+    name: str, x: pd.DataFrame, y: pd.Series, cohorts: np.ndarray, seed: int
+) -> tuple[BaseEstimator, str]:
+    """The classifier ``name`` fitted on ``x``, ``y``, and what its hyperparameters are and how
+    they were set.
+
+    ``"svm"`` searches C and gamma (:data:`SVM_GRID`) by AUC in inner folds over the training
+    ``cohorts`` (one per training frame), so tuning never sees a test person either. Where
+    the inner folds cannot tune (a single training cohort, or an inner fold whose held-out
+    part has videos of one class only, where AUC is undefined and scikit-learn would report
+    its first grid point as "best"), the SVM is fitted with :data:`SVM_FIXED` and the answer
+    says so and why: a fold never claims a choice that was not made.
+    """
+    pipeline = build_model(name, seed)
+    if name != "svm":
+        pipeline.fit(x, y)
+        return pipeline, "C=1 (no search)"
+    why = _untunable(y.to_numpy(), cohorts)
+    if why is not None:
+        pipeline.set_params(**SVM_FIXED).fit(x, y)
+        return pipeline, f"C=1, gamma=scale, fixed: {why}"
+    inner = GroupKFold(n_splits=min(INNER_FOLDS, len(np.unique(cohorts))))
+    search = GridSearchCV(pipeline, SVM_GRID, scoring="roc_auc", cv=inner, n_jobs=1)
+    search.fit(x, y, groups=cohorts)
+    best = search.best_params_
+    return search, (
+        f"C={best['classify__C']:g}, gamma={best['classify__gamma']}, tuned in "
+        f"{inner.get_n_splits()} inner folds over cohorts (AUC {search.best_score_:.3f})"
+    )
+
+
+def _untunable(y: np.ndarray, cohorts: np.ndarray) -> str | None:
+    """Why inner folds over ``cohorts`` cannot tune a model on labels ``y``, or None."""
+    names = np.unique(cohorts)
+    if len(names) < 2:
+        return f"one training cohort ({names[0]}), no inner fold to tune on"
+    inner = GroupKFold(n_splits=min(INNER_FOLDS, len(names)))
+    for j, (_, held) in enumerate(inner.split(y, y, groups=cohorts)):
+        classes = np.unique(y[held])
+        if len(classes) < 2:
+            kind = "real" if classes[0] == 0 else "fake"
+            return (
+                f"inner fold {j} holds out only {kind} videos (cohorts "
+                f"{', '.join(np.unique(cohorts[held]))}), on which AUC is undefined"
+            )
+    return None
 
 
 def cross_validate(
@@ -325,6 +370,7 @@ def fit_and_score(
     _check_training(frames, splits, usable)
     scores = np.full(len(frames), np.nan)
     fold_of = np.full(len(frames), -1)
+    settings: list[str] = []
     saving = atomic_dir(models_dir) if models_dir is not None else contextlib.nullcontext()
     with saving as out:
         for i, (train, test) in enumerate(splits):
@@ -333,12 +379,11 @@ def fit_and_score(
             rows = in_train & usable & frames.label.notna().to_numpy()  # never an unknown label
             rows[rows] = _thin(frames.video[rows], frames_per_video)
             train_cohorts = people.reindex(frames.video[rows]).to_numpy()
-            classifier = build_model(model, seed, len(np.unique(train_cohorts)))
-            if isinstance(classifier, GridSearchCV):
-                classifier.fit(x[rows], frames.label[rows].astype(int), groups=train_cohorts)
-                log.info("fold %d: best %s", i, classifier.best_params_)
-            else:
-                classifier.fit(x[rows], frames.label[rows].astype(int))
+            classifier, how = fit_model(
+                model, x[rows], frames.label[rows].astype(int), train_cohorts, seed
+            )
+            log.info("fold %d: %s %s", i, model, how)
+            settings.append(f"fold {i}: {how}")
             scored = in_test & usable
             scores[scored] = classifier.decision_function(x[scored])
             fold_of[in_test] = i
@@ -354,7 +399,9 @@ def fit_and_score(
     result = frames.loc[fold_of >= 0, ["video", "frame", "group", "label"]].copy()
     result["fold"] = fold_of[fold_of >= 0]
     result["score"] = scores[fold_of >= 0]
-    return result.reset_index(drop=True)[FRAME_SCORE_COLUMNS]
+    result = result.reset_index(drop=True)[FRAME_SCORE_COLUMNS]
+    result.attrs[HYPERPARAMETERS] = "; ".join(settings)
+    return result
 
 
 def _study_columns(features: Sequence[str]) -> list[str]:
@@ -493,6 +540,7 @@ def run_classifier(
         frame_scores = cross_validate(frames, features, k=k, split=split_path, **options)
     video_scores = pool(frame_scores, pooling)
     table = classifier_metrics(frame_scores, video_scores, groups, n_boot=n_boot, seed=seed)
+    table[HYPERPARAMETERS] = frame_scores.attrs[HYPERPARAMETERS]
     write_parquet(video_scores, out_scores_parquet)
     write_csv(table, out_table_csv)
     return table
