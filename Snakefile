@@ -2,7 +2,7 @@
 # Reads like a table of contents: config, validation, rule files, targets.
 from snakemake.utils import min_version
 
-from dfscope.config import check_yaml
+from dfscope.config import check_yaml, has_settings
 
 min_version("9.18")
 
@@ -11,7 +11,9 @@ CONFIG_FILE = "config/config.yaml"
 check_yaml(CONFIG_FILE)
 
 
-configfile: CONFIG_FILE
+if has_settings(CONFIG_FILE):  # an empty config file (or only comments): every default
+
+    configfile: CONFIG_FILE
 
 
 report: "workflow/report/workflow.rst"

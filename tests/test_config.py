@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 
 import pandas as pd
 import pytest
 import yaml
 
-from dfscope.config import check_config, check_renamed, classifier_features, defaults
+from dfscope.config import (
+    check_config,
+    check_renamed,
+    check_schema,
+    check_training_table,
+    classifier_features,
+    defaults,
+    has_settings,
+    made_with,
+)
 from dfscope.dataset import DatasetError, wildcard_pattern
 from dfscope.plan import OUTPUTS, exact_pattern, reported_fakes, results_message, targets
-from dfscope.schema import TEMPORAL_FEATURES
+from dfscope.schema import MADE_WITH, TEMPORAL_FEATURES
+from dfscope.tables import write_parquet
 
 from .conftest import REPO, SCHEMA
 
@@ -144,3 +155,55 @@ def test_the_batch_wildcard_is_built_from_the_batches():
         assert not re.fullmatch(pattern, other)
     with pytest.raises(DatasetError, match=r"\['Fadg0-1'\]"):
         wildcard_pattern(["Fadg0-1"])
+
+
+def _frame_table(path, made_with, columns=("face_noise",)):
+    """A frame table at ``path`` whose metadata records ``made_with`` (as gather writes it)."""
+    table = pd.DataFrame({"video": ["v"], "frame": [1], **{c: [0.5] for c in columns}})
+    recorded = None if made_with is None else {MADE_WITH: json.dumps(made_with, sort_keys=True)}
+    write_parquet(table, path, recorded)
+    return path
+
+
+def test_a_training_table_must_be_made_as_this_study_is(default, tmp_path):
+    """A classifier trained on another detector's crops scored this study's without a word
+    (frame AUC 0.998 against 0.907): every setting the features depend on must match."""
+    ours = made_with(default)
+    haar = made_with(default | {"detector": default["detector"] | {"name": "haar"}})
+    check_training_table(_frame_table(tmp_path / "same.parquet", ours), ours, ["face_noise"])
+    with pytest.raises(
+        ValueError,
+        match=r"config classifier.train_on: \S+other.parquet was made with other settings than "
+        r"this study's, so its classifier would score features of another kind: "
+        r"detector.name: 'haar' there, 'mtcnn' here; detector.params: \{.*'min_neighbors'",
+    ):
+        check_training_table(_frame_table(tmp_path / "other.parquet", haar), ours, ["face_noise"])
+    with pytest.raises(ValueError, match=r"has no column of the features \['face_sharpness'\]"):
+        check_training_table(tmp_path / "same.parquet", ours, ["face_noise", "face_sharpness"])
+    with pytest.raises(ValueError, match="does not record how it was made"):
+        check_training_table(_frame_table(tmp_path / "old.parquet", None), ours, [])
+    (tmp_path / "text.parquet").write_text("not parquet")
+    with pytest.raises(ValueError, match=r"text.parquet is not a Parquet table"):
+        check_training_table(tmp_path / "text.parquet", ours, [])
+
+
+def test_an_unknown_key_names_the_likely_one_and_the_sections_keys():
+    with pytest.raises(
+        ValueError,
+        match=r"config key 'metrics.ssim.winsize' is not known; did you mean "
+        r"'metrics.ssim.win_size'\? The section metrics.ssim has: gaussian_weights, win_size",
+    ):
+        check_schema({"metrics": {"ssim": {"winsize": 7}}}, SCHEMA)
+    with pytest.raises(ValueError, match=r"config key 'zzz' is not known The top level has"):
+        check_schema({"zzz": 1}, SCHEMA)
+    with pytest.raises(ValueError, match=r"^config frames.count: 1 is less than the minimum of 2$"):
+        check_schema({"frames": {"count": 1}}, SCHEMA)
+    check_schema({}, SCHEMA)
+
+
+def test_a_config_file_of_comments_only_takes_every_default(tmp_path):
+    path = tmp_path / "config.yaml"
+    for text, expected in (("", False), ("# nothing set\n", False), ("crops: {}\n", True)):
+        path.write_text(text)
+        assert has_settings(path) is expected
+    assert has_settings(tmp_path / "missing.yaml")  # Snakemake names a missing file itself

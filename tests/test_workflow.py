@@ -12,12 +12,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dfscope.config import made_with, with_defaults
 from dfscope.paired import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, layout
+from dfscope.schema import MADE_WITH
+from dfscope.tables import write_parquet
 
 from .conftest import (
     N_FRAMES,
     REPO,
+    SCHEMA,
     SNAKEMAKE,
     jobs_planned,
     of_video,
@@ -234,17 +238,17 @@ def test_lint_is_clean():
         (
             "crops",
             {"margin": -0.5},
-            ["-0.5 is less than the minimum", "['crops']['properties']['margin']"],
+            ["-0.5 is less than the minimum", "config crops.margin: "],
         ),
         (
             "detector",
             {"name": "retina"},
-            ["'retina' is not one of", "['detector']['properties']['name']"],
+            ["'retina' is not one of", "config detector.name: "],
         ),
         (
             "crops",
             {"size": "big"},
-            ["'big' is not of type 'integer'", "['crops']['properties']['size']"],
+            ["'big' is not of type 'integer'", "config crops.size: "],
         ),
         (
             "dataset",
@@ -255,18 +259,60 @@ def test_lint_is_clean():
         (
             "detector",
             {"name": "haar", "params": {"haar": {"scale": 0.01}}},
-            ["0.01 is less than the minimum of 0.05", "['haar']['properties']['scale']"],
+            ["0.01 is less than the minimum of 0.05", "config detector.params.haar.scale: "],
         ),
         # An even SSIM window, or one as large as the crop, gave NaN or skewed SSIM in every frame.
         (
             "metrics",
             {"ssim": {"gaussian_weights": False, "win_size": 8}},
-            ["8 should not be valid under {'multipleOf': 2}", "['ssim']['properties']['win_size']"],
+            ["8 should not be valid under {'multipleOf': 2}", "config metrics.ssim.win_size: "],
         ),
         (
             "metrics",
             {"ssim": {"gaussian_weights": False, "win_size": 129}},
             ["config metrics.ssim.win_size: 129 is not smaller than crops.size (128)"],
+        ),
+        # A misspelt key printed the whole schema (1,096 lines) without naming the key.
+        (
+            "classifer",
+            {"model": "svm"},
+            [
+                "config key 'classifer' is not known; did you mean 'classifier'? The top level "
+                "has: batching, classifier, crops, dataset,"
+            ],
+        ),
+        (
+            "detector",
+            {"params": {"haar": {"sclae": 0.5}}},
+            [
+                "config key 'detector.params.haar.sclae' is not known; did you mean "
+                "'detector.params.haar.scale'?"
+            ],
+        ),
+        # A missing training table was a MissingInputException; a folder passed the dry run.
+        (
+            "classifier",
+            {"train_on": "no/such/frames.parquet"},
+            ["config classifier.train_on: 'no/such/frames.parquet' is not found"],
+        ),
+        (
+            "classifier",
+            {"train_on": "config"},
+            ["config classifier.train_on: 'config' is a folder: it should be another study's"],
+        ),
+        (
+            "classifier",
+            {"split": "no/such/split.csv"},
+            ["config classifier.split: 'no/such/split.csv' is not a file"],
+        ),
+        # A missing split folder was a traceback that did not name the key.
+        (
+            "dataset",
+            {"sample": False, "layout": "faceforensics", "root": "config", "splits": "no/such"},
+            [
+                "config dataset.splits: 'no/such' is not a folder (it should be the folder with "
+                "train.json, val.json and test.json)"
+            ],
         ),
     ],
 )
@@ -434,3 +480,31 @@ def test_the_clean_sample_has_no_problems(run):
     assert problems.columns.tolist() == ["video", "path", "stage", "problem"]
     assert problems.empty, problems.to_string()
     assert "no problem with any video or input" in result.stdout + result.stderr
+
+
+def test_a_training_table_made_with_another_detector_stops_before_any_job(tmp_path):
+    """An mtcnn study trained on a haar study's frame table ran, and scored far too well."""
+    haar = with_defaults({"detector": {"name": "haar"}}, SCHEMA)
+    table = pd.DataFrame({"video": ["v"], "frame": [1], "face_noise": [0.5]})
+    write_parquet(table, tmp_path / "haar.parquet", {MADE_WITH: json.dumps(made_with(haar))})
+    write_config(tmp_path, classifier={"train_on": str(tmp_path / "haar.parquet")})
+    result = subprocess.run(
+        snakemake_command(tmp_path, "-n", cores=1), cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert (
+        f"config classifier.train_on: {tmp_path / 'haar.parquet'} was made with other settings "
+        "than this study's" in result.stdout + result.stderr
+    )
+    assert "detector.name: 'haar' there, 'mtcnn' here" in result.stdout + result.stderr
+
+
+def test_an_empty_config_file_takes_every_default(tmp_path):
+    """Snakemake refused it: "Config file must be given as JSON or YAML with keys at top level"."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text("# every default\n")
+    result = subprocess.run(
+        snakemake_command(tmp_path, "-n", cores=1), cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert jobs_planned(result)["faces"] == 4  # the sample's 4 subjects, one batch each

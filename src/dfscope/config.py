@@ -4,12 +4,13 @@ the defaults, which the schema alone sets."""
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 from pathlib import Path
 
 import yaml
 
-from .schema import DATASET_SPLIT, TEMPORAL_FEATURES
+from .schema import DATASET_SPLIT, MADE_WITH, TEMPORAL_FEATURES
 
 #: The layouts whose official split ``dataset.splits`` reads, and what it must point at.
 SPLIT_FILES = {
@@ -50,6 +51,17 @@ def check_yaml(path: str | Path) -> None:
         raise ValueError(f"{path.resolve()}: not valid YAML: {_where(error)}") from None
 
 
+def has_settings(path: str | Path) -> bool:
+    """Whether the config file ``path`` holds any setting: False for an empty file or one of
+    comments only, which means every default (Snakemake would refuse it as "not keys at top
+    level"), True otherwise (a missing file too: Snakemake's own message names it).
+    Call it after :func:`check_yaml`."""
+    path = Path(path)
+    if not path.is_file():
+        return True
+    return yaml.safe_load(path.read_text(encoding="utf-8")) is not None
+
+
 def _where(error: yaml.MarkedYAMLError) -> str:
     """``line L, column C: problem (context, at line L', column C')``, 1-based as editors count."""
     mark = error.problem_mark or error.context_mark
@@ -67,6 +79,73 @@ def check_renamed(cfg: dict) -> None:
         section, _, key = old.rpartition(".")
         if key in (cfg.get(section) or {} if section else cfg):
             raise ValueError(f"config key {old!r} is now {new}: rename it in your config file")
+
+
+def check_schema(cfg: dict, schema: str | Path) -> None:
+    """Raise ValueError with one short message for the first thing in ``cfg`` that the JSON
+    ``schema`` refuses: a key it does not know (with the key most like it and the keys that
+    section has), or a value (its key, what is wrong).
+
+    Snakemake's own validation prints the whole schema (about a thousand lines) under the
+    error, in which a misspelt ``classifer:`` is hard to find.
+    """
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    document = yaml.safe_load(Path(schema).read_text(encoding="utf-8"))
+    _check_keys(cfg, document, document, "")
+    error = best_match(Draft202012Validator(document).iter_errors(cfg))
+    if error is not None:
+        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise ValueError(f"config {where}: {error.message}")
+
+
+def _check_keys(cfg: object, node: dict, document: dict, prefix: str) -> None:
+    """Every key of ``cfg`` (a section of the config) must be one its schema ``node`` names,
+    where the schema closes the section; and so on in each section below."""
+    if not isinstance(cfg, dict):
+        return
+    known = _properties(node, document)
+    closed = node.get("additionalProperties") is False or any(
+        part.get("unevaluatedProperties") is False for part in _parts(node, document)
+    )
+    for key, value in cfg.items():
+        if key not in known:
+            if closed:
+                raise ValueError(_unknown_key(prefix, str(key), sorted(known)))
+            continue
+        _check_keys(value, known[key], document, f"{prefix}{key}.")
+
+
+def _parts(node: dict, document: dict) -> list[dict]:
+    """``node`` and the schemas its ``$ref`` names (``#/$defs/...``), the referred ones first."""
+    ref = node.get("$ref")
+    if ref is None:
+        return [node]
+    target = document
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return [*_parts(target, document), node]
+
+
+def _properties(node: dict, document: dict) -> dict[str, dict]:
+    """The properties ``node`` names, its ``$ref``'s too (a later schema's refine them)."""
+    merged: dict[str, dict] = {}
+    for part in _parts(node, document):
+        for key, value in part.get("properties", {}).items():
+            merged[key] = {**merged.get(key, {}), **value}
+    return merged
+
+
+def _unknown_key(prefix: str, key: str, known: list[str]) -> str:
+    """The message for an unknown config key: the key, the likely one meant, the known keys."""
+    section = f"section {prefix.rstrip('.')}" if prefix else "top level"
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    meant = f"; did you mean {prefix + close[0]!r}?" if close else ""
+    return (
+        f"config key {prefix + key!r} is not known{meant} The {section} has: "
+        f"{', '.join(known)} (config/README.md says what each does)"
+    )
 
 
 def classifier_features(cfg: dict) -> list[str]:
@@ -104,6 +183,13 @@ def check_config(cfg: dict) -> None:
             f"classifier.train_on ({classifier['train_on']!r}): give one of the two"
         )
     _check_dataset_split(cfg["dataset"], classifier["split"])
+    if classifier["split"] not in (None, DATASET_SPLIT) and not Path(classifier["split"]).is_file():
+        raise ValueError(
+            f"config classifier.split: {classifier['split']!r} is not a file (a CSV with "
+            f"columns video and split, or {DATASET_SPLIT!r} for the dataset's own split)"
+        )
+    if classifier["train_on"]:
+        check_training_table(classifier["train_on"], made_with(cfg), features)
 
 
 def _check_dataset_split(dataset: dict, split: str | None) -> None:
@@ -138,13 +224,18 @@ def _check_dataset(dataset: dict) -> None:
     wanted = {"root": "a file" if dataset["layout"] == "table" else "a folder"}
     if dataset["layout"] == "deepfaketimit":
         wanted["originals_root"] = "a folder"
+    if dataset["splits"] and dataset["layout"] in SPLIT_FILES:
+        wanted["splits"] = "a folder" if dataset["layout"] == "faceforensics" else "a file"
     for key, kind in wanted.items():
         path = Path(dataset[key])
         if not (path.is_file() if kind == "a file" else path.is_dir()):
-            raise ValueError(
-                f"config dataset.{key}: {dataset[key]!r} is not {kind} (dataset.sample is "
-                f"false, so the {dataset['layout']} dataset is read from there)"
+            why = (
+                f"it should be {SPLIT_FILES[dataset['layout']]}"
+                if key == "splits"
+                else f"dataset.sample is false, so the {dataset['layout']} dataset is read "
+                "from there"
             )
+            raise ValueError(f"config dataset.{key}: {dataset[key]!r} is not {kind} ({why})")
 
 
 def defaults(schema: str | Path) -> dict:
@@ -164,3 +255,67 @@ def with_defaults(cfg: dict, schema: str | Path) -> dict:
     config = copy.deepcopy(cfg)
     validate(config, str(schema), set_default=True)
     return config
+
+
+def made_with(cfg: dict) -> dict:
+    """The settings a study's frame table depends on, besides the videos: the face detector and
+    its parameters, how frames are sampled and stored, the crops and the SSIM of the temporal
+    features. Recorded in the table (:data:`MADE_WITH`), so that a classifier trained on it
+    (``classifier.train_on``) is only used on features made the same way: a crop of another
+    detector or size shifts every feature, and such a classifier's scores would be wrong
+    without a sign."""
+    detector, frames = cfg["detector"], cfg["frames"]
+    # PNG and BMP frames hold the decoded pixels alike; JPEG frames are the pixels changed.
+    pixels = f"jpg {frames['jpeg_quality']}" if frames["format"] == "jpg" else "lossless"
+    return {
+        "detector.name": detector["name"],
+        "detector.params": detector["params"][detector["name"]],
+        "detector.every": detector["every"],
+        "detector.choose": detector["choose"],
+        "frames.pixels": pixels,
+        "frames.stride": frames["stride"],
+        "frames.count": frames["count"],
+        "crops.margin": cfg["crops"]["margin"],
+        "crops.size": cfg["crops"]["size"],
+        "metrics.ssim": cfg["metrics"]["ssim"],
+    }
+
+
+def check_training_table(path: str | Path, ours: dict, features: list[str]) -> None:
+    """Raise ValueError, naming ``classifier.train_on``, unless ``path`` is a frame table made
+    with the settings ``ours`` (:func:`made_with`) that has every one of ``features``."""
+    key = "config classifier.train_on"
+    path = Path(path)
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else "not found"
+        raise ValueError(
+            f"{key}: {str(path)!r} is {kind}: it should be another study's frame table, "
+            "results/tables/<detector>/frames.parquet"
+        )
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise ValueError(f"{key}: {path} is not a Parquet table: {error}") from None
+    recorded = (schema.metadata or {}).get(MADE_WITH.encode())
+    if recorded is None:
+        raise ValueError(
+            f"{key}: {path} does not record how it was made (a frame table of an older "
+            "dfscope, or another table): run that study's gather step again"
+        )
+    theirs = json.loads(recorded)
+    differ = [
+        f"{name}: {theirs.get(name)!r} there, {value!r} here"
+        for name, value in ours.items()
+        if theirs.get(name) != value
+    ]
+    if differ:
+        raise ValueError(
+            f"{key}: {path} was made with other settings than this study's, so its classifier "
+            f"would score features of another kind: {'; '.join(differ)}"
+        )
+    missing = [name for name in features if name not in schema.names]
+    if missing:
+        raise ValueError(f"{key}: {path} has no column of the features {missing}")

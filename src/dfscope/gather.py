@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import batches
 from .images import size_mismatch
-from .schema import PROBLEM_COLUMNS
+from .schema import MADE_WITH, PROBLEM_COLUMNS
 from .tables import write_csv, write_parquet
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def gather(
     manifests: Sequence[str | Path] = (),
     skipped: str | Path | None = None,
     problems_out: str | Path | None = None,
+    made_with: dict | None = None,
 ) -> pd.DataFrame:
     """One frame table (every frame of every video) and one video table (means per video).
 
@@ -44,7 +45,9 @@ def gather(
     it drops out of every score by itself; ``problems_out`` (from the manifests, the
     detections and the failures the steps recorded) says which videos those are, and why,
     after the dataset's skipped inputs (the problems table ``skipped`` of the video-table
-    step).
+    step). ``made_with``, the settings the tables were made with
+    (:func:`dfscope.config.made_with`), is recorded in the frame table's metadata, so that
+    another study that trains its classifier on it can check it measured the same way.
     """
     failed = batches.failures([*manifests, *faces, *features, *temporal, *paired])
     left_out = {record["video"] for record in failed}
@@ -80,7 +83,8 @@ def gather(
         )
         frames["paired"] = frames["paired"].fillna(False).astype(bool)
     frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
-    write_parquet(frames, frames_out)
+    recorded = None if made_with is None else {MADE_WITH: json.dumps(made_with, sort_keys=True)}
+    write_parquet(frames, frames_out, recorded)
     per_video = video_means(frames, videos)
     write_parquet(per_video, videos_out)
     log.info("%d frames of %d videos gathered", len(frames), len(per_video))
@@ -173,14 +177,14 @@ def video_problems(
                 )
             )
         rows.extend((video, "frames", note) for note in info.get("notes", []))
-    rows += _size_problems({info["video"]: info for info in manifests}, originals)
+    by_video = {info["video"]: info for info in manifests}
+    rows += _size_problems(by_video, originals)
+    rows += _unpaired_frames(by_video, originals)
+    own = {record["video"] for record in failed if not record.get("skipped")}
     rows += [
-        (
-            record["video"],
-            record["stage"],
-            f"failed, left out: {record['error']} (traceback in its {record['stage']} log)",
-        )
+        (record["video"], record["stage"], _failure(record))
         for record in failed
+        if not (record.get("skipped") and record["video"] in own)  # told by its own failure
     ]
     for video, part in detections.groupby("video", sort=True):
         missing, several = int((part.face < 0).sum()), int((part.n_faces > 1).sum())
@@ -207,6 +211,14 @@ def video_problems(
     return table
 
 
+def _failure(record: dict) -> str:
+    """The problem a step's failure record (:mod:`dfscope.batches`) tells: its own failure, or
+    a video it left out because an earlier step failed on it or on its original."""
+    if record.get("skipped"):
+        return f"left out: {record['error']}"
+    return f"failed, left out: {record['error']} (traceback in its {record['stage']} log)"
+
+
 def _size_problems(manifests: Mapping[str, dict], originals: Mapping[str, str]) -> list[tuple]:
     """(video, "paired", problem) for each fake whose decoded frames are not its original's size.
 
@@ -222,6 +234,33 @@ def _size_problems(manifests: Mapping[str, dict], originals: Mapping[str, str]) 
         size, original_size = (fake["width"], fake["height"]), (real["width"], real["height"])
         if size != original_size:
             rows.append((video, "paired", size_mismatch(size, original, original_size)))
+    return rows
+
+
+def _unpaired_frames(manifests: Mapping[str, dict], originals: Mapping[str, str]) -> list[tuple]:
+    """(video, "paired", problem) for each fake with frames that its original has no frame of
+    that number for, within the original's length: left out for their size, or missing from
+    its frame folder. Those frames of the fake are not paired; frames past the original's end
+    are told by the count check already, and a fake of another size is not paired at all."""
+    rows = []
+    for video, original in originals.items():
+        fake, real = manifests.get(video), manifests.get(original)
+        if fake is None or real is None or fake["error"] or real["error"]:
+            continue
+        if (fake["width"], fake["height"]) != (real["width"], real["height"]):
+            continue
+        missing = sorted(set(fake["kept"]) - set(real["kept"]))
+        missing = [n for n in missing if n <= real["n_decoded"]]
+        if missing:
+            numbers = ", ".join(f"{n:03d}" for n in missing)
+            rows.append(
+                (
+                    video,
+                    "paired",
+                    f"frame(s) {numbers} not paired: its original {original} has no frame of "
+                    "that number (see its frames problems)",
+                )
+            )
     return rows
 
 

@@ -30,24 +30,62 @@ OUTPUTS = [
     ("bad inputs, by video", "results/tables/{detector}/problems.csv"),
     ("the dataset's videos", "results/tables/videos.parquet"),
 ]
+#: The outputs of the deepfake classifier, made only where it can be trained.
+CLASSIFIER_OUTPUTS = {
+    "results/tables/{detector}/classifier.csv",
+    "results/plots/{detector}/classifier_roc.png",
+    "results/metrics/{detector}/classifier/video_scores.parquet",
+    "results/plots/{detector}/scores.png",
+}
 
 
-def targets(detector: str, batches: Sequence[str]) -> list[str]:
+def classifier_problem(videos: pd.DataFrame, train_on: str | None) -> str | None:
+    """Why the deepfake classifier cannot be trained on the study's ``videos`` (the video
+    table), or None: it learns from real and fake videos, so a dataset without labelled
+    videos of both is one it cannot learn from, unless it is trained on another study's
+    frame table (``classifier.train_on``). Said when the run is planned, before any job,
+    rather than after every video has been decoded and measured."""
+    if train_on:
+        return None
+    counts = {
+        name: int((videos.label == value).sum()) for name, value in (("real", 0), ("fake", 1))
+    }
+    lacking = [name for name, count in counts.items() if count == 0]
+    if not lacking:
+        return None
+    return (
+        f"the dataset has no {' and no '.join(lacking)} video with a label ({counts['real']} "
+        f"real, {counts['fake']} fake, {int(videos.label.isna().sum())} unlabelled): the "
+        "classifier learns from both, so it is not trained and its outputs are not made; "
+        "set classifier.train_on to another study's frames.parquet to score these videos"
+    )
+
+
+def _wanted(pattern: str, classify: bool) -> bool:
+    return classify or pattern not in CLASSIFIER_OUTPUTS
+
+
+def targets(detector: str, batches: Sequence[str], *, classify: bool = True) -> list[str]:
     """Every file of :data:`OUTPUTS` for face detector ``detector``, the figures per batch of
-    ``batches``."""
+    ``batches``; without the classifier's (:data:`CLASSIFIER_OUTPUTS`) unless ``classify``."""
     paths = []
     for _, pattern in OUTPUTS:
-        names = batches if "{batch}" in pattern else [None]
-        paths += [pattern.format(detector=detector, batch=batch) for batch in names]
+        if _wanted(pattern, classify):
+            names = batches if "{batch}" in pattern else [None]
+            paths += [pattern.format(detector=detector, batch=batch) for batch in names]
     return paths
 
 
-def results_message(detector: str, groups: Sequence[str], problems: str) -> str:
-    """The end-of-run message: where each output of :data:`OUTPUTS` is, then ``problems``
-    (the line that counts the study's problems)."""
+def results_message(
+    detector: str, groups: Sequence[str], problems: str, *, classify: bool = True
+) -> str:
+    """The end-of-run message: where each output of :data:`OUTPUTS` is (the classifier's only
+    if ``classify``), then ``problems`` (the line that counts the study's problems)."""
     width = max(len(what.format(groups=" and ".join(groups))) for what, _ in OUTPUTS) + 2
     lines = ["dfscope finished. Results:"]
     for what, pattern in OUTPUTS:
+        if not _wanted(pattern, classify):
+            continue
         label = what.format(groups=" and ".join(groups)) + ":"
         where = pattern.format(detector=detector, batch="<batch>")
         lines.append(f"  {label:<{width}}{where}{'/<video>/' if '{batch}' in pattern else ''}")

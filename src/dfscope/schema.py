@@ -28,6 +28,10 @@ REAL, UNLABELLED = "real", "unlabelled"
 #: rather than a CSV file.
 DATASET_SPLIT = "dataset"
 
+#: The key of a frame table's Parquet metadata that records, as JSON, the settings it was made
+#: with (:func:`dfscope.config.made_with`): what ``classifier.train_on`` is checked against.
+MADE_WITH = "dfscope.made_with"
+
 #: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
 #: its dataset path, the step that met the problem, what it is.
 PROBLEM_COLUMNS = ["video", "path", "stage", "problem"]

@@ -91,10 +91,23 @@ def clear_stale(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def write_parquet(table: pd.DataFrame, path: str | Path) -> None:
-    """Write ``table`` to Parquet atomically, without the index, byte-reproducibly."""
+def write_parquet(
+    table: pd.DataFrame, path: str | Path, metadata: dict[str, str] | None = None
+) -> None:
+    """Write ``table`` to Parquet atomically, without the index, byte-reproducibly; with
+    ``metadata`` (key -> text) added to the file's key-value metadata (what the table was made
+    with, for a reader to check)."""
     with atomic_path(path) as tmp:
-        table.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        if metadata is None:
+            table.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        extra = {key.encode(): value.encode() for key, value in metadata.items()}
+        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **extra})
+        pq.write_table(arrow, tmp, compression="zstd")
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> None:

@@ -5,28 +5,45 @@ from pathlib import Path
 
 import pandas as pd
 
+from snakemake.logging import logger
 from snakemake.utils import validate
 
 from dfscope.batches import assign
-from dfscope.config import check_config, check_renamed, classifier_features
+from dfscope.config import (
+    check_config,
+    check_renamed,
+    check_schema,
+    classifier_features,
+    made_with,
+)
 from dfscope.dataset import video_table, wildcard_pattern
 from dfscope.detectors import module_of
 from dfscope.gather import problems_message
 from dfscope.layouts import group_order, read_dataset
 from dfscope.layouts import module_of as layout_module
-from dfscope.plan import exact_pattern, reported_fakes, results_message, targets
+from dfscope.plan import (
+    classifier_problem,
+    exact_pattern,
+    reported_fakes,
+    results_message,
+    targets,
+)
 from dfscope.provenance import code_version, folder_fingerprint, table_digest
 from dfscope.resources import faces_mem_mb, largest_megapixels
 from dfscope.sample import SampleSpec, layout
 from dfscope.schema import DATASET_SPLIT
 
+SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
 check_renamed(config)
-validate(config, schema="../schemas/config.schema.yaml")
+check_schema(config, SCHEMA)  # one short message, not Snakemake's print of the whole schema
+validate(config, schema=str(SCHEMA))  # fills in the defaults
 check_config(config)
 
 DETECTOR = config["detector"]["name"]
 FRAME_EXT = config["frames"]["format"]
 ALL_FEATURES = classifier_features(config)
+#: The settings the frame table is made with, recorded in it (for ``classifier.train_on``).
+MADE_WITH = made_with(config)
 
 
 def dataset_section(cfg):
@@ -70,6 +87,10 @@ BATCH_PATTERN = wildcard_pattern(BATCHES)
 PAIRED = VIDEOS[(VIDEOS.label == 1) & VIDEOS.original.isin(VIDEOS.index)]
 PAIRED_BATCHES = sorted(set(BATCH[PAIRED.index]))
 REPORTED_BATCHES = exact_pattern(sorted(set(BATCH[REPORTED])))
+#: Why the deepfake classifier cannot be trained on this dataset (None: it can).
+CLASSIFIER_PROBLEM = classifier_problem(VIDEOS, config["classifier"]["train_on"])
+if CLASSIFIER_PROBLEM:
+    logger.warning(f"classifier: {CLASSIFIER_PROBLEM}")
 #: Each batch's rows of the video table, and its paired fakes' ids and originals: looked up
 #: once per job, so split once here (filtering the table per job made planning quadratic).
 MEMBERS = dict(tuple(VIDEOS.groupby(BATCH, sort=False)))
@@ -94,8 +115,9 @@ def batch_sources(wildcards):
 
 
 def batch_records(wildcards):
-    """What the frames step needs of each video of a batch: its id, source and expected count."""
-    rows = members(wildcards)[["video", "path", "n_frames"]].astype(object)
+    """What the frames step needs of each video of a batch: its id, source, expected count and
+    original."""
+    rows = members(wildcards)[["video", "path", "n_frames", "original"]].astype(object)
     return rows.where(rows.notna(), None).to_dict("records")  # an unknown count: None
 
 
@@ -219,10 +241,10 @@ def classifier_inputs(wildcards):
 
 def final_targets():
     """The study's tables and figures for the configured detector."""
-    return targets(DETECTOR, PAIRED_BATCHES)
+    return targets(DETECTOR, PAIRED_BATCHES, classify=not CLASSIFIER_PROBLEM)
 
 
 def end_message():
     """Where the results are, and the study's problems, for the end of a run."""
     problems = problems_message(f"results/tables/{DETECTOR}/problems.csv")
-    return results_message(DETECTOR, GROUPS, problems)
+    return results_message(DETECTOR, GROUPS, problems, classify=not CLASSIFIER_PROBLEM)

@@ -20,6 +20,7 @@ rule gather:
     conda:
         "../../environment.yml"
     params:
+        made_with=MADE_WITH,
         code=code_version("gather"),
     script:
         "../scripts/gather.py"

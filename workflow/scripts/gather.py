@@ -19,4 +19,5 @@ gather(
     manifests=i.manifests,
     skipped=i.skipped,
     problems_out=o.problems,
+    made_with=snakemake.params.made_with,
 )

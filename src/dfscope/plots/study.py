@@ -51,10 +51,12 @@ def paired_histograms(
     groups: Sequence[str] = ("LQ", "HQ"),
 ) -> plt.Figure:
     """Histograms of the paired metrics (fake vs its original, per frame), one per group; a
-    study with no fake paired to its original gets empty axes that say so."""
+    study with no fake paired to its original (no paired columns at all, where no fake has
+    its original in the dataset) gets empty axes that say so."""
     fig, axes = plt.subplots(1, len(measures), figsize=(4.5 * len(measures), 3.6), squeeze=False)
     for ax, measure in zip(axes[0], measures, strict=True):
-        values = {q: frames.loc[frames.group == q, measure].dropna() for q in groups}
+        column = frames[measure] if measure in frames else pd.Series(np.nan, frames.index)
+        values = {q: column[frames.group == q].dropna() for q in groups}
         pooled = pd.concat([pd.Series(dtype=float), *values.values()])
         if pooled.empty:
             ax.set_title(f"{measure.upper()}: no fake paired with its original", fontsize=8)
