@@ -1,4 +1,4 @@
-"""Bad input, crashes and reruns: every case of the README's "Bad input" table, on tiny datasets.
+"""Bad input, crashes and reruns: every case of docs/bad-input.md, on tiny datasets.
 
 The workflow runs use the Haar detector, which starts in a fraction of a second (MTCNN's
 TensorFlow start-up would cost seconds per video); the study is the same code either way.
@@ -8,11 +8,13 @@ results are byte-reproducible and that a run killed mid-way and resumed gives th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -109,12 +111,62 @@ HALF_SIZE_PROBLEM = (
     "frame size 256x192 differs from its original real-fhop0-si1's 512x384: not paired",
 )
 
+
+def _damage_odd_frame_and_tiny_frames(root: Path) -> None:
+    """fcol0's si2, an intact copy of sa1 with frame 004 swapped for a 256x192 image, and its
+    intact HQ fake; fhop0's si3, whose frames are 512x1 px (too small for any face), and a
+    fake of it. Run before :func:`_damage` changes the files they copy."""
+    fakes, originals = root / "DeepfakeTIMIT", root / "VidTIMIT"
+    odd = originals / "fcol0/video/si2"
+    shutil.copytree(originals / "fcol0/video/sa1", odd)
+    small = cv2.resize(read_frame(odd / "004"), (256, 192), interpolation=cv2.INTER_AREA)
+    odd.joinpath("004").write_bytes(cv2.imencode(".jpg", small)[1].tobytes())
+    shutil.copy(
+        fakes / "higher_quality/fcol0/sa1-video-fhop0.avi",
+        fakes / "higher_quality/fcol0/si2-video-fhop0.avi",
+    )
+    tiny = originals / "fhop0/video/si3"
+    tiny.mkdir()
+    for name in ("001", "002", "003", "004", "005", "006"):
+        tiny.joinpath(name).write_bytes(cv2.imencode(".jpg", np.full((1, 512, 3), 90, np.uint8))[1])
+    shutil.copy(
+        fakes / "higher_quality/fhop0/sa1-video-fcol0.avi",
+        fakes / "higher_quality/fhop0/si3-video-fcol0.avi",
+    )
+
+
+#: What problems.csv says of those four videos: a frame of another size is left out of its
+#: video and named, the fake's frame of that number is not paired and named; a video whose
+#: frames are too small fails its faces step with a reason, and its fake is left out of the
+#: paired step with the reason (gather used to stop: no table and no recorded failure).
+ODD_AND_TINY_PROBLEMS = [
+    (
+        "real-fcol0-si2",
+        "frames",
+        "frame(s) 004 of another size than the video's 512x384 (256x192): left out",
+    ),
+    (
+        "hq-fcol0-si2-fhop0",
+        "paired",
+        "frame(s) 004 not paired: its original real-fcol0-si2 has no frame of that number",
+    ),
+    (
+        "real-fhop0-si3",
+        "faces",
+        "failed, left out: FrameTooSmall: frames of 512x1 px: the shorter side is below the "
+        "haar detector's min_face_size (20 px)",
+    ),
+    ("hq-fhop0-si3-fcol0", "paired", "frame size 512x384 differs from its original"),
+    ("hq-fhop0-si3-fcol0", "paired", "left out: no "),
+]
+
 # --- End of frame size --------------------------------------------------------------------------
 
 
 def _damage(root: Path) -> None:
-    """Every bad input of the README table, each on its own video."""
+    """Every bad input of docs/bad-input.md, each on its own video."""
     _damage_frame_size(root)
+    _damage_odd_frame_and_tiny_frames(root)
     fakes, originals = root / "DeepfakeTIMIT", root / "VidTIMIT"
     lq, hq = fakes / "lower_quality", fakes / "higher_quality"
     # A fake that stops half-way (3 of 6 frames decode) and one of 0 bytes.
@@ -155,6 +207,7 @@ EXPECTED_PROBLEMS = [
     ("real-fcol0-sx19", "frames", "unreadable, left out:"),
     ("real-fhop0-sa1", "faces", "no face in 2 of 6 frames"),
     HALF_SIZE_PROBLEM,
+    *ODD_AND_TINY_PROBLEMS,
 ]
 
 #: The inputs problems.csv must name as skipped (path under the dataset root, start of why).
@@ -205,7 +258,7 @@ def test_every_bad_video_is_listed_in_problems_csv(damaged):
     assert str(root / "VidTIMIT/fcol0/video/sx19/002") in unreadable["real-fcol0-sx19"]
     assert "hq-fhop0-sa1-fcol0" not in set(problems[problems.stage != "dataset"].video)  # intact
     assert (
-        "5 input(s) skipped and 7 video(s) had problems" in result.stdout
+        "5 input(s) skipped and 11 video(s) had problems" in result.stdout
         and "problems.csv" in result.stdout
     )
 
@@ -274,7 +327,7 @@ def test_files_outside_the_layout_are_skipped_and_named(damaged):
     ):
         assert str(stray) in log and str(stray) in result.stdout + result.stderr
     table = pd.read_parquet(workdir / "results/tables/videos.parquet")
-    assert len(table) == 10 and not table.path.str.contains("copy|Fhop0").any()
+    assert len(table) == 14 and not table.path.str.contains("copy|Fhop0").any()
 
 
 def test_a_fake_of_another_frame_size_is_listed_and_never_paired(damaged):
@@ -292,6 +345,52 @@ def test_a_fake_of_another_frame_size_is_listed_and_never_paired(damaged):
     assert np.isnan(videos.loc[video, "mean_ssim"]) and np.isnan(videos.loc[video, "mean_mse"])
     log = (workdir / "results/logs/paired/haar/fhop0.log").read_text()  # its batch's log
     assert f"{video}: {problem} (6 of 6 frames)" in log
+
+
+def test_a_frame_of_another_size_is_left_out_of_its_video_and_of_every_measure(damaged):
+    """A 256x192 image among 512x384 frames was taken without a flag: its temporal SSIM was
+    0.03 instead of 0.96, its video's mean and classifier score moved."""
+    workdir, _, _ = damaged
+    video, fake = "real-fcol0-si2", "hq-fcol0-si2-fhop0"
+    manifest = json.loads(of_video(workdir, "results/manifests", video, ".json").read_text())
+    assert manifest["odd_size"] == [4] and manifest["kept"] == [1, 2, 3, 5, 6]
+    assert (manifest["width"], manifest["height"], manifest["count_ok"]) == (512, 384, True)
+    assert [p.name for p in frame_files(of_video(workdir, "results/frames", video))] == [
+        "00001.png",
+        "00002.png",
+        "00003.png",
+        "00005.png",
+        "00006.png",
+    ]
+    frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
+    mine = frames[frames.video == video].set_index("frame")
+    assert mine.index.tolist() == [1, 2, 3, 5, 6]
+    # Frame 5's frame before is 4, left out: no temporal measure across the gap.
+    assert mine.temporal_ssim.isna().tolist() == [True, False, False, True, False]
+    assert mine.temporal_ssim.dropna().gt(0.5).all()
+    paired = frames[frames.video == fake].set_index("frame").paired
+    assert paired.tolist() == [True, True, True, False, True, True]
+    log = (workdir / "results/logs/frames/fcol0.log").read_text()
+    assert "frame(s) 004 of another size than the video's 512x384 (256x192): left out" in log
+
+
+def test_a_video_whose_faces_step_fails_leaves_out_itself_and_its_fakes_pairing_only(damaged):
+    """A faces failure of an original (frames too small to resize: OpenCV's ``!dsize.empty()``)
+    made the paired step leave its fake out without a record, and gather stop every time."""
+    workdir, _, _ = damaged
+    failed = json.loads(
+        of_video(workdir, "results/faces/haar", "real-fhop0-si3", ".failed").read_text()
+    )
+    assert failed["stage"] == "faces" and failed["error"].startswith("FrameTooSmall: frames of")
+    skipped = of_video(workdir, "results/metrics/haar/paired", "hq-fhop0-si3-fcol0", ".failed")
+    assert json.loads(skipped.read_text())["skipped"] is True
+    videos = pd.read_parquet(workdir / "results/tables/haar/videos.parquet").set_index("video")
+    assert videos.loc["real-fhop0-si3", "frames_with_face"] == 0
+    assert videos.loc["hq-fhop0-si3-fcol0", "frames_with_face"] > 0  # its own steps went on
+    problems = pd.read_csv(workdir / "results/tables/haar/problems.csv", keep_default_na=False)
+    mine = problems[problems.video == "real-fhop0-si3"]
+    assert mine.stage.tolist() == ["faces"]  # not again for the steps after it
+    assert (workdir / "results/tables/haar/classifier.csv").exists()
 
 
 def test_a_fake_without_its_original_stops_before_any_job(tmp_path):
@@ -681,3 +780,78 @@ def test_a_run_killed_during_faces_resumes_to_identical_tables(tmp_path, clean, 
     assert table_bytes(tmp_path) == reference
     debris = [p for p in (tmp_path / "results").rglob("*") if ".part" in p.name]
     assert debris == []
+
+
+# --- A step's process: its error in its log; it stops when its Snakemake is killed ---------------
+
+
+def test_every_step_logs_the_error_that_ends_it_with_its_traceback(tmp_path):
+    """The classify log held only its peak memory when it failed: the traceback was on the
+    console alone. Every script sets up its process with configure_logging first."""
+    log = tmp_path / "step.log"
+    code = (
+        "from dfscope.runtime import configure_logging\n"
+        f"configure_logging({str(log)!r})\n"
+        "def train():\n    raise ValueError('fold 0: nothing to train on')\n"
+        "train()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    text = log.read_text()
+    assert "CRITICAL dfscope.runtime: the step failed: ValueError: fold 0: nothing to train on" in (
+        text
+    )
+    assert "Traceback (most recent call last)" in text and "in train" in text
+    for script in sorted((REPO / "workflow/scripts").glob("*.py")):
+        calls = [line for line in script.read_text().splitlines() if "configure_logging(" in line]
+        assert calls == ["configure_logging(snakemake.log[0])"], script.name
+
+
+def test_a_step_stops_when_the_snakemake_above_it_is_killed(tmp_path):
+    """A process named snakemake starts a step that would write its output after 20 s; killing
+    that process with SIGKILL stops the step within a few seconds, and nothing is written."""
+    output = tmp_path / "late.txt"
+    step = (
+        "import time\nfrom dfscope.runtime import watch_snakemake\n"
+        "assert watch_snakemake(interval=0.1), 'no snakemake above'\n"
+        f"time.sleep(20)\nopen({str(output)!r}, 'w').write('late')\n"
+    )
+    launcher = tmp_path / "bin/snakemake"  # run as Snakemake is: python .../bin/snakemake
+    launcher.parent.mkdir()
+    launcher.write_text(
+        f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {step!r}])\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(launcher)], start_new_session=True)
+    try:
+        child = _wait_for(lambda: psutil.Process(parent.pid).children(), parent, "step")[0]
+        time.sleep(0.5)  # the step is watching
+        parent.kill()
+        parent.wait()
+        child.wait(timeout=5)  # psutil.TimeoutExpired if the step went on
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the step's group is gone with it
+            os.killpg(parent.pid, signal.SIGKILL)
+    assert not output.exists()
+
+
+def test_jobs_of_a_killed_snakemake_stop_and_a_rerun_is_the_only_writer(tmp_path, clean, reference):
+    """kill -9 of Snakemake alone (not its process group): its running jobs used to go on
+    and write their outputs later, beside a rerun started at once."""
+    _config(tmp_path, *clean)
+    process = _start(tmp_path)
+    try:
+        jobs = _wait_for(lambda: _faces_job(process), process, "faces job")
+        time.sleep(1)  # the job is past its set-up and watching
+        process.kill()  # SIGKILL to Snakemake's own process only
+        process.communicate()
+        gone, alive = psutil.wait_procs(jobs, timeout=10)
+        assert alive == [], f"faces jobs still running after Snakemake was killed: {alive}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    outputs = sorted((tmp_path / "results").rglob("*"))
+    time.sleep(3)
+    assert sorted((tmp_path / "results").rglob("*")) == outputs  # nobody writes any more
+    snakemake(tmp_path, "--unlock")
+    snakemake(tmp_path)
+    assert table_bytes(tmp_path) == reference
