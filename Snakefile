@@ -23,11 +23,10 @@ include: "workflow/rules/common.smk"
 
 
 wildcard_constraints:
-    batch=BATCH_PATTERN,
+    batch=STUDY.batch_pattern,
     detector=r"[a-z0-9_]+",
 
 
-include: "workflow/rules/sample.smk"
 include: "workflow/rules/frames.smk"
 include: "workflow/rules/faces.smk"
 include: "workflow/rules/metrics.smk"
@@ -38,7 +37,7 @@ include: "workflow/rules/classify.smk"
 rule all:
     default_target: True
     input:
-        final_targets(),
+        STUDY.targets(),
 
 
 onsuccess:

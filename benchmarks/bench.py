@@ -117,7 +117,8 @@ def stage_detect_only(work: Path, name: str, repeat: int = 4) -> int:
 
 
 def stage_features(work: Path) -> int:
-    from dfscope.features import FEATURES, measure_video
+    from dfscope.features import measure_video
+    from dfscope.features.quality import FEATURES
 
     total = 0
     for video in videos(work).video:
@@ -127,7 +128,7 @@ def stage_features(work: Path) -> int:
                 work / "mtcnn" / f"{video}.parquet",
                 work / "features" / f"{video}.parquet",
                 video=video,
-                features=list(FEATURES),
+                families={"quality": {"names": list(FEATURES)}},
             )
         )
     return total

@@ -48,7 +48,7 @@ def plan(work: Path, n_videos: int) -> dict:
     listing = write_list(work / f"list_{n_videos}", n_videos)
     study = work / f"study_{n_videos}"
     (study / "config").mkdir(parents=True, exist_ok=True)
-    config = {"dataset": {"sample": False, "layout": "table", "root": str(listing)}}
+    config = {"dataset": {"layout": "table", "root": str(listing)}}
     (study / "config/config.yaml").write_text(yaml.safe_dump(config))
     start = time.perf_counter()
     result = subprocess.run(

@@ -112,7 +112,7 @@ def stage_scale(work: Path) -> list[dict]:
                 "batching": {"max_videos": max_videos},
             } | extra
             workdir = study(work / "scale" / name, config)
-            snakemake(workdir, "--until", "sample")  # generating the sample is not timed
+            snakemake(workdir, "-n")  # planning generates the sample: not timed
             (workdir / ".snakemake/log").exists() and shutil.rmtree(workdir / ".snakemake/log")
             wall = snakemake(workdir)
             timed = job_times(workdir)
@@ -180,7 +180,6 @@ def stage_memory(work: Path) -> list[dict]:
         )
         config = {
             "dataset": {
-                "sample": False,
                 "root": str(data / "DeepfakeTIMIT"),
                 "originals_root": str(data / "VidTIMIT"),
             }
@@ -214,7 +213,6 @@ def stage_dryrun(work: Path) -> dict:
         work / "dryrun",
         {
             "dataset": {
-                "sample": False,
                 "root": str(work / "stubs/DeepfakeTIMIT"),
                 "originals_root": str(work / "stubs/VidTIMIT"),
             }
@@ -242,14 +240,14 @@ def stage_dryrun(work: Path) -> dict:
 VIDEO_RULES = [
     "frames",
     "faces",
-    "quality_features",
+    "features",
     "temporal_features",
     "paired_metrics",
     "compare_figures",
     "compare_figures_in_report",
 ]
 #: The study-level jobs on the longest path after the per-video steps.
-STUDY_PATH = [("gather",), ("summary", "feature_auc", "plots", "classify"), ("classifier_plot",)]
+STUDY_PATH = [("gather",), ("feature_auc", "plots", "classify"), ("classifier_plot",)]
 
 
 def derive(runs: list[dict]) -> pd.DataFrame:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dfscope.atomic import atomic_dir, atomic_path, clear_stale, write_csv, write_parquet
 from dfscope.images import write_image
-from dfscope.tables import atomic_dir, atomic_path, clear_stale, write_csv, write_parquet
 
 
 @pytest.fixture(params=[0o022, 0o002], ids=["umask022", "umask002"])

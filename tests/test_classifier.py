@@ -4,24 +4,27 @@ tables."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
 
-from dfscope.classifier import (
-    _thin,
-    classifier_metrics,
+from dfscope.classifier.fitting import _thin, cross_validate, train_and_score
+from dfscope.classifier.metrics import classifier_metrics, video_scores
+from dfscope.classifier.run import run_classifier
+from dfscope.classifier.splits import (
+    DatasetSplit,
+    KFold,
+    SplitFile,
+    TrainOn,
     cohorts,
-    cross_validate,
     folds,
-    pool,
     read_split,
-    run_classifier,
-    train_and_score,
+    split_of,
 )
-from dfscope.roc import frr_at_far, roc_band
+from dfscope.roc import MEASURES, roc_band, roc_measures
 
 PAIRS = [("fcol0", "fhop0"), ("mabc0", "mdef0"), ("fghi0", "mjkl0")]
 FEATURES = ["f1", "f2", "f3"]
@@ -194,7 +197,7 @@ def test_the_datasets_own_split_trains_on_train_and_val_and_scores_test():
     frames = synthetic(3)
     pair = frames.subject.map({p: i for i, pair in enumerate(PAIRS) for p in pair})
     frames["split"] = pair.map({0: "train", 1: "val", 2: "test"})
-    scores = cross_validate(frames, FEATURES, model="logistic", k=5, seed=0, split="dataset")
+    scores = cross_validate(frames, FEATURES, model="logistic", seed=0, split=DatasetSplit())
     tested = set(frames.video[pair == 2])
     assert set(scores.video) == tested and (scores.fold == 0).all()
     assert scores.groupby("video").score.mean().notna().all()
@@ -202,7 +205,7 @@ def test_the_datasets_own_split_trains_on_train_and_val_and_scores_test():
     with pytest.raises(
         ValueError, match=r"needs the dataset's official split .*\(set dataset.splits"
     ):
-        cross_validate(frames, FEATURES, model="logistic", k=5, seed=0, split="dataset")
+        cross_validate(frames, FEATURES, model="logistic", seed=0, split=DatasetSplit())
 
 
 def test_a_training_set_without_fakes_is_an_error(tmp_path):
@@ -217,7 +220,7 @@ def test_a_training_set_without_fakes_is_an_error(tmp_path):
         match="fold 0: the training set has no fake videos; use fewer "
         "folds or a split with both classes in train",
     ):
-        cross_validate(frames, FEATURES, model="logistic", k=2, seed=0, split=split)
+        cross_validate(frames, FEATURES, model="logistic", seed=0, split=SplitFile(split))
 
 
 def test_a_study_without_any_face_says_so_not_use_fewer_folds(tmp_path):
@@ -229,7 +232,9 @@ def test_a_study_without_any_face_says_so_not_use_fewer_folds(tmp_path):
         r"found in any, see results/tables/<detector>/problems.csv\): there is "
         "nothing to train the classifier on$",
     ):
-        cross_validate(frames, FEATURES, model="svm", k=5, seed=0, models_dir=tmp_path / "models")
+        cross_validate(
+            frames, FEATURES, model="svm", seed=0, models_dir=tmp_path / "models", split=KFold(5, 0)
+        )
     assert not (tmp_path / "models").exists()
 
 
@@ -247,7 +252,9 @@ def test_training_videos_without_a_face_are_named_before_any_fold_is_trained(tmp
         r"has a frame with features \(no face was found in them, see "
         r"results/tables/<detector>/problems.csv\): there is nothing to train on$",
     ):
-        cross_validate(frames, FEATURES, model="svm", k=5, seed=0, models_dir=tmp_path / "models")
+        cross_validate(
+            frames, FEATURES, model="svm", seed=0, models_dir=tmp_path / "models", split=KFold(5, 0)
+        )
     assert not (tmp_path / "models").exists()
 
 
@@ -268,20 +275,22 @@ def test_pool_mean_median_trimmed_mean():
     )
     expected = {"mean": 14.8, "median": 3.0, "trimmed_mean": 47 / 8}  # trimmed: 1 and 100 cut
     for how, value in expected.items():
-        pooled = pool(frame_scores, how).set_index("video")
+        pooled = video_scores(frame_scores, how).set_index("video")
         assert pooled.loc["v", "score"] == pytest.approx(value)
         assert pooled.loc["v", "n_frames"] == 10
         assert np.isnan(pooled.loc["w", "score"]) and pooled.loc["w", "n_frames"] == 0
-    with pytest.raises(ValueError, match="unknown pooling"):
-        pool(frame_scores, "max")
+    with pytest.raises(ValueError, match="unknown pooling 'max'"):
+        video_scores(frame_scores, "max")
 
 
 def test_frr_at_far_by_hand():
     real = np.arange(10) / 10  # 0.0 ... 0.9
     fake = np.array([0.95, 0.85, 0.55, 0.05])
     labels, scores = np.r_[np.zeros(10), np.ones(4)], np.r_[real, fake]
-    # FAR 0: only 0.95 accepted (FRR 3/4); FAR 1/10 (real 0.9 accepted): 0.95 and 0.85 (FRR 1/2).
-    assert frr_at_far(labels, scores, [0.01, 0.1, 0.15]).tolist() == [0.75, 0.5, 0.5]
+    # FAR 1/10 (real 0.9 accepted): 0.95 and 0.85 accepted, FRR 1/2; FAR 1/100 is FAR 0: only
+    # 0.95 accepted, FRR 3/4.
+    frr = dict(zip(MEASURES, roc_measures(labels, scores), strict=True))
+    assert (frr["frr_at_far10"], frr["frr_at_far1"]) == (0.5, 0.75)
 
 
 def scored_tables(seed=0):
@@ -297,7 +306,7 @@ def scored_tables(seed=0):
     frames = videos.loc[np.repeat(videos.index, 5)].reset_index(drop=True)
     frames["frame"] = np.tile(np.arange(5), 30)
     frames["score"] = rng.normal(size=len(frames)) + 1.2 * frames.label
-    return frames, pool(frames, "mean")
+    return frames, video_scores(frames, "mean")
 
 
 def test_classifier_metrics_intervals_contain_estimates_and_are_seeded():
@@ -348,12 +357,14 @@ def test_thin_keeps_evenly_spaced_frames():
 def test_cross_validate_separates_shifted_fakes(model, tmp_path):
     frames = synthetic(3)
     scores = cross_validate(
-        frames, FEATURES, model=model, k=5, seed=0, models_dir=tmp_path / "models"
+        frames, FEATURES, model=model, seed=0, models_dir=tmp_path / "models", split=KFold(5, 0)
     )
     assert scores.columns.tolist() == ["video", "frame", "group", "label", "fold", "score"]
     assert len(scores) == len(frames) and scores.fold.nunique() == 3  # leave one pair out
     assert scores.score.isna().sum() == frames.video.nunique()  # the faceless last frames
-    table = classifier_metrics(scores, pool(scores, "median"), ["LQ", "HQ"], n_boot=20, seed=0)
+    table = classifier_metrics(
+        scores, video_scores(scores, "median"), ["LQ", "HQ"], n_boot=20, seed=0
+    )
     assert (table.auc > 0.95).all()
     saved = sorted(p.name for p in (tmp_path / "models").iterdir())
     assert saved == ["fold_0.joblib", "fold_1.joblib", "fold_2.joblib"]
@@ -366,24 +377,9 @@ def test_training_on_another_study_scores_every_video_of_this_one():
     this = synthetic(3, pairs=[("ghost0", "elon0")], seed=1)
     scores = train_and_score(synthetic(3, seed=2), this, FEATURES, model="svm", seed=0)
     assert set(scores.video) == set(this.video) and (scores.fold == 0).all()
-    videos = pool(scores, "mean")
+    videos = video_scores(scores, "mean")
     lowest_fake = videos[videos.label == 1].score.min()
     assert (videos[videos.label == 0].score < lowest_fake).all()
-    with pytest.raises(ValueError, match="not both"):
-        run_classifier(
-            "frames.parquet",
-            "scores.parquet",
-            "table.csv",
-            None,
-            features=FEATURES,
-            model="svm",
-            k=5,
-            seed=0,
-            pooling="mean",
-            groups=["LQ"],
-            split_path="split.csv",
-            train_path="train.parquet",
-        )
 
 
 @pytest.mark.parametrize("model", ["svm", "logistic"])
@@ -391,8 +387,12 @@ def test_cross_validate_on_noise_is_near_chance(model):
     frames = synthetic(
         0, sentences=("sa1", "sa2", "si1"), n_frames=12
     )  # 0.34-0.68 over 10 data seeds
-    scores = cross_validate(frames, FEATURES, model=model, k=3, seed=0, frames_per_video=6)
-    table = classifier_metrics(scores, pool(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0)
+    scores = cross_validate(
+        frames, FEATURES, model=model, seed=0, frames_per_video=6, split=KFold(3, 0)
+    )
+    table = classifier_metrics(
+        scores, video_scores(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0
+    )
     assert table.auc.between(0.2, 0.8).all()
 
 
@@ -408,7 +408,7 @@ def test_run_classifier_is_byte_identical(tmp_path):
             tmp_path / run / "models",
             features=FEATURES,
             model="svm",
-            k=3,
+            split=KFold(3, 7),
             seed=7,
             pooling="trimmed_mean",
             groups=["LQ", "HQ"],
@@ -423,8 +423,8 @@ def test_run_classifier_is_byte_identical(tmp_path):
 
 
 def test_unknown_model_is_an_error():
-    with pytest.raises(ValueError, match="unknown model"):
-        cross_validate(synthetic(3), FEATURES, model="forest", k=3, seed=0)
+    with pytest.raises(ValueError, match="unknown classifier model 'forest'"):
+        cross_validate(synthetic(3), FEATURES, model="forest", seed=0, split=KFold(3, 0))
 
 
 def test_a_fold_whose_inner_folds_cannot_tune_says_so_instead_of_naming_a_best():
@@ -435,14 +435,14 @@ def test_a_fold_whose_inner_folds_cannot_tune_says_so_instead_of_naming_a_best()
     frames = synthetic(3, pairs=PAIRS[:1], sentences=("sa1",))
     frames = frames[frames.group != "HQ"]  # per subject: one real and one fake video
     frames = frames.assign(subject=frames.video, face_source=None)  # no person is known
-    scores = cross_validate(frames, FEATURES, model="svm", k=4, seed=0)
+    scores = cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(4, 0))
     settings = scores.attrs["hyperparameters"].split("; ")
     assert len(settings) == 4
     for fold, text in enumerate(settings):
         assert text.startswith(f"fold {fold}: C=1, gamma=scale, fixed: inner fold "), text
         assert "on which AUC is undefined" in text and "tuned" not in text
     frames = synthetic(3)  # three swap pairs: two in each fold's training set, both classes
-    scores = cross_validate(frames, FEATURES, model="svm", k=3, seed=0)
+    scores = cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(3, 0))
     assert all(
         re.fullmatch(
             rf"fold {i}: C=\S+, gamma=\S+, tuned in 2 inner folds over cohorts "
@@ -451,3 +451,11 @@ def test_a_fold_whose_inner_folds_cannot_tune_says_so_instead_of_naming_a_best()
         )
         for i, text in enumerate(scores.attrs["hyperparameters"].split("; "))
     ), scores.attrs
+
+
+def test_the_split_is_a_value_decided_when_the_config_is_read():
+    options = {"train_on": None, "split": None, "folds": 5, "seed": 3}
+    assert split_of(options) == KFold(5, 3)
+    assert split_of(options | {"split": "dataset"}) == DatasetSplit()
+    assert split_of(options | {"split": "s.csv"}) == SplitFile(Path("s.csv"))
+    assert split_of(options | {"train_on": "f.parquet"}) == TrainOn(Path("f.parquet"))

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from dfscope import metrics
-from dfscope.features import FEATURES, face_blur_ratio, face_sharpness, laplacian_variance
+from dfscope import comparison
+from dfscope.features.quality import face_blur_ratio, face_sharpness, laplacian_variance
 from dfscope.geometry import Box, ellipse_mask
 
 RNG = np.random.default_rng(0)
@@ -21,29 +21,29 @@ def _image(size=64):
 def test_mse_and_psnr_of_a_constant_offset():
     a = np.full((8, 8, 3), 100, np.uint8)
     b = a + 10
-    assert metrics.mse(a, b) == 100.0
-    assert metrics.psnr(a, b) == pytest.approx(10 * np.log10(255**2 / 100))
-    assert metrics.psnr(a, a) == float("inf")
+    assert comparison.mse(a, b) == 100.0
+    assert comparison.psnr(a, b) == pytest.approx(10 * np.log10(255**2 / 100))
+    assert comparison.psnr(a, a) == float("inf")
 
 
 def test_psnr_equals_scikit_image():
     rng = np.random.default_rng(3)
     a = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
     b = np.clip(a + rng.normal(0, 9, a.shape), 0, 255).astype(np.uint8)
-    assert metrics.psnr(a, b) == pytest.approx(
+    assert comparison.psnr(a, b) == pytest.approx(
         peak_signal_noise_ratio(a, b, data_range=255), abs=1e-9
     )
 
 
 def test_ssim_is_one_for_identical_images_and_lower_for_noisy_ones():
     image = _image()
-    assert metrics.ssim(image, image) == pytest.approx(1.0)
-    assert metrics.ssim(image, image, colour=True) == pytest.approx(1.0)
+    assert comparison.ssim(image, image) == pytest.approx(1.0)
+    assert comparison.ssim(image, image, colour=True) == pytest.approx(1.0)
     smooth = (
         np.repeat(np.linspace(40, 200, 64), 64).reshape(64, 64, 1).repeat(3, 2).astype(np.uint8)
     )
     noisy = np.clip(smooth + RNG.normal(0, 25, smooth.shape), 0, 255).astype(np.uint8)
-    assert metrics.ssim(smooth, noisy) < 0.5  # noise is all the structure there is
+    assert comparison.ssim(smooth, noisy) < 0.5  # noise is all the structure there is
 
 
 def test_ssim_matches_the_published_settings():
@@ -60,7 +60,7 @@ def test_ssim_matches_the_published_settings():
         sigma=1.5,
         use_sample_covariance=False,
     )
-    assert metrics.ssim(a, b) == pytest.approx(expected, abs=1e-3)
+    assert comparison.ssim(a, b) == pytest.approx(expected, abs=1e-3)
 
 
 def test_ssim_map_is_low_where_images_differ():
@@ -68,7 +68,7 @@ def test_ssim_map_is_low_where_images_differ():
     a[::2, ::2] = 140
     b = a.copy()
     b[20:40, 20:40] = RNG.integers(0, 256, (20, 20, 3))
-    score, smap = metrics.ssim(a, b, full=True)
+    score, smap = comparison.ssim(a, b, full=True)
     assert smap.shape == (64, 64) and score < 1
     assert smap[28:32, 28:32].mean() < 0.5 < smap[:8, :8].mean()
 
@@ -94,21 +94,11 @@ def test_face_blur_ratio_sees_a_blurred_face_in_a_sharp_surround():
     assert face_sharpness(blurred, face) < face_sharpness(crop, face)
 
 
-def test_every_registered_feature_is_in_the_config_schema():
-    import yaml
-
-    from .conftest import REPO
-
-    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
-    listed = schema["properties"]["metrics"]["properties"]["features"]["items"]["enum"]
-    assert sorted(listed) == sorted(FEATURES)
-
-
 def test_changed_regions_find_a_known_square():
     difference = np.zeros((100, 100), np.float32)
     difference[20:40, 50:80] = 0.8  # a 30 x 20 change
     difference[90, 5] = 1.0  # one noisy pixel: below min_area
-    level, regions, mask = metrics.changed_regions(difference)
+    level, regions, mask = comparison.changed_regions(difference)
     assert 0 <= level < 0.8  # Otsu cuts between the empty background and the change
     assert len(regions) == 1
     r = regions[0]
@@ -118,7 +108,7 @@ def test_changed_regions_find_a_known_square():
 
 
 def test_changed_regions_of_identical_images_are_none():
-    level, regions, mask = metrics.changed_regions(np.zeros((64, 64), np.float32))
+    level, regions, mask = comparison.changed_regions(np.zeros((64, 64), np.float32))
     assert regions == [] and not mask.any()
 
 
@@ -126,13 +116,13 @@ def test_changed_regions_with_a_fixed_threshold_and_largest_first():
     difference = np.zeros((100, 100), np.float32)
     difference[10:20, 10:20] = 0.5
     difference[50:80, 50:80] = 0.3
-    _, regions, _ = metrics.changed_regions(difference, threshold=0.2)
+    _, regions, _ = comparison.changed_regions(difference, threshold=0.2)
     assert [(r.w, r.h) for r in regions] == [(30, 30), (10, 10)]
-    _, regions, _ = metrics.changed_regions(difference, threshold=0.4)
+    _, regions, _ = comparison.changed_regions(difference, threshold=0.4)
     assert [(r.w, r.h) for r in regions] == [(10, 10)]
 
 
-@pytest.mark.parametrize("measure", [metrics.mse, metrics.psnr, metrics.ssim])
+@pytest.mark.parametrize("measure", [comparison.mse, comparison.psnr, comparison.ssim])
 def test_images_of_two_shapes_are_refused_before_any_work(measure):
     a = np.zeros((8, 8, 3), np.uint8)
     with pytest.raises(ValueError, match=r"differ in shape: \(8, 8, 3\) and \(1, 8, 3\)"):
@@ -142,7 +132,7 @@ def test_images_of_two_shapes_are_refused_before_any_work(measure):
 def test_mean_abs_difference_refuses_a_mask_of_another_shape():
     a = np.zeros((8, 8, 3), np.uint8)
     with pytest.raises(ValueError, match="mask's shape"):
-        metrics.mean_abs_difference(a, a, np.ones((8, 7), bool))
+        comparison.mean_abs_difference(a, a, np.ones((8, 7), bool))
 
 
 def test_mean_abs_difference_inside_and_outside_an_ellipse():
@@ -151,7 +141,7 @@ def test_mean_abs_difference_inside_and_outside_an_ellipse():
     mask = ellipse_mask((40, 40), Box(10, 10, 20, 20))
     assert mask[20, 20] and not mask[0, 0] and not mask[11, 11]  # corner of the box is outside
     b[mask] = 30
-    assert metrics.mean_abs_difference(a, b, mask) == (30.0, 0.0)
+    assert comparison.mean_abs_difference(a, b, mask) == (30.0, 0.0)
 
 
 def test_diff_map_strip_round_trip(tmp_path):
@@ -159,7 +149,7 @@ def test_diff_map_strip_round_trip(tmp_path):
     from dfscope.paired import read_diff_maps
 
     maps = RNG.random((3, 16, 16)).astype(np.float32)
-    write_image(tmp_path / "strip.png", np.vstack([metrics.to_uint8(m) for m in maps]))
+    write_image(tmp_path / "strip.png", np.vstack([comparison.to_uint8(m) for m in maps]))
     back = read_diff_maps(tmp_path / "strip.png", 16)
     assert back.shape == (3, 16, 16)
     assert np.abs(back - maps).max() <= 0.5 / 255 + 1e-6
@@ -196,7 +186,7 @@ def test_ssim_with_opencv_filters_equals_scikit_image(colour, options):
     rng = np.random.default_rng(3)
     a = cv2.GaussianBlur(rng.integers(0, 256, (96, 80, 3), dtype=np.uint8), (5, 5), 1.2)
     b = np.clip(a + rng.normal(0, 12, a.shape), 0, 255).astype(np.uint8)
-    score, smap = metrics.ssim(a, b, colour=colour, full=True, **options)
+    score, smap = comparison.ssim(a, b, colour=colour, full=True, **options)
     x, y = (
         (a, b)
         if colour
@@ -247,7 +237,7 @@ def test_ssim_refuses_arguments_that_give_no_valid_value(
     a = RNG.integers(0, 256, a_shape, dtype=np.uint8)
     b = RNG.integers(0, 256, b_shape, dtype=np.uint8)
     with pytest.raises(ValueError, match=message):
-        metrics.ssim(a, b, colour=colour, **options)
+        comparison.ssim(a, b, colour=colour, **options)
 
 
 def test_ssim_takes_a_window_as_large_as_the_image():
@@ -259,5 +249,5 @@ def test_ssim_takes_a_window_as_large_as_the_image():
         data_range=255.0,
         win_size=31,
     )
-    score = metrics.ssim(a, b, gaussian_weights=False, win_size=31)
+    score = comparison.ssim(a, b, gaussian_weights=False, win_size=31)
     assert score == pytest.approx(expected, abs=1e-6)

@@ -1,4 +1,4 @@
-"""Discovery and pairing of DeepfakeTIMIT/VidTIMIT layouts."""
+"""The DeepfakeTIMIT/VidTIMIT layout: discovery, names, pairing; VidTIMIT frame folders."""
 
 from __future__ import annotations
 
@@ -7,20 +7,18 @@ import logging
 
 import pytest
 
-from dfscope.dataset import (
-    PROBLEM_COLUMNS,
-    DatasetError,
-    discover,
-    fake_id,
-    fake_name_problem,
-    frame_folder_listing,
-    numbering_gaps,
-    original_frame_files,
-    real_id,
-    video_table,
-)
+from dfscope.columns import PROBLEM_COLUMNS
+from dfscope.dataset import DatasetError, video_table
+from dfscope.frame_folders import frame_folder_listing, numbering_gaps, original_frame_files
+from dfscope.layouts import deepfaketimit
+from dfscope.layouts.deepfaketimit import fake_id, fake_name_problem, real_id
 
 from .conftest import shared
+
+
+def discover(fakes_root, originals_root):
+    """The deepfaketimit layout's reader."""
+    return deepfaketimit.read(fakes_root, originals_root=originals_root)
 
 
 def _make_original(root, subject, sentence, n=3):

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from dfscope import features as F
-from dfscope.features import FEATURES
+from dfscope.features import quality as F
+from dfscope.features.quality import FEATURES
 from dfscope.geometry import Box
 
 S = 128

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dfscope.crops import choose_face, cut
+from dfscope.choices import CHOICES
+from dfscope.crops import cut
 from dfscope.detectors import Detection
 from dfscope.geometry import (
     Box,
@@ -44,12 +45,15 @@ def test_cut_pads_outside_the_frame_and_keeps_alignment():
 def test_choose_face():
     big = Detection(Box(0, 0, 50, 50), 0.95)
     small = Detection(Box(200, 200, 20, 20), 0.99)
-    assert choose_face([], how="largest") == -1
-    assert choose_face([small, big]) == 1
-    assert choose_face([small, big], previous=(198, 202, 20, 20), how="tracked") == 0
-    assert choose_face([small, big], previous=(500, 500, 5, 5), how="tracked") == 1
-    with pytest.raises(ValueError, match="faces.choose"):
-        choose_face([big], how="closest")
+    largest, tracked = CHOICES.load("largest").choose, CHOICES.load("tracked").choose
+    assert largest([small, big]) == 1 and largest([big, small], previous=Box(198, 202, 20, 20)) == 0
+    assert tracked([small, big], previous=Box(198, 202, 20, 20)) == 0
+    assert tracked([small, big], previous=Box(500, 500, 5, 5)) == 1  # no overlap: the largest
+    assert tracked([small, big]) == 1  # no previous face: the largest
+    twins = [Detection(Box(0, 0, 50, 50), 0.9), Detection(Box(60, 0, 50, 50), 0.95)]
+    assert largest(twins) == 1  # a tie of sizes: the more confident
+    with pytest.raises(ValueError, match="unknown face choice 'closest'; known: largest, tracked"):
+        CHOICES.load("closest")
 
 
 def test_iou():

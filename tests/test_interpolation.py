@@ -14,7 +14,7 @@ from dfscope.detectors import Detection
 from dfscope.faces import detect_video, interpolate_keyframes, keyframes
 from dfscope.geometry import Box, iou
 from dfscope.images import write_image
-from dfscope.video import iter_frame_folder, iter_video
+from dfscope.video import iter_video, open_source
 
 from .conftest import shared
 
@@ -152,7 +152,7 @@ def sample_folders(tmp_path_factory):
     table = generate(SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=20), root)
     return [
         write_frames(
-            iter_frame_folder(row.path) if row.label == 0 else iter_video(row.path),
+            open_source(row.path)[0] if row.label == 0 else iter_video(row.path),
             root / "frames" / row.video,
             20,
         )

@@ -8,10 +8,10 @@ import re
 import pytest
 
 from dfscope import layouts
-from dfscope.dataset import DatasetError, discover, video_table
-from dfscope.layouts.sample import export, generate
-from dfscope.sample import SampleSpec
-from dfscope.schema import PROBLEM_COLUMNS
+from dfscope.columns import PROBLEM_COLUMNS
+from dfscope.dataset import DatasetError, video_table
+from dfscope.layouts import layout
+from dfscope.sample import SampleSpec, in_layout
 from dfscope.video import iter_video
 
 RULE = "[a-z0-9]+), in pieces joined by '_' or '-' (upper case is lowered)"
@@ -50,7 +50,7 @@ def test_groups_are_listed_in_the_layouts_order_then_by_name():
 
 
 def test_an_unknown_layout_is_named():
-    with pytest.raises(ValueError, match="unknown dataset layout 'ff'; known: .*'faceforensics'"):
+    with pytest.raises(ValueError, match="unknown dataset layout 'ff'; known: .*faceforensics"):
         layouts.read("ff", "x")
 
 
@@ -83,26 +83,17 @@ def test_a_missing_or_empty_dataset_is_an_error_naming_it(tmp_path, name):
 # --- DeepfakeTIMIT ---------------------------------------------------------------------------
 
 
-def test_deepfaketimit_reader_gives_the_entries_of_discover(small_sample, tmp_path):
+def test_the_deepfaketimit_reader_reads_what_the_sample_writes(small_sample, tmp_path):
     _, root, table = small_sample
-    options = export("deepfaketimit", table, tmp_path)
+    options = layout("deepfaketimit").export(table, tmp_path)
     assert options == {"root": root / "DeepfakeTIMIT", "originals_root": root / "VidTIMIT"}
     entries, skipped = layouts.read("deepfaketimit", **options)
-    found, found_skipped = discover(root / "DeepfakeTIMIT", root / "VidTIMIT")
-    assert skipped.equals(found_skipped) and entries == found
-    assert video_table(entries).equals(table)  # the sample's own table
-    fake = next(e for e in entries if e.video == "lq-fcol0-sa1-fhop0")
-    assert (fake.group, fake.face_source, fake.original) == ("LQ", "fhop0", "real-fcol0-sa1")
-    real = next(e for e in entries if e.video == "real-fcol0-sa1")
-    assert (real.group, real.face_source, real.original) == ("real", None, None)
-
-
-# --- FaceForensics++ -------------------------------------------------------------------------
+    assert skipped.empty and video_table(entries).equals(table)  # the sample's own table
 
 
 def test_faceforensics_sample_reads_back(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = export("faceforensics", table, tmp_path / "ff")
+    options = layout("faceforensics").export(table, tmp_path / "ff")
     splits = tmp_path / "splits"
     splits.mkdir()
     for split, pairs in {"train": [["fcol0sa1", "fhop0sa1"]], "val": [], "test": []}.items():
@@ -164,7 +155,7 @@ def test_faceforensics_real_names(tmp_path):
         dfd: (1, "DeepFakeDetection", "01", "02", "ff-real-c23-01-exit-phone-room", None),
     }
     # A method named reads its own originals only.
-    entries, _ = layouts.read("faceforensics", tmp_path, methods=["DeepFakeDetection"])
+    entries, _ = layouts.read("faceforensics", tmp_path, groups=["DeepFakeDetection"])
     assert [e.video for e in entries] == [dfd, "ff-real-c23-01-exit-phone-room"]
 
 
@@ -233,7 +224,7 @@ def test_faceforensics_missing_folders_are_errors_naming_them(tmp_path):
     _touch(tmp_path, "original_sequences/youtube/c23/videos/000.mp4")
     missing = tmp_path / "manipulated_sequences/Face2Face/c23/videos"
     with pytest.raises(DatasetError, match=f"{missing}: not found"):
-        layouts.read("faceforensics", tmp_path, methods=["Face2Face"])
+        layouts.read("faceforensics", tmp_path, groups=["Face2Face"])
     with pytest.raises(DatasetError, match=f"{tmp_path}: no videos found by the faceforensics "):
         layouts.read("faceforensics", tmp_path, compression="c40")
 
@@ -243,7 +234,7 @@ def test_faceforensics_missing_folders_are_errors_naming_them(tmp_path):
 
 def test_celebdf_sample_reads_back(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = export("celebdf", table, tmp_path / "celebdf")
+    options = layout("celebdf").export(table, tmp_path / "celebdf")
     entries, skipped = layouts.read("celebdf", **options)
     assert skipped.empty
     assert _fields(entries) == {
@@ -285,7 +276,7 @@ def test_celebdf_real_names_and_test_list(tmp_path):
         b"1 YouTube-real/00170.mp4\r\n1 Celeb-real/id1_0007.mp4\r\n"
         b"0 Celeb-synthesis/id1_id0_0007.mp4\r\n"
     )
-    entries, skipped = layouts.read("celebdf", tmp_path, test_list=listing)
+    entries, skipped = layouts.read("celebdf", tmp_path, splits=listing)
     assert skipped.empty
     fake = "Celeb-synthesis"
     assert _fields(entries) == {
@@ -321,7 +312,7 @@ def test_celebdf_bad_inputs_and_list_lines_are_skipped(tmp_path):
         "0 Celeb-synthesis/id0_id1_0000.avi\n"
         "0 Celeb-synthesis/id0_id1_0000.avi\n"  # 6: again
     )
-    entries, skipped = layouts.read("celebdf", tmp_path, test_list=listing)
+    entries, skipped = layouts.read("celebdf", tmp_path, splits=listing)
     synthesis = tmp_path / "Celeb-synthesis"
     assert _fields(entries) == {
         "celebdf-real-id0-0000": (0, "real", "id0", None, None, "test"),
@@ -349,7 +340,7 @@ def test_celebdf_bad_inputs_and_list_lines_are_skipped(tmp_path):
         f"{listing}:5 too",
     }
     with pytest.raises(DatasetError, match=f"{tmp_path / 'none.txt'}: test list not found"):
-        layouts.read("celebdf", tmp_path, test_list=tmp_path / "none.txt")
+        layouts.read("celebdf", tmp_path, splits=tmp_path / "none.txt")
 
 
 # --- DFDC ------------------------------------------------------------------------------------
@@ -366,7 +357,7 @@ def _dfdc(label, original=None):
 
 def test_dfdc_sample_reads_back(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = export("dfdc", table, tmp_path / "dfdc")
+    options = layout("dfdc").export(table, tmp_path / "dfdc")
     entries, skipped = layouts.read("dfdc", **options)
     assert skipped.empty
     part = "dfdc-train-part-0"
@@ -458,7 +449,7 @@ def test_dfdc_bad_inputs_are_skipped_and_fakes_without_originals_kept(tmp_path):
 
 def test_table_sample_reads_back_with_unlabelled_rows(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = export("table", table, tmp_path / "list")
+    options = layout("table").export(table, tmp_path / "list")
     entries, skipped = layouts.read("table", **options)
     assert skipped.empty
     assert _fields(entries) == {
@@ -548,7 +539,7 @@ def test_table_rows_are_read_or_skipped_with_why(tmp_path):
 
 def test_generate_writes_the_sample_in_a_layout_and_says_how_to_read_it(tmp_path):
     spec = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sx19",), n_frames=2)
-    options = generate("table", spec, tmp_path)
+    options = in_layout("table", spec, tmp_path)
     assert options == {"root": tmp_path / "table" / "videos.csv"}
     entries, _ = layouts.read("table", **options)
     assert len(entries) == 6 and (tmp_path / "VidTIMIT/fcol0/video/sx19/002").is_file()

@@ -1,7 +1,7 @@
 """The workflow on the sample written in every dataset layout, as a user runs it on that dataset.
 
-The sample (2 swap pairs, one sentence, 6 frames) is written by ``dfscope.layouts.sample`` in
-each layout's tree and read with ``dataset.layout`` set to it; the Haar detector keeps each run
+The sample (2 swap pairs, one sentence, 6 frames) is written by each layout's ``export`` in
+its tree and read with ``dataset.layout`` set to it; the Haar detector keeps each run
 short. What differs between layouts is checked on the tables: the groups, which fakes are
 measured against an original, and which videos are scored without a label.
 """
@@ -13,8 +13,7 @@ import pytest
 import yaml
 
 from dfscope.layouts import group_order
-from dfscope.layouts.sample import generate
-from dfscope.sample import SampleSpec
+from dfscope.sample import SampleSpec, in_layout
 
 from .conftest import snakemake
 
@@ -35,9 +34,9 @@ def layout_run(request, tmp_path_factory):
     """The study of the sample in one layout: (layout, workdir, Snakemake's result)."""
     name = request.param
     base = tmp_path_factory.mktemp(name)
-    options = generate(name, SPEC, base / "data")
+    options = in_layout(name, SPEC, base / "data")
     config = {
-        "dataset": {"sample": False, "layout": name} | {k: str(v) for k, v in options.items()},
+        "dataset": {"layout": name} | {k: str(v) for k, v in options.items()},
         "detector": {"name": "haar"},
         "classifier": {"n_boot": 100},
     }
@@ -61,8 +60,8 @@ def test_each_layout_gives_its_groups_pairs_and_scores(layout_run):
     # Every video gets a score, the unlabelled too; ROC tables hold the labelled groups only.
     scores = pd.read_parquet(workdir / "results/metrics/haar/classifier/video_scores.parquet")
     assert set(scores.video) == set(videos.video) and scores.score.notna().mean() > 0.9
-    summary = pd.read_csv(workdir / "results/tables/haar/summary.csv")
-    assert set(summary.group) == groups
+    aucs = pd.read_csv(workdir / "results/tables/haar/feature_auc.csv")
+    assert set(aucs.group) == groups
     problems = pd.read_csv(workdir / "results/tables/haar/problems.csv")
     assert problems[problems.stage == "dataset"].empty, problems
     listed = " and ".join(group_order(name, groups))  # DeepfakeTIMIT's LQ first, then by name

@@ -39,7 +39,7 @@ def _study(base: Path, listing: str, **config) -> tuple[Path, object]:
     """Run the workflow on the list ``listing`` (written to ``base/data/videos.csv``)."""
     (base / "data/videos.csv").write_text(listing, encoding="utf-8")
     settings = {
-        "dataset": {"sample": False, "layout": "table", "root": str(base / "data/videos.csv")},
+        "dataset": {"layout": "table", "root": str(base / "data/videos.csv")},
         "detector": {"name": "haar"},
         "classifier": {"n_boot": 100},
     } | config

@@ -110,7 +110,7 @@ def test_the_classifier_trained_on_the_sample_scores_the_real_swaps_above_the_or
 def study(root: Path, dataset: dict, train_on: Path) -> Path:
     """Run the workflow for ``dataset`` (a config's dataset section) in ``root``, its classifier
     trained on the frame table ``train_on``."""
-    config = {"dataset": {"sample": False} | dataset, "classifier": {"train_on": str(train_on)}}
+    config = {"dataset": dataset, "classifier": {"train_on": str(train_on)}}
     (root / "config").mkdir(parents=True)
     (root / "config/config.yaml").write_text(yaml.safe_dump(config))
     snakemake(root)

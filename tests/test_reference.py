@@ -1,22 +1,19 @@
-"""Restructuring changes no result: this code's tables are those of a reference commit.
+"""Restructuring changes no result: this code's tables are those of a reference commit, byte for
+byte.
 
-The reference is the last commit before the library was split into one module per concern, the
-classifier got its own name, the per-video steps ran on batches of videos (one job per batch,
-each video's tables in a folder per batch) and the video table became the same for every
-dataset layout. Its tree is taken from git (``git archive``, nothing of this checkout is
-touched) and run on the same tiny dataset, with the default face detector, the same way as
-this code: from its root, ``snakemake --cores 2 --directory <study>``.
-
-Every video's tables (faces, features, temporal, paired) are byte-identical. The study's tables
-differ only as the video table's schema does, and hold the same values after that mapping
-(:func:`as_now`): ``quality`` is now ``group``, ``sentence`` is gone (it is in the id), a real
-video has no face source and no original (it was its own), and a ``split`` column is new.
+The reference is the last commit before the code was restructured around one planning path
+(the sample read as any dataset), registries for every extension point, the classifier as a
+package and code versions taken from the scripts' imports. Its tree is taken from git
+(``git archive``, nothing of this checkout is touched) and run on the built-in sample with the
+session study's config, the same way as this code: from its root, ``snakemake --cores 2
+--directory <study>``. Every table is byte-identical; ``summary.csv``, folded into
+``feature_auc.csv`` since, is the one table this code no longer writes, and its numbers are
+those of ``feature_auc.csv``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tarfile
@@ -26,43 +23,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .conftest import REPO, SNAKEMAKE, snakemake, table_bytes, tiny_dataset, write_config
+from .conftest import REPO, SNAKEMAKE, table_bytes
 
 pytestmark = pytest.mark.integration
 
-REFERENCE = "118236b32e00b80db3264c7aefbdee2f2cc2892d"
-#: Outputs renamed since the reference: its path -> ours.
-RENAMED = {
-    "results/tables/mtcnn/detection.csv": "results/tables/mtcnn/classifier.csv",
-    "results/metrics/mtcnn/detection/video_scores.parquet": (
-        "results/metrics/mtcnn/classifier/video_scores.parquet"
-    ),
-}
-
-
-def moved(path: str) -> str:
-    """Where this code writes what the reference wrote at ``path``: renamed outputs, and each
-    video's table in its batch's folder (here, its subject's)."""
-    path = RENAMED.get(path, path)
-    folder, name = path.rsplit("/", 1)
-    video = name.split(".")[0]
-    if folder.startswith("results/tables") or not re.fullmatch(r"(real|lq|hq)-[a-z0-9-]+", video):
-        return path
-    return f"{folder}/{video.split('-')[1]}/{name}"
-
-
-def as_now(table: pd.DataFrame) -> pd.DataFrame:
-    """A study table of the reference in today's schema (see the module's docstring)."""
-    table = table.rename(columns={"quality": "group"}).drop(columns="sentence", errors="ignore")
-    if "original" in table and "label" in table:
-        real = table.label == 0
-        table["face_source"] = table.face_source.mask(real)
-        table["original"] = table.original.mask(real)
-    return table
-
-
-def read(path: Path) -> pd.DataFrame:
-    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+REFERENCE = "76207f59a076df950bfef4abbeb3a0126d5d1775"
+SUMMARY = "results/tables/mtcnn/summary.csv"
 
 
 def reference_tree(target: Path) -> Path:
@@ -80,24 +46,12 @@ def reference_tree(target: Path) -> Path:
     return target
 
 
-def test_the_tables_are_the_reference_commits(tmp_path):
-    root, split = tiny_dataset(tmp_path / "data")
-    dataset = {
-        "sample": False,
-        "root": str(root / "DeepfakeTIMIT"),
-        "originals_root": str(root / "VidTIMIT"),
-    }
-    ours = tmp_path / "ours"
-    ours.mkdir()
-    write_config(ours, dataset=dataset, classifier={"split": str(split), "n_boot": 100})
-    snakemake(ours)
-
+def test_the_tables_are_the_reference_commits(run, tmp_path):
+    ours = run[0]
     tree = reference_tree(tmp_path / "reference")
     theirs = tmp_path / "theirs"
     (theirs / "config").mkdir(parents=True)
-    config = (ours / "config/config.yaml").read_text().replace("classifier:", "detection:")
-    config = config.replace("  root:", "  fakes_root:").replace("  groups: null\n", "")
-    (theirs / "config/config.yaml").write_text(config)
+    shutil.copy(ours / "config/config.yaml", theirs / "config/config.yaml")
     result = subprocess.run(
         [SNAKEMAKE, "--cores", "2", "--directory", str(theirs)],
         cwd=tree,
@@ -106,20 +60,13 @@ def test_the_tables_are_the_reference_commits(tmp_path):
         env=os.environ | {"PYTHONPATH": str(tree / "src")},
     )
     assert result.returncode == 0, result.stderr[-3000:]
-
-    expected = {moved(path): data for path, data in table_bytes(theirs).items()}
-    found = table_bytes(ours)
-    assert sorted(found) == sorted(expected)
-    per_video = [
-        path
-        for path in found
-        if not path.startswith("results/tables/") and "/classifier/" not in path
-    ]
-    assert len(per_video) == 4 * 6 - 2 and [p for p in per_video if found[p] != expected[p]] == []
-    theirs_by_path = {
-        moved(str(p.relative_to(theirs))): p for p in (theirs / "results").rglob("*") if p.is_file()
-    }
-    for path in sorted(set(found) - set(per_video)):
-        now, then = read(ours / path), as_now(read(theirs_by_path[path]))
-        now = now.drop(columns=[c for c in now if c not in then])  # the new split column
-        pd.testing.assert_frame_equal(now, then, check_dtype=False, obj=path)
+    expected, found = table_bytes(theirs), table_bytes(ours)
+    assert sorted(set(expected) - set(found)) == [SUMMARY] and set(found) <= set(expected)
+    assert len(found) == 96 and [path for path in found if found[path] != expected[path]] == []
+    summary = pd.read_csv(theirs / SUMMARY).rename(columns={"score": "feature"})
+    aucs = pd.read_csv(ours / "results/tables/mtcnn/feature_auc.csv")
+    keys = ["feature", "group", "level"]
+    both = summary.merge(aucs, on=keys, suffixes=("", "_now"), validate="one_to_one")
+    assert len(both) == len(summary)
+    for column in ("n_real", "n_fake", "auc", "eer"):
+        assert (both[column] == both[f"{column}_now"]).all(), column

@@ -24,14 +24,14 @@ import pandas as pd
 import psutil
 import pytest
 
+from dfscope.atomic import atomic_path, write_parquet
+from dfscope.columns import DETECTION_COLUMNS
 from dfscope.detectors import Detection
 from dfscope.faces import detect_video
 from dfscope.gather import video_problems
 from dfscope.geometry import Box
 from dfscope.images import frame_files, read_frame, write_image
 from dfscope.paired import compare_video, read_diff_maps
-from dfscope.schema import DETECTION_COLUMNS
-from dfscope.tables import atomic_path, write_parquet
 from dfscope.video import extract_frames, iter_video
 
 from .conftest import (
@@ -52,7 +52,6 @@ def _config(workdir: Path, root: Path, split: Path, **changes) -> None:
     write_config(
         workdir,
         dataset={
-            "sample": False,
             "root": str(root / "DeepfakeTIMIT"),
             "originals_root": str(root / "VidTIMIT"),
         },
@@ -623,7 +622,7 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     _config(tmp_path, *clean)
     snakemake(tmp_path)
     again = table_bytes(tmp_path)
-    assert len(reference) == 31 and "results/tables/haar/classifier.csv" in reference
+    assert len(reference) == 30 and "results/tables/haar/classifier.csv" in reference
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
 

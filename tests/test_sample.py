@@ -7,9 +7,10 @@ import hashlib
 import numpy as np
 import pytest
 
-from dfscope.dataset import discover, video_table
-from dfscope.sample import SampleSpec, generate, layout, partner
-from dfscope.video import iter_frame_folder, iter_video
+from dfscope.dataset import video_table
+from dfscope.layouts import deepfaketimit
+from dfscope.sample import SampleSpec, ensure, generate, partner
+from dfscope.video import iter_video, open_source
 
 
 def _digest(root):
@@ -26,19 +27,18 @@ def test_generation_is_byte_identical(small_sample, tmp_path):
     assert _digest(tmp_path) == _digest(root)
 
 
-def test_layout_is_what_discovery_finds(small_sample):
+def test_what_generation_writes_is_what_the_layout_reads(small_sample):
     spec, root, table = small_sample
-    entries, skipped = discover(root / "DeepfakeTIMIT", root / "VidTIMIT")
+    entries, skipped = deepfaketimit.read(root / "DeepfakeTIMIT", originals_root=root / "VidTIMIT")
     found = video_table(entries)
     assert skipped.empty
-    assert found.equals(layout(spec, root))
     assert found.equals(table)
     assert sorted(found.group) == ["HQ", "HQ", "LQ", "LQ", "real", "real"]
 
 
 def test_fake_and_original_have_equal_frames_and_differ_only_at_the_face(small_sample):
     spec, root, table = small_sample
-    original = list(iter_frame_folder(root / "VidTIMIT/fcol0/video/sa1"))
+    original = list(open_source(root / "VidTIMIT/fcol0/video/sa1")[0])
     assert len(original) == spec.n_frames and original[0].shape == (384, 512, 3)
     for folder in ("lower_quality", "higher_quality"):
         fake = list(iter_video(root / f"DeepfakeTIMIT/{folder}/fcol0/sa1-video-fhop0.avi"))
@@ -55,13 +55,26 @@ def test_fake_and_original_have_equal_frames_and_differ_only_at_the_face(small_s
 def test_pairs_are_symmetric_and_checked():
     assert partner("fcol0") == "fhop0" and partner("fhop0") == "fcol0"
     with pytest.raises(ValueError, match="pair partner"):
-        layout(SampleSpec(subjects=("fcol0",)), "x")
+        generate(SampleSpec(subjects=("fcol0",)), "x")
+
+
+def test_the_sample_is_made_once_and_again_when_its_settings_change(tmp_path):
+    """The default dataset: a first run makes it, later runs read it, a changed sample section
+    makes it anew (and a cut-short generation, which records no settings, too)."""
+    spec = SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=2)
+    assert ensure(spec, tmp_path) and not ensure(spec, tmp_path)
+    frames = sorted((tmp_path / "VidTIMIT/fcol0/video/sa1").iterdir())
+    assert [f.name for f in frames] == ["001", "002"]
+    assert ensure(SampleSpec(subjects=("fcol0", "fhop0"), sentences=("sa1",), n_frames=3), tmp_path)
+    assert len(list((tmp_path / "VidTIMIT/fcol0/video/sa1").iterdir())) == 3
+    (tmp_path / "sample.json").unlink()
+    assert ensure(spec, tmp_path)
 
 
 def test_mtcnn_finds_the_generated_faces_where_they_were_put(small_sample, mtcnn):
     _, root, table = small_sample
     for row in table.itertuples():
-        frames = list(iter_frame_folder(row.path) if row.label == 0 else iter_video(row.path))
+        frames = list(open_source(row.path)[0] if row.label == 0 else iter_video(row.path))
         found = mtcnn.detect(frames)
         assert all(len(faces) >= 1 for faces in found), f"{row.video}: a frame without a face"
         eyes = np.array([faces[0].landmarks[:2].mean(0) for faces in found])

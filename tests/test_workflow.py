@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dfscope.atomic import write_parquet
+from dfscope.columns import MADE_WITH
 from dfscope.config import made_with, with_defaults
 from dfscope.paired import compare_video, read_diff_maps
-from dfscope.sample import SampleSpec, layout
-from dfscope.schema import MADE_WITH
-from dfscope.tables import write_parquet
+from dfscope.sample import SampleSpec, generate
 
 from .conftest import (
     N_FRAMES,
@@ -34,7 +34,6 @@ pytestmark = pytest.mark.integration
 #: The study-level jobs that any change upstream of the gathered tables reruns.
 STUDY = {
     "gather": 1,
-    "summary": 1,
     "feature_auc": 1,
     "plots": 1,
     "classify": 1,
@@ -45,15 +44,20 @@ STUDY = {
 #: shown in the report (2 per quality, plots.report_fakes, one per subject in turn) apart.
 COMPARE = {"compare_figures": 2, "compare_figures_in_report": 2}
 #: Every per-video step: one job per batch, one batch per subject of the sample.
-VIDEO_STEPS = {"faces": 4, "quality_features": 4, "temporal_features": 4, "paired_metrics": 4}
+VIDEO_STEPS = {"faces": 4, "features": 4, "temporal_features": 4, "paired_metrics": 4}
 
 
-def test_video_table_is_the_sample(run):
+def test_the_sample_is_generated_and_read_as_any_dataset(run, tmp_path):
+    """No sample rule, no prediction: the run made the sample where the dataset's default
+    roots are, then read it from disk as it reads any dataset."""
     workdir, config, _ = run
     table = pd.read_parquet(workdir / "results/tables/videos.parquet")
-    expected = layout(SampleSpec.from_config(config["sample"]), config["sample"]["root"])
+    expected = generate(SampleSpec.from_config(config["sample"]), tmp_path)
     assert table.drop(columns="path").equals(expected.drop(columns="path"))
     assert len(table) == 24 and (table.label == 1).sum() == 16
+    assert table.path.str.startswith("resources/sample/").all()
+    recorded = json.loads((workdir / "resources/sample/sample.json").read_text())
+    assert recorded["n_frames"] == N_FRAMES
 
 
 def test_every_frame_is_decoded_detected_and_measured(run):
@@ -106,14 +110,12 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
     assert (fakes.n_regions > 0).mean() > 0.9 and fakes.changed_fraction.between(0, 1).all()
 
 
-def test_summary_and_plots(run):
+def test_feature_aucs_and_plots(run):
     workdir, _, result = run
-    summary = pd.read_csv(workdir / "results/tables/mtcnn/summary.csv")
-    assert set(summary.group) == {"LQ", "HQ"} and set(summary.level) == {"frame", "video"}
-    assert summary.auc.between(0, 1).all() and summary.eer.between(0, 1).all()
-    blur = summary[(summary.score == "face_blur_ratio") & (summary.level == "video")].set_index(
-        "group"
-    )
+    table = pd.read_csv(workdir / "results/tables/mtcnn/feature_auc.csv")
+    assert set(table.group) == {"LQ", "HQ"} and set(table.level) == {"frame", "video"}
+    assert table.auc.between(0, 1).all() and table.eer.between(0, 1).all()
+    blur = table[(table.feature == "face_blur_ratio") & (table.level == "video")].set_index("group")
     assert (blur.n_real == 8).all() and (blur.n_fake == 8).all()
     assert blur.loc["LQ", "auc"] > 0.9  # an upsampled 64x64 face is much blurrier than its surround
     for name in ("roc.png", "paired_hist.png", "feature_hist.png"):
@@ -155,11 +157,8 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
         ),
         # Dropping features recomputes the feature tables only, not face detection nor pairing.
         (
-            {
-                "metrics": {"features": ["face_blur_ratio"]},
-                "evaluation": {"scores": ["face_blur_ratio"], "roc_score": "face_blur_ratio"},
-            },
-            {"quality_features": 4},
+            {"features": {"quality": {"names": ["face_blur_ratio"]}}},
+            {"features": 4},
         ),
     ],
 )
@@ -185,7 +184,7 @@ def repo_copy(tmp_path_factory):
 
 #: The study-level jobs downstream of classify, and of the per-video metrics.
 CLASSIFIER = {"classify": 1, "classifier_plot": 1, "all": 1}
-SCORES = {"summary": 1, "feature_auc": 1, "plots": 1, **CLASSIFIER}
+SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIER}
 
 
 @pytest.mark.parametrize(
@@ -201,9 +200,14 @@ SCORES = {"summary": 1, "feature_auc": 1, "plots": 1, **CLASSIFIER}
             },
         ),
         ("temporal.py", {"temporal_features": 4, **STUDY}),
+        ("features/quality.py", {"features": 4, **STUDY}),
+        ("features/iqm.py", {}),  # not a configured family
+        ("choices/tracked.py", {}),  # not the configured face choice
         ("plots/compare.py", {**COMPARE, "all": 1}),
         ("roc.py", SCORES),
-        ("classifier.py", CLASSIFIER),
+        ("classifier/fitting.py", CLASSIFIER),
+        ("classifier/models/svm.py", CLASSIFIER),
+        ("classifier/poolings/median.py", {}),  # not the configured pooling
     ],
 )
 def test_editing_one_module_reruns_exactly_the_rules_that_run_it(run, repo_copy, module, expected):
@@ -252,7 +256,7 @@ def test_lint_is_clean():
         ),
         (
             "dataset",
-            {"sample": False, "root": "no/such/DeepfakeTIMIT"},
+            {"root": "no/such/DeepfakeTIMIT"},
             ["dataset.root: 'no/such/DeepfakeTIMIT' is not a folder"],
         ),
         # A tiny scale made cv2.resize fail on a 0-px frame in every faces job.
@@ -308,7 +312,7 @@ def test_lint_is_clean():
         # A missing split folder was a traceback that did not name the key.
         (
             "dataset",
-            {"sample": False, "layout": "faceforensics", "root": "config", "splits": "no/such"},
+            {"layout": "faceforensics", "root": "config", "splits": "no/such"},
             [
                 "config dataset.splits: 'no/such' is not a folder (it should be the folder with "
                 "train.json, val.json and test.json)"
@@ -360,7 +364,7 @@ def test_temporal_features_and_single_feature_aucs(run):
     assert frames.loc[~first, "temporal_ssim"].between(0, 1).all()
     assert (frames.loc[~first, "landmark_jitter"] < 0.5).all()  # in eye distances
     table = pd.read_csv(workdir / "results/tables/mtcnn/feature_auc.csv")
-    features = config["metrics"]["features"] + temporal
+    features = config["features"]["quality"]["names"] + temporal
     assert sorted(set(table.feature)) == sorted(features)
     assert len(table) == len(features) * 2 * 2  # x {LQ, HQ} x {frame, video}
     assert table.auc.between(0, 1).all() and (table.auc_best >= 0.5).all()
@@ -416,7 +420,6 @@ def test_report_holds_every_marked_result(report):
         "roc.png",
         "feature_hist.png",
         "feature_auc.csv",
-        "summary.csv",
         "paired_hist.png",
         "frame_00011.png",
     ):

@@ -7,8 +7,7 @@ import argparse
 import logging
 
 from .layouts import LAYOUTS
-from .layouts.sample import generate
-from .sample import SampleSpec
+from .sample import SampleSpec, in_layout
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     sample.add_argument("root", help="folder to write the sample into")
     sample.add_argument(
         "--layout",
-        choices=sorted(LAYOUTS),
+        choices=LAYOUTS.names(),
         default="deepfaketimit",
         help="the dataset layout to write it in (default: deepfaketimit)",
     )
@@ -27,9 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     sample.add_argument("--seed", type=int, default=defaults.seed)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    options = generate(args.layout, SampleSpec(n_frames=args.frames, seed=args.seed), args.root)
+    options = in_layout(args.layout, SampleSpec(n_frames=args.frames, seed=args.seed), args.root)
     settings = " ".join(f"{key}: {value}" for key, value in options.items())
     print(
         f"the sample in layout {args.layout} is under {args.root}; its config's dataset "
-        f"section: sample: false, layout: {args.layout}, {settings}"
+        f"section: layout: {args.layout}, {settings}"
     )

@@ -97,9 +97,3 @@ def square_of(row) -> tuple[int, int, int] | None:
     if pd.isna(row.crop_side):
         return None
     return int(row.crop_x), int(row.crop_y), int(row.crop_side)
-
-
-def real_versus(table: pd.DataFrame, group: str) -> pd.DataFrame:
-    """The rows of ``table`` (videos, frames or scores) that a ROC of ``group`` compares: the
-    real videos' and the fakes of ``group``; never a video whose label is unknown."""
-    return table[table.label.notna() & table.group.isin([REAL, group])]

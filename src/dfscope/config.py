@@ -10,13 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from .schema import DATASET_SPLIT, MADE_WITH, TEMPORAL_FEATURES
-
-#: The layouts whose official split ``dataset.splits`` reads, and what it must point at.
-SPLIT_FILES = {
-    "faceforensics": "the folder with train.json, val.json and test.json",
-    "celebdf": "the file List_of_testing_videos.txt",
-}
+from .columns import DATASET_SPLIT, MADE_WITH, TEMPORAL_FEATURES
+from .features import feature_columns
+from .layouts import layout
+from .sample import is_sample
 
 #: Config keys that were renamed, old -> new: an old config gets a message naming the new key
 #: instead of the schema's "Additional properties are not allowed".
@@ -24,6 +21,19 @@ RENAMED = {
     "detection": "classifier (the deepfake classifier; 'detector' is the face detector)",
     "dataset.fakes_root": "dataset.root (the dataset, in whichever layout)",
     "dataset.qualities": "dataset.groups (DeepfakeTIMIT's qualities are its groups of fakes)",
+    "dataset.sample": (
+        "gone: the built-in sample is the default dataset (dataset.root and "
+        "dataset.originals_root under resources/sample, generated when missing); point "
+        "dataset.root at your data to read it instead"
+    ),
+    "sample.root": "gone: the built-in sample is generated under resources/sample",
+    "metrics.features": (
+        "features.quality.names (the no-reference features come in families now, "
+        "features.families, and quality is the family of the 19 hand-made ones)"
+    ),
+    "evaluation.scores": (
+        "gone: feature_auc.csv has the AUC and EER of every feature (summary.csv is no more)"
+    ),
 }
 
 
@@ -148,28 +158,35 @@ def _unknown_key(prefix: str, key: str, known: list[str]) -> str:
     )
 
 
+def families(cfg: dict) -> dict[str, dict]:
+    """The feature families the config chooses, each with its parameters (``features.<name>``)."""
+    return {name: cfg["features"][name] for name in cfg["features"]["families"]}
+
+
 def classifier_features(cfg: dict) -> list[str]:
-    """Every per-frame feature the classifier can use without the original: the no-reference
-    features and, when computed, the temporal ones (also the features of the histograms and
-    the single-feature AUCs)."""
-    return cfg["metrics"]["features"] + (TEMPORAL_FEATURES if cfg["metrics"]["temporal"] else [])
+    """Every per-frame feature the classifier can use without the original: those of the
+    chosen families and, when computed, the temporal ones (also the features of the
+    histograms and the single-feature AUCs)."""
+    temporal = TEMPORAL_FEATURES if cfg["metrics"]["temporal"] else []
+    return feature_columns(families(cfg)) + temporal
 
 
 def check_config(cfg: dict) -> None:
     """Cross-key rules JSON schema cannot say (``cfg`` is validated, defaults filled in);
     the message names the key and the value."""
     features = classifier_features(cfg)
-    for key, names in (
-        ("evaluation.scores", cfg["evaluation"]["scores"]),
-        ("evaluation.roc_score", [cfg["evaluation"]["roc_score"]]),
-    ):
-        for name in names:
-            if name not in features:
-                raise ValueError(
-                    f"config {key}: {name!r} is not computed (metrics.features "
-                    f"and temporal: {features})"
-                )
+    if cfg["evaluation"]["roc_score"] not in features:
+        raise ValueError(
+            f"config evaluation.roc_score: {cfg['evaluation']['roc_score']!r} is not computed "
+            f"(metrics.features and temporal: {features})"
+        )
     _check_dataset(cfg["dataset"])
+    spectral = cfg["features"]["spectral"]
+    if spectral["n_bins"] > spectral["size"] // 2:
+        raise ValueError(
+            f"config features.spectral.n_bins: {spectral['n_bins']} is more than half "
+            f"features.spectral.size ({spectral['size']}): some rings would hold no frequency"
+        )
     win_size, crop_size = cfg["metrics"]["ssim"]["win_size"], cfg["crops"]["size"]
     if win_size >= crop_size:
         raise ValueError(
@@ -193,49 +210,41 @@ def check_config(cfg: dict) -> None:
 
 
 def _check_dataset_split(dataset: dict, split: str | None) -> None:
-    """``classifier.split: dataset`` needs a layout that records an official split, told where
-    its files are (a CSV list carries its own ``split`` column)."""
+    """``classifier.split: dataset`` needs a layout whose videos carry an official split, told
+    where its split files are where it has them (a CSV list carries a ``split`` column)."""
     if split != DATASET_SPLIT:
         return
-    layout = "deepfaketimit" if dataset["sample"] else dataset["layout"]
-    if layout in SPLIT_FILES and not dataset["splits"]:
+    reader = layout(dataset["layout"])
+    if not reader.HAS_SPLIT:
+        raise ValueError(
+            f"config classifier.split: {DATASET_SPLIT!r}, but the {dataset['layout']} layout "
+            "has no official split: give a split CSV, or leave it null for k-fold"
+        )
+    if reader.SPLIT_FILES and not dataset["splits"]:
         raise ValueError(
             f"config classifier.split: {DATASET_SPLIT!r} needs dataset.splits: "
-            f"{SPLIT_FILES[layout]}"
-        )
-    if layout not in SPLIT_FILES and layout != "table":
-        raise ValueError(
-            f"config classifier.split: {DATASET_SPLIT!r}, but the {layout} layout has no "
-            "official split: give a split CSV, or leave it null for k-fold"
+            f"{reader.SPLIT_FILES[1]}"
         )
 
 
 def _check_dataset(dataset: dict) -> None:
-    """The dataset the config names must be there, in a form its layout reads."""
-    if dataset["sample"]:
-        if dataset["layout"] != "deepfaketimit":
-            raise ValueError(
-                f"config dataset.layout: {dataset['layout']!r} with dataset.sample true: the "
-                "built-in sample is generated in the deepfaketimit layout (`dfscope sample "
-                f"--layout {dataset['layout']} DIR` writes it in that one, to read with "
-                "dataset.sample false)"
-            )
-        return
-    wanted = {"root": "a file" if dataset["layout"] == "table" else "a folder"}
-    if dataset["layout"] == "deepfaketimit":
-        wanted["originals_root"] = "a folder"
-    if dataset["splits"] and dataset["layout"] in SPLIT_FILES:
-        wanted["splits"] = "a folder" if dataset["layout"] == "faceforensics" else "a file"
-    for key, kind in wanted.items():
+    """The dataset the config names must be there, in a form its layout reads (the built-in
+    sample is generated where it is missing: it is checked once made)."""
+    reader = layout(dataset["layout"])
+    wanted = {"root": (reader.ROOT, f"the {dataset['layout']} dataset is read from there")}
+    wanted |= {
+        key: ("folder", "the originals are read from there")
+        for key in reader.OPTIONS
+        if key.endswith("root")
+    }
+    if dataset["splits"] and reader.SPLIT_FILES:
+        wanted["splits"] = (reader.SPLIT_FILES[0], f"it should be {reader.SPLIT_FILES[1]}")
+    if is_sample(dataset):
+        wanted.pop("root"), wanted.pop("originals_root")
+    for key, (kind, why) in wanted.items():
         path = Path(dataset[key])
-        if not (path.is_file() if kind == "a file" else path.is_dir()):
-            why = (
-                f"it should be {SPLIT_FILES[dataset['layout']]}"
-                if key == "splits"
-                else f"dataset.sample is false, so the {dataset['layout']} dataset is read "
-                "from there"
-            )
-            raise ValueError(f"config dataset.{key}: {dataset[key]!r} is not {kind} ({why})")
+        if not (path.is_file() if kind == "file" else path.is_dir()):
+            raise ValueError(f"config dataset.{key}: {dataset[key]!r} is not a {kind} ({why})")
 
 
 def defaults(schema: str | Path) -> dict:

@@ -1,47 +1,14 @@
-"""Choosing the face of a frame and cutting square, pixel-aligned face crops."""
+"""Cutting square, pixel-aligned face crops."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from .geometry import Box, iou
-
 if TYPE_CHECKING:  # faces are only read here: the detectors' code is not this module's
-    from .detectors import Detection
-
-#: How the face of a frame is chosen when the detector finds several.
-CHOICES = ("largest", "tracked")
-
-
-def choose_face(
-    faces: Sequence[Detection], previous: Box | None = None, how: str = "largest"
-) -> int:
-    """Index of the face to keep, or -1 if there is none.
-
-    ``largest``: the biggest box (a DeepfakeTIMIT frame shows one speaker,
-    close to the camera; a second, smaller face is a poster or a false
-    detection). ``tracked``: the box that overlaps the ``previous`` frame's
-    chosen box most, which keeps one person through a clip with several;
-    the largest where there is no previous box or no overlap.
-    Ties go to the higher confidence, then to the lower index.
-    """
-    if not faces:
-        return -1
-    if how not in CHOICES:
-        raise ValueError(f"faces.choose: {how!r} is not one of {CHOICES}")
-
-    def largest(i: int) -> tuple:
-        return faces[i].box[2] * faces[i].box[3], faces[i].confidence, -i
-
-    if how == "tracked" and previous is not None:
-        overlaps = [iou(face.box, previous) for face in faces]
-        if max(overlaps) > 0:
-            return max(range(len(faces)), key=lambda i: (overlaps[i], *largest(i)))
-    return max(range(len(faces)), key=largest)
+    pass
 
 
 def cut(frame: np.ndarray, square: tuple[int, int, int], size: int) -> np.ndarray:

@@ -1,44 +1,43 @@
-"""Discover a DeepfakeTIMIT/VidTIMIT-layout dataset and pair every fake with its original.
+"""What every dataset layout shares: a video's entry, the table of videos, the inputs skipped,
+and how a reader names, finds and collects videos.
 
-Layout (see the dataset notes)::
+A layout's reader (:mod:`dfscope.layouts`) turns a dataset's tree into :class:`Entry` rows, one
+per video, and a table of the inputs it did not take, each with why (:class:`Skips`).
 
-    <fakes_root>/lower_quality/<T>/<sentence>-video-<S>.avi
-    <fakes_root>/higher_quality/<T>/<sentence>-video-<S>.avi
-    <originals_root>/<T>/video/<sentence>/001, 002, ...   (JPEG, no extension)
-
-``<T>`` is the subject whose video (body, background, audio) was reused and
-``<S>`` the pair partner whose face was put in, so the original of a fake is
-``<originals_root>/<T>/video/<sentence>/``. The real videos of the study are
-exactly the originals that some fake was made from; VidTIMIT's head-rotation
-sequences and unused subjects never enter the table.
+Ids are built by every reader the same way (:func:`video_id`), from any name: names taken
+from the tree (a folder, a file name's parts, a list's path) are lowered, accents are taken
+off (``é`` -> ``e``), and every run of other characters than ``a-z`` and ``0-9`` (spaces,
+``_``, ``,``, ``-``, ...) becomes one ``-``; a name left with no letter or digit (``视频``)
+becomes ``u`` and 8 hex digits of its CRC-32 (:func:`dfscope.ids.id_piece`). The pieces are
+joined by ``-``, so that an id is safe in paths, wildcards and tables: ``My Videos/clip 1.mp4``
+gives ``my-videos-clip-1``, ``Vidéos/élon.MP4`` ``videos-elon``. An input whose id another
+input already has (``a.mp4`` beside ``a.avi``, ``A.mp4`` or ``a_.mp4``) is skipped naming the
+one kept: two files never share an id. Video files are those of the containers OpenCV's
+FFmpeg reads (:data:`CONTAINERS`), whatever the case of the extension.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .ids import VIDEO_ID
-from .schema import PROBLEM_COLUMNS, REAL, VIDEO_COLUMNS
+from .columns import PROBLEM_COLUMNS, VIDEO_COLUMNS
+from .ids import id_piece
 
 log = logging.getLogger(__name__)
 
-#: quality label -> folder name in DeepfakeTIMIT.
-QUALITY_DIRS: dict[str, str] = {"LQ": "lower_quality", "HQ": "higher_quality"}
-
-#: Ids are built from subject, sentence and face-source names, so each must be a name of this
-#: form: ids stay safe in paths, wildcards and tables, and two inputs never share an id.
-NAME_RULE = "lowercase letters and digits only ([a-z0-9]+)"
-NAME = re.compile(r"^[a-z0-9]+$")
-#: A DeepfakeTIMIT fake's file name, loosely split so that a bad name can be told which part is bad.
-FAKE_PARTS = re.compile(r"^(?P<sentence>.+?)-video-(?P<source>.+)\.(?P<ext>[^.]+)$")
-VIDEO_EXTENSIONS = ("avi", "mp4")
-FRAME_NAME = re.compile(r"^\d+$")
+#: The video containers the layouts read (those OpenCV's FFmpeg back end decodes), as lowercase
+#: extensions; a file's extension is compared in lower case (``.MP4``, ``.Mpg``).
+CONTAINERS = (
+    "3gp", "asf", "avi", "flv", "m2ts", "m4v", "mkv", "mov", "mp4", "mpeg", "mpg", "mts",
+    "mxf", "ogv", "ts", "vob", "webm", "wmv",
+)  # fmt: skip
+#: One piece of a dataset's file name, as the readers' name patterns take it (``YVGY8LOK``).
+TOKEN = r"[A-Za-z0-9]+"
 
 
 class DatasetError(ValueError):
@@ -74,77 +73,7 @@ class Entry:
     split: str | None
 
 
-def wildcard_pattern(names: Sequence[str]) -> str:
-    """The regular expression a Snakemake wildcard over ``names`` (the batches built from the
-    video table) must match: parts of :data:`NAME` joined by "-".
-
-    It keeps a wildcard from reaching into another file's name (``<batch>.log``) or folder.
-    Every name is checked against it here, so that one the pattern would not match stops
-    the run at once instead of leaving its jobs unplanned. A pattern of the alphabet, not an
-    alternation of the names, since Snakemake matches it against every file it plans.
-    """
-    bad = [name for name in names if not VIDEO_ID.fullmatch(name)]
-    if bad:
-        raise DatasetError(f"names {bad[:5]} are not parts of [a-z0-9]+ joined by '-'")
-    return VIDEO_ID.pattern
-
-
-def real_id(subject: str, sentence: str) -> str:
-    """Id of the VidTIMIT original ``<subject>/video/<sentence>``."""
-    return f"real-{subject}-{sentence}"
-
-
-def fake_id(quality: str, subject: str, sentence: str, face_source: str) -> str:
-    """Id of the DeepfakeTIMIT fake ``<quality>/<subject>/<sentence>-video-<face_source>``."""
-    return f"{quality.lower()}-{subject}-{sentence}-{face_source}"
-
-
-def original_frame_files(folder: Path) -> list[Path]:
-    """The frame files of a VidTIMIT sentence folder, in numeric order.
-
-    VidTIMIT names frames 001, 002, ... without extension; anything else in
-    the folder is not a frame and is reported, not read.
-    """
-    return frame_folder_listing(folder)[0]
-
-
-def frame_folder_listing(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(frame files in numeric order, other entries) of a VidTIMIT sentence folder.
-
-    The other entries are named in the log here, once per listing, and
-    returned so that the frames step can record them in its manifest.
-    Hidden entries (``.snakemake_timestamp``, which Snakemake puts in every
-    ``directory()`` output such as the generated sample's frame folders, or
-    a file manager's ``.DS_Store``) are bookkeeping, not data: skipped
-    without a word.
-    """
-    files, extra = [], []
-    for entry in folder.iterdir():
-        if entry.name.startswith("."):
-            continue
-        (files if entry.is_file() and FRAME_NAME.match(entry.name) else extra).append(entry)
-    extra.sort()
-    for entry in extra:
-        log.warning("%s: not a VidTIMIT frame name, ignored", entry)
-    return sorted(files, key=lambda p: int(p.name)), extra
-
-
-def numbering_gaps(files: list[Path]) -> list[int]:
-    """Frame numbers missing between 1 and the last of ``files`` (VidTIMIT names, in order).
-
-    A gap means a frame the camera recorded is not on disk: the frames after
-    it no longer line up by index with a fake made from the full sequence.
-    """
-    present = {int(p.name) for p in files}
-    return [n for n in range(1, max(present, default=0) + 1) if n not in present]
-
-
-def _is_companion(path: Path) -> bool:
-    """Files DeepfakeTIMIT ships beside each fake (audio, checksums): expected, not videos."""
-    return path.suffix == ".wav" or path.name == ".dircksum"
-
-
-def _hidden(path: Path) -> bool:
+def hidden(path: Path) -> bool:
     """Bookkeeping of file managers and Snakemake (``.DS_Store``, ``.snakemake_timestamp``)."""
     return path.name.startswith(".")
 
@@ -170,141 +99,83 @@ class Skips:
         return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype("string")
 
 
-def fake_name_problem(name: str) -> str | None:
-    """What is wrong with a DeepfakeTIMIT fake's file name, or None if it is a valid one.
-
-    The name is ``<sentence>-video-<S>.avi`` (or ``.mp4``); the answer names the rule
-    broken, so that a user can rename the file rather than guess.
-    """
-    parts = FAKE_PARTS.match(name)
-    if parts is None:
-        return "does not match <sentence>-video-<S>.avi (or .mp4)"
-    if parts["ext"] not in VIDEO_EXTENSIONS:
-        return f"extension .{parts['ext']} is not one of {', '.join(VIDEO_EXTENSIONS)}"
-    for part, what in (("sentence", "sentence"), ("source", "face source")):
-        if not NAME.match(parts[part]):
-            return f"{what} {parts[part]!r} breaks the naming rule: {NAME_RULE}"
-    return None
-
-
-def discover(
-    fakes_root: str | Path, originals_root: str | Path
-) -> tuple[list[Entry], pd.DataFrame]:
-    """The entries of a DeepfakeTIMIT dataset (every fake of the quality folders there and every
-    original they use), and the table of the inputs that were skipped, each with why.
-
-    An input is skipped when its name breaks the layout's rules (the reason names the rule),
-    when it would get the id of another input (``sa1-video-x.avi`` beside ``sa1-video-x.mp4``:
-    the first in name order is kept), or when it lies where the layout has no inputs. The
-    VidTIMIT side of a skipped subject is named too, since its originals are then unused.
-    Nothing is dropped without a row. A fake whose original folder is missing or empty
-    raises :class:`DatasetError` naming both paths: DeepfakeTIMIT always ships its
-    originals, so a missing one is a damaged copy, whose fakes would silently lose their
-    paired metrics. Of the quality folders, those there are read (``higher_quality/`` may
-    be left out); none at all is an error.
-    """
-    fakes_root, originals_root = Path(fakes_root), Path(originals_root)
-    skips = Skips()
-    _skip_strays(fakes_root, set(QUALITY_DIRS.values()), skips)
-    rows: dict[str, Entry] = {}
-    for quality, qdir in ((q, fakes_root / d) for q, d in QUALITY_DIRS.items()):
-        if not qdir.is_dir():
-            continue
-        for folder in sorted(qdir.iterdir()):
-            if _hidden(folder):
-                continue
-            if not folder.is_dir():
-                skips.add(folder, f"not a <subject> folder (a file directly in {qdir.name}/)")
-            elif not NAME.match(folder.name):
-                _skip_subject(folder, originals_root / folder.name, skips)
-            else:
-                _add_fakes(folder, quality, originals_root, rows, skips)
-    if not rows:
-        raise DatasetError(
-            f"{fakes_root}: no fake videos found under {list(QUALITY_DIRS.values())}"
-        )
-    return sorted(rows.values(), key=lambda entry: entry.video), skips.table()
-
-
-def _skip_strays(root: Path, expected: set[str], skips: Skips) -> None:
-    """Record every entry of a dataset root that is not one of the ``expected`` folders.
-
-    They are never read, but a README or a misplaced video there is worth a row: a video
-    copied to the wrong level would otherwise just be missing.
-    """
-    if not root.is_dir():
-        return
-    for entry in sorted(root.iterdir()):
-        if entry.name not in expected and not _hidden(entry):
-            skips.add(entry, f"not one of {', '.join(sorted(expected))}: not read")
-
-
-def _skip_subject(folder: Path, originals: Path, skips: Skips) -> None:
-    """Skip a subject folder whose name cannot make an id, and say its originals are unused."""
-    skips.add(folder, f"subject folder name {folder.name!r} breaks the naming rule: {NAME_RULE}")
-    if originals.is_dir():
-        skips.add(originals, f"VidTIMIT side of the skipped subject folder {folder}: not used")
-
-
-def _add_fakes(
-    folder: Path, quality: str, originals_root: Path, rows: dict[str, Entry], skips: Skips
-) -> None:
-    """Add the fakes of one subject folder, and each one's original, to ``rows`` (by id)."""
-    for path in sorted(folder.iterdir()):
-        if _hidden(path) or _is_companion(path):
-            continue
-        problem = fake_name_problem(path.name)
-        if problem is not None:
-            skips.add(path, problem)
-            continue
-        parts = FAKE_PARTS.match(path.name)
-        video = fake_id(quality, folder.name, parts["sentence"], parts["source"])
-        if video in rows:
-            skips.add(
-                path, f"same id {video} as {rows[video].path} (kept: first in name order)", video
-            )
-            continue
-        original = rows.get(real_id(folder.name, parts["sentence"])) or _original(
-            originals_root, folder.name, parts["sentence"], fake=path
-        )
-        rows[original.video] = original
-        rows[video] = Entry(
-            video=video,
-            label=1,
-            group=quality,
-            subject=folder.name,
-            face_source=parts["source"],
-            original=original.video,
-            path=str(path),
-            n_frames=original.n_frames,
-            split=None,
-        )
-
-
-def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) -> Entry:
-    folder = originals_root / subject / "video" / sentence
-    if not folder.is_dir():
-        raise DatasetError(f"{fake}: original frame folder {folder} is missing")
-    n_frames = len(original_frame_files(folder))
-    if n_frames == 0:
-        raise DatasetError(f"{fake}: original frame folder {folder} has no frames")
-    return Entry(
-        video=real_id(subject, sentence),
-        label=0,
-        group=REAL,
-        subject=subject,
-        face_source=None,
-        original=None,
-        path=str(folder),
-        n_frames=n_frames,
-        split=None,
-    )
-
-
 def video_table(entries: Iterable[Entry]) -> pd.DataFrame:
-    """The video table of ``entries``: the columns of :data:`dfscope.schema.VIDEO_COLUMNS`, the
+    """The video table of ``entries``: the columns of :data:`dfscope.columns.VIDEO_COLUMNS`, the
     unknowns as missing values, sorted by id so that it is the same however it was built."""
     table = pd.DataFrame([asdict(entry) for entry in entries], columns=VIDEO_COLUMNS)
     table = table.sort_values("video", kind="stable").reset_index(drop=True)
     text = [c for c in VIDEO_COLUMNS if c not in ("label", "n_frames")]
     return table.astype({"label": "Int8", "n_frames": "Int32", **dict.fromkeys(text, "string")})
+
+
+def video_id(names: Sequence[str]) -> str:
+    """The id of ``names``, a piece of each: ``("ff", "Deepfakes", "c23", "000_003")`` gives
+    ``ff-deepfakes-c23-000-003``, ``("table", "My Videos", "clip 1")``
+    ``table-my-videos-clip-1``."""
+    return "-".join(id_piece(name) for name in names)
+
+
+def is_video_file(path: Path) -> bool:
+    """Whether ``path``'s extension is one of :data:`CONTAINERS`, in any case."""
+    return path.suffix[1:].lower() in CONTAINERS
+
+
+def require_dir(path: Path, what: str) -> Path:
+    """``path``, or a :class:`DatasetError` naming it when it is not a folder."""
+    if not path.is_dir():
+        raise DatasetError(f"{path}: {what} not found")
+    return path
+
+
+def video_files(folder: Path, skips: Skips, companions: tuple[str, ...] = ()) -> list[Path]:
+    """The video files of ``folder`` in name order; anything else there is recorded in ``skips``
+    but the layout's ``companions`` (DFDC's ``metadata.json``).
+
+    Hidden entries are bookkeeping (``.DS_Store``), not data, and pass without a word.
+    """
+    files = []
+    for path in sorted(folder.iterdir()):
+        if hidden(path) or path.name in companions:
+            continue
+        if not path.is_file():
+            skips.add(path, "a folder where video files are")
+        elif not is_video_file(path):
+            skips.add(path, f"extension {path.suffix!r} is not a video container's")
+        else:
+            files.append(path)
+    return files
+
+
+class Collection:
+    """The entries a reader found, by id, and the inputs it skipped."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.skips = Skips()
+
+    def add(self, path: Path, names: Sequence[str], **fields) -> Entry | None:
+        """Add the entry of ``path`` with the id of ``names`` and ``fields``, or record why not
+        (an id already taken: the first input read keeps it)."""
+        video = video_id(names)
+        if video in self.entries:
+            self.skips.add(path, f"same id {video} as {self.entries[video].path} (kept)", video)
+            return None
+        self.entries[video] = Entry(video=video, path=str(path), **fields)
+        return self.entries[video]
+
+    def real(self, names: Sequence[str]) -> str | None:
+        """The id of ``names`` if it is a real video found: what a fake's ``original`` may be."""
+        entry = self.entries.get(video_id(names))
+        return entry.video if entry is not None and entry.label == 0 else None
+
+    def result(self, root: Path, layout: str, looked_for: str) -> tuple[list[Entry], pd.DataFrame]:
+        """The entries in id order and the skipped inputs; a :class:`DatasetError` naming the
+        layout and what it ``looked_for`` if there is none."""
+        if not self.entries:
+            skips = len(self.skips.rows)
+            skipped = f"; {skips} input(s) skipped, see the log" if skips else ""
+            raise DatasetError(
+                f"{root}: no videos found by the {layout} layout, which looks for {looked_for}"
+                f"{skipped}"
+            )
+        return sorted(self.entries.values(), key=lambda e: e.video), self.skips.table()

@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from .roc import equal_error_rate
-from .schema import real_versus
-from .tables import write_csv
+from .atomic import write_csv
+from .roc import equal_error_rate, per_group
 
 
 def score_summary(
@@ -25,28 +24,18 @@ def score_summary(
     """
     rows = []
     for score in scores:
-        for group in groups:
-            for level, table, column in (
-                ("frame", frames, score),
-                ("video", videos, f"mean_{score}"),
-            ):
-                part = real_versus(table, group).dropna(subset=[column])
-                labels, values = part.label.to_numpy(dtype=int), part[column].to_numpy()
-                row = {
-                    "score": score,
-                    "group": group,
-                    "level": level,
-                    "n_real": int((labels == 0).sum()),
-                    "n_fake": int((labels == 1).sum()),
+        levels = {"frame": (frames, score), "video": (videos, f"mean_{score}")}
+        for row, part in per_group(levels, groups):
+            row = {"score": score} | row
+            labels, values = part.label.to_numpy(dtype=int), part[levels[row["level"]][1]]
+            if row["n_real"] and row["n_fake"]:
+                eer, threshold = equal_error_rate(labels, values.to_numpy())
+                row |= {
+                    "auc": roc_auc_score(labels, values),
+                    "eer": eer,
+                    "eer_threshold": threshold,
                 }
-                if row["n_real"] and row["n_fake"]:
-                    eer, threshold = equal_error_rate(labels, values)
-                    row |= {
-                        "auc": roc_auc_score(labels, values),
-                        "eer": eer,
-                        "eer_threshold": threshold,
-                    }
-                rows.append(row)
+            rows.append(row)
     return pd.DataFrame(
         rows,
         columns=["score", "group", "level", "n_real", "n_fake", "auc", "eer", "eer_threshold"],
@@ -76,19 +65,3 @@ def feature_auc(
     table = table.rename(columns={"score": "feature"})
     write_csv(table, out)
     return table
-
-
-def summarise(
-    frames_path: str | Path,
-    videos_path: str | Path,
-    out: str | Path,
-    *,
-    scores: Sequence[str],
-    groups: Sequence[str],
-) -> pd.DataFrame:
-    """Write the summary CSV of :func:`score_summary` from the gathered tables."""
-    summary = score_summary(
-        pd.read_parquet(frames_path), pd.read_parquet(videos_path), scores, groups
-    )
-    write_csv(summary, out)
-    return summary

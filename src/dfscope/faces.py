@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .atomic import atomic_dir, write_parquet
 from .batches import ready, run_each
-from .crops import choose_face, cut
+from .choices import CHOICES
+from .columns import DETECTION_COLUMNS, GEOMETRY_COLUMNS, LANDMARK_COLUMNS
+from .crops import cut
 from .geometry import Box, crop_square
 from .images import frame_files, frame_name, frame_number, read_frame, write_image
-from .schema import DETECTION_COLUMNS, GEOMETRY_COLUMNS, LANDMARK_COLUMNS
-from .tables import atomic_dir, write_parquet
 
 if TYPE_CHECKING:  # the detector is built by the caller: its code is not this step's
     from .detectors import Detection, Detector
@@ -154,6 +155,7 @@ def _detect_keyframes(
     ext: str,
 ) -> list[dict]:
     """Rows (with crops) of the keyframes, detected in batches, the face chosen as for any frame."""
+    choose_one = CHOICES.load(choose).choose
     rows, previous = [], None
     for start in range(0, len(keys), batch_size):
         batch = keys[start : start + batch_size]
@@ -161,7 +163,7 @@ def _detect_keyframes(
         for index, image, faces in zip(
             numbers[batch], images, detector.detect(images), strict=True
         ):
-            chosen = choose_face(faces, previous, choose)
+            chosen = choose_one(faces, previous) if faces else -1
             row = {
                 "frame": int(index),
                 "n_faces": len(faces),

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import batches
+from .atomic import write_csv, write_parquet
+from .columns import MADE_WITH, PROBLEM_COLUMNS
 from .images import size_mismatch
-from .schema import MADE_WITH, PROBLEM_COLUMNS
-from .tables import write_csv, write_parquet
 
 log = logging.getLogger(__name__)
 

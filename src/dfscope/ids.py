@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections.abc import Sequence
 
 #: A video id or batch name: pieces of [a-z0-9]+ joined by "-" (``lq-fadg0-sa1-fram1``).
 VIDEO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -25,3 +26,18 @@ def id_piece(name: str) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     piece = NOT_ID.sub("-", plain).strip("-")
     return piece or f"u{zlib.crc32(name.encode()):08x}"
+
+
+def wildcard_pattern(names: Sequence[str]) -> str:
+    """The regular expression a Snakemake wildcard over ``names`` (the batches built from the
+    video table) must match: parts of :data:`NAME` joined by "-".
+
+    It keeps a wildcard from reaching into another file's name (``<batch>.log``) or folder.
+    Every name is checked against it here, so that one the pattern would not match stops
+    the run at once instead of leaving its jobs unplanned. A pattern of the alphabet, not an
+    alternation of the names, since Snakemake matches it against every file it plans.
+    """
+    bad = [name for name in names if not VIDEO_ID.fullmatch(name)]
+    if bad:
+        raise ValueError(f"names {bad[:5]} are not parts of [a-z0-9]+ joined by '-'")
+    return VIDEO_ID.pattern

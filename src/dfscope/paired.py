@@ -11,13 +11,13 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import comparison
+from .atomic import atomic_path, write_parquet
 from .batches import ready, run_each
+from .columns import PAIRED_COLUMNS, REGION_COLUMNS, square_of
 from .crops import cut
 from .geometry import Box, box_in_crop, ellipse_mask
 from .images import frame_files, frame_number, frame_size, read_frame, size_mismatch, write_image
-from .schema import PAIRED_COLUMNS, REGION_COLUMNS, square_of
-from .tables import atomic_path, write_parquet
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def compare_video(
     detector thrown off by the swapped face cannot misalign them). Per
     frame: MSE, PSNR, SSIM (luma and colour), mean absolute difference
     inside the face ellipse and in its surround, and the changed regions
-    of the SSIM difference map (:func:`dfscope.metrics.changed_regions`):
+    of the SSIM difference map (:func:`dfscope.comparison.changed_regions`):
     their number, area fraction, and the largest one's box and centroid.
 
     The difference maps are stored as one PNG strip (frames stacked top to
@@ -131,7 +131,7 @@ def compare_video(
             else:
                 mismatches[size_mismatch(frame_size(fake), original, frame_size(real))] += 1
         rows.append(row)
-        maps.append(metrics.to_uint8(difference))
+        maps.append(comparison.to_uint8(difference))
     for mismatch, count in mismatches.items():
         log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(fakes))
     table = pd.DataFrame(rows).reindex(columns=PAIRED_COLUMNS)
@@ -157,15 +157,15 @@ def compare_crops(
 ) -> tuple[dict, np.ndarray]:
     """The paired measures of one frame's crops (``face``: the face's box in them), and its SSIM
     difference map."""
-    ssim, ssim_map = metrics.ssim(fake, original, full=True, **ssim_options)
-    difference = metrics.ssim_difference(ssim_map)
-    level, regions, changed = metrics.changed_regions(difference, **region_options)
-    inside, outside = metrics.mean_abs_difference(fake, original, ellipse_mask(fake.shape, face))
+    ssim, ssim_map = comparison.ssim(fake, original, full=True, **ssim_options)
+    difference = comparison.ssim_difference(ssim_map)
+    level, regions, changed = comparison.changed_regions(difference, **region_options)
+    inside, outside = comparison.mean_abs_difference(fake, original, ellipse_mask(fake.shape, face))
     measures = {
-        "mse": metrics.mse(fake, original),
-        "psnr": metrics.psnr(fake, original),
+        "mse": comparison.mse(fake, original),
+        "psnr": comparison.psnr(fake, original),
         "ssim": ssim,
-        "ssim_colour": metrics.ssim(fake, original, colour=True, **ssim_options),
+        "ssim_colour": comparison.ssim(fake, original, colour=True, **ssim_options),
         "abs_diff_face": inside,
         "abs_diff_surround": outside,
         "diff_threshold": level,

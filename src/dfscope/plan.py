@@ -1,15 +1,25 @@
-"""The plan of a study: what it delivers, which fakes its report shows, and what it says at the end.
+"""The plan of a study: its videos and their batches, what it delivers, which fakes its report
+shows, and what it says at the end.
 
-Kept out of the Snakefile so that it is tested like the rest of the library;
-the workflow's rule files only call it.
+:class:`Study` is built from the config alone, so that it is tested like the rest of the
+library; the workflow's rule files only read it (``workflow/rules/common.smk``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
+
+from .batches import assign
+from .dataset import video_table
+from .ids import wildcard_pattern
+from .layouts import group_order, read_dataset
+from .provenance import table_digest
+from .sample import SampleSpec, ensure, is_sample
 
 #: What a study delivers, in the order the end-of-run message lists it: (what, path).
 #: ``{detector}`` is the face detector's name; ``{batch}`` runs over the batches of the fakes
@@ -23,7 +33,6 @@ OUTPUTS = [
     ("classifier ROC with band", "results/plots/{detector}/classifier_roc.png"),
     ("video scores (all videos)", "results/metrics/{detector}/classifier/video_scores.parquet"),
     ("their spread, per group", "results/plots/{detector}/scores.png"),
-    ("AUC / EER table", "results/tables/{detector}/summary.csv"),
     ("single-feature AUCs", "results/tables/{detector}/feature_auc.csv"),
     ("per-frame table", "results/tables/{detector}/frames.parquet"),
     ("per-video table", "results/tables/{detector}/videos.parquet"),
@@ -114,3 +123,111 @@ def exact_pattern(ids: Sequence[str]) -> str:
     """A regular expression that matches exactly ``ids`` (nothing, when there is none): the
     wildcard constraint of a rule that makes the outputs of a few chosen videos."""
     return "|".join(map(re.escape, ids)) or "(?!)"
+
+
+@dataclass(frozen=True)
+class Study:
+    """A study: its config (validated, defaults filled in), its videos (the video table, by
+    id), the inputs its dataset's reader skipped, and the batch of each video
+    (:func:`dfscope.batches.assign`); everything the workflow plans is derived from these.
+
+    Derived values are computed once: the plan of a dataset of 100,000 videos is looked up
+    once per job, so every per-batch lookup is split out in one pass (filtering the table
+    per job made planning quadratic).
+    """
+
+    config: dict
+    videos: pd.DataFrame
+    skipped: pd.DataFrame
+    batch: pd.Series
+
+    @classmethod
+    def from_config(cls, config: dict) -> Study:
+        """The study of ``config``: its dataset read from disk by its layout's reader. The
+        built-in sample is generated first where the dataset is it and it is missing (or was
+        made with other ``sample`` settings): :func:`dfscope.sample.ensure`."""
+        dataset = config["dataset"]
+        if is_sample(dataset):
+            ensure(SampleSpec.from_config(config["sample"]))
+        entries, skipped = read_dataset(dataset)
+        videos = video_table(entries).set_index("video", drop=False)
+        return cls(config, videos, skipped, assign(videos, config["batching"]["max_videos"]))
+
+    @property
+    def detector(self) -> str:
+        """The face detector's name: what the study's outputs are filed under."""
+        return self.config["detector"]["name"]
+
+    @cached_property
+    def digest(self) -> str:
+        """Changes when the dataset's names or frame counts change: reruns the video table."""
+        return table_digest(self.videos, self.skipped)
+
+    @cached_property
+    def groups(self) -> list[str]:
+        """The groups of fakes (DeepfakeTIMIT's LQ and HQ, FF++'s methods), in the order the
+        layout reports them: what results are split by."""
+        fakes = self.videos.group[self.videos.label == 1]
+        return group_order(self.config["dataset"]["layout"], fakes)
+
+    @cached_property
+    def batches(self) -> list[str]:
+        """Every batch: a job of each per-video step."""
+        return sorted(set(self.batch))
+
+    @cached_property
+    def batch_pattern(self) -> str:
+        """The wildcard constraint of ``{batch}`` (every name checked against it)."""
+        return wildcard_pattern(self.batches)
+
+    @cached_property
+    def members(self) -> dict[str, pd.DataFrame]:
+        """Each batch's rows of the video table."""
+        return dict(tuple(self.videos.groupby(self.batch, sort=False)))
+
+    @cached_property
+    def paired(self) -> pd.DataFrame:
+        """The fakes measured against their original (the paired step and its figures): those
+        whose original is in the study."""
+        videos = self.videos
+        return videos[(videos.label == 1) & videos.original.isin(videos.index)]
+
+    @cached_property
+    def paired_batches(self) -> list[str]:
+        """The batches that hold a fake measured against its original."""
+        return sorted(set(self.batch[self.paired.index]))
+
+    @cached_property
+    def fakes_of(self) -> dict[str, list[dict]]:
+        """Each batch's paired fakes: their ids and their originals'."""
+        paired = self.paired
+        return {
+            batch: rows[["video", "original"]].to_dict("records")
+            for batch, rows in paired.groupby(self.batch[paired.index], sort=False)
+        }
+
+    @cached_property
+    def reported(self) -> list[str]:
+        """The fakes whose comparison figures the report embeds (:func:`reported_fakes`)."""
+        fakes = self.videos[self.videos.label == 1]
+        return reported_fakes(fakes, self.config["plots"]["report_fakes"])
+
+    @cached_property
+    def reported_batches(self) -> list[str]:
+        """The batches of the fakes the report shows."""
+        return sorted(set(self.batch[self.reported]))
+
+    @cached_property
+    def classifier_problem(self) -> str | None:
+        """Why the deepfake classifier cannot be trained here (:func:`classifier_problem`)."""
+        return classifier_problem(self.videos, self.config["classifier"]["train_on"])
+
+    def targets(self) -> list[str]:
+        """Every file the study delivers (:func:`targets`)."""
+        return targets(self.detector, self.paired_batches, classify=self.classifier_problem is None)
+
+    def end_message(self, problems: str) -> str:
+        """What a finished run says (:func:`results_message`), ``problems`` its last line."""
+        return results_message(
+            self.detector, self.groups, problems, classify=self.classifier_problem is None
+        )

@@ -48,9 +48,23 @@ def local_imports(module: str) -> set[str]:
     package = module if module_file(module).name == "__init__.py" else module.rpartition(".")[0]
     parts = module.split(".")
     found = {".".join(parts[:i]) for i in range(1, len(parts))}
-    for node in _runtime_nodes(ast.parse(module_file(module).read_text())):
+    return (found | _imports(module_file(module), package)) - {module, ""}
+
+
+def script_imports(path: str | Path) -> list[str]:
+    """The dfscope modules a workflow script (a file outside the package) imports, sorted:
+    with :func:`code_version`, the code a rule's script runs, found from the script itself,
+    so that no list kept by hand can miss a module."""
+    return sorted(_imports(Path(path), None) - {""})
+
+
+def _imports(path: Path, package: str | None) -> set[str]:
+    """The dfscope modules the file ``path`` imports at run time; ``package``: the dfscope
+    package that holds it (for relative imports), or None for a file outside dfscope."""
+    found = set()
+    for node in _runtime_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom):
-            base = _resolve(node, package)
+            base = _resolve(node, package or "")
             if base is not None:
                 found |= {_submodule_or(base, alias.name) for alias in node.names}
         elif isinstance(node, ast.Import):
@@ -59,7 +73,7 @@ def local_imports(module: str) -> set[str]:
                 for alias in node.names
                 if alias.name.startswith(f"{PACKAGE}.")
             }
-    return found - {module, ""}
+    return found
 
 
 def _resolve(node: ast.ImportFrom, package: str) -> str | None:

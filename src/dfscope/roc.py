@@ -1,4 +1,5 @@
-"""ROC statistics of a score: EER, FRR at a fixed FAR, bootstrap intervals and bands over videos.
+"""ROC statistics of a score, per group of fakes against the real videos: EER, FRR at a fixed
+FAR, bootstrap intervals and bands over videos.
 
 Fake is the positive class throughout and a higher score means more
 fake-like; on the ROC, FAR (real called fake) is the false-positive rate and
@@ -7,18 +8,47 @@ FRR (fake called real) one minus the true-positive rate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import auc as area_under_curve
 from sklearn.metrics import roc_curve
 
+from .columns import REAL
+
 #: False-acceptance rates at which the false-rejection rate is reported, by column suffix.
 FAR_POINTS = {"far10": 0.10, "far1": 0.01}
 
 #: Measures of :func:`roc_measures`, in its order; each gets a bootstrap interval.
 MEASURES = ("auc", "eer", *(f"frr_at_{name}" for name in FAR_POINTS))
+
+
+def compared(table: pd.DataFrame, group: str, column: str) -> pd.DataFrame:
+    """The rows of ``table`` (videos, frames or scores) that a ROC of ``group``'s fakes against
+    the real videos compares: the real videos' and ``group``'s fakes' that have a value of
+    ``column``; never a video whose label is unknown."""
+    part = table[table.label.notna() & table.group.isin([REAL, group])]
+    return part.dropna(subset=[column])
+
+
+def per_group(
+    levels: Mapping[str, tuple[pd.DataFrame, str]], groups: Sequence[str]
+) -> Iterator[tuple[dict, pd.DataFrame]]:
+    """For each group and then each level (``levels``: level -> (table, the score's column)):
+    the row that starts its results (group, level, and the numbers of real and fake rows
+    compared) and the rows :func:`compared`. The one loop behind every per-group table."""
+    for group in groups:
+        for level, (table, column) in levels.items():
+            part = compared(table, group, column)
+            labels = part.label.to_numpy(dtype=int)
+            row = {
+                "group": group,
+                "level": level,
+                "n_real": int((labels == 0).sum()),
+                "n_fake": int((labels == 1).sum()),
+            }
+            yield row, part
 
 
 def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
@@ -39,18 +69,6 @@ def equal_error_rate(labels: np.ndarray, scores: np.ndarray) -> tuple[float, flo
         return float(far[i]), float(thresholds[i])
     w = diff[i] / (diff[i] - diff[i - 1])  # fraction of the step back to the crossing
     return float(far[i] - w * (far[i] - far[i - 1])), float(thresholds[i])
-
-
-def frr_at_far(labels: np.ndarray, scores: np.ndarray, far: float | Sequence[float]) -> np.ndarray:
-    """False-rejection rate at a false-acceptance rate: least FRR of the ROC points with FAR <= far.
-
-    Only thresholds that exist are used (no interpolation between ROC
-    points), so the value is an operating point a user can actually set;
-    fake = positive, so FAR is the ROC's false-positive rate and FRR one
-    minus its true-positive rate.
-    """
-    fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
-    return 1 - _tpr_at(fpr, tpr, np.asarray(far, dtype=float))
 
 
 def roc_band(

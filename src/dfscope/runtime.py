@@ -65,7 +65,7 @@ def watch_snakemake(interval: float = WATCH_SECONDS) -> list[int]:
     one would win with whatever it had read. A daemon thread looks at the Snakemake
     processes this job descends from (the run's, and the one Snakemake starts per job) and
     ends the job when one is gone; what it left half-written is a temporary that the
-    rerun's writer clears (:func:`dfscope.tables.clear_stale`).
+    rerun's writer clears (:func:`dfscope.atomic.clear_stale`).
     """
     watched = [(pid, _start_time(pid)) for pid in _snakemake_ancestors()]
     if watched:

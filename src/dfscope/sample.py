@@ -28,19 +28,25 @@ byte-identical from run to run (fixed seeds, stable hashing).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+import shutil
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
 
-from .dataset import QUALITY_DIRS, Entry, fake_id, real_id, video_table
+from .atomic import atomic_dir, atomic_path
+from .columns import REAL
+from .dataset import Entry, video_table
 from .geometry import apply_affine, similarity_transform
-from .schema import REAL
-from .tables import atomic_dir, atomic_path
+from .layouts import layout
+from .layouts.deepfaketimit import QUALITY_DIRS, fake_id, real_id
+from .video import open_source
 
 log = logging.getLogger(__name__)
 
@@ -124,38 +130,6 @@ def _check(spec: SampleSpec) -> None:
             )
 
 
-def layout(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
-    """The video table of the sample under ``root``, known before anything is generated.
-
-    The workflow builds its job graph from it; :func:`dfscope.dataset.discover`
-    on the generated files gives the same table (a test holds them equal).
-    """
-    _check(spec)
-    root = Path(root)
-    entries = []
-    for subject, sentence in itertools.product(spec.subjects, spec.sentences):
-        original = real_id(subject, sentence)
-        folder = root / "VidTIMIT" / subject / "video" / sentence
-        entries.append(
-            Entry(original, 0, REAL, subject, None, None, str(folder), spec.n_frames, None)
-        )
-        for quality, fake, path in _fakes(root, subject, sentence):
-            entries.append(
-                Entry(
-                    fake,
-                    1,
-                    quality,
-                    subject,
-                    partner(subject),
-                    original,
-                    str(path),
-                    spec.n_frames,
-                    None,
-                )
-            )
-    return video_table(entries)
-
-
 def _fakes(root: Path, subject: str, sentence: str) -> list[tuple[str, str, Path]]:
     """(quality, id, file) of the sample's fakes of ``subject``'s ``sentence``: the video with
     its pair partner's face, in each quality."""
@@ -171,23 +145,119 @@ def _fakes(root: Path, subject: str, sentence: str) -> list[tuple[str, str, Path
 
 
 def generate(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
-    """Write the sample under ``root`` (``VidTIMIT/`` and ``DeepfakeTIMIT/``); return its table."""
-    table = layout(spec, root)
+    """Write the sample under ``root`` (``VidTIMIT/`` and ``DeepfakeTIMIT/``); return the video
+    table of what was written (as the deepfaketimit layout reads it)."""
+    _check(spec)
+    root = Path(root)
     scenes = {s: _scene(IDENTITIES[s]) for s in spec.subjects}
+    entries = []
     for subject, sentence in itertools.product(spec.subjects, spec.sentences):
         frames, landmarks = _film(scenes[subject], spec, subject, sentence)
-        original = Path(root) / "VidTIMIT" / subject / "video" / sentence
+        original = root / "VidTIMIT" / subject / "video" / sentence
         frames = _write_original(frames, original, spec.jpeg_quality)
+        entries.append(
+            Entry(
+                real_id(subject, sentence),
+                0,
+                REAL,
+                subject,
+                None,
+                None,
+                str(original),
+                spec.n_frames,
+                None,
+            )
+        )
         source_image, source_marks = scenes[partner(subject)]
-        for quality, fake, path in _fakes(Path(root), subject, sentence):
+        for quality, fake, path in _fakes(root, subject, sentence):
             rng = _rng(spec.seed, fake)
             swapped = [
                 swap_face(frame, marks, source_image, source_marks, BOTTLENECK[quality], rng)
                 for frame, marks in zip(frames, landmarks, strict=True)
             ]
             write_video(swapped, path)
+            entries.append(
+                Entry(
+                    fake,
+                    1,
+                    quality,
+                    subject,
+                    partner(subject),
+                    real_id(subject, sentence),
+                    str(path),
+                    spec.n_frames,
+                    None,
+                )
+            )
         log.info("sample: %s and its fakes written", real_id(subject, sentence))
-    return table
+    return video_table(entries)
+
+
+#: Where a study keeps the built-in sample, from its working directory: the dataset.root and
+#: dataset.originals_root defaults are its DeepfakeTIMIT/ and VidTIMIT/.
+SAMPLE_ROOT = Path("resources/sample")
+#: The file beside the generated sample that records the settings it was made with.
+SETTINGS = "sample.json"
+
+
+def is_sample(dataset: dict) -> bool:
+    """Whether a config's ``dataset`` section reads the built-in sample where studies keep it
+    (:data:`SAMPLE_ROOT`): the deepfaketimit layout at its two folders, the defaults."""
+    return (
+        dataset["layout"] == "deepfaketimit"
+        and Path(dataset["root"]) == SAMPLE_ROOT / "DeepfakeTIMIT"
+        and Path(dataset["originals_root"]) == SAMPLE_ROOT / "VidTIMIT"
+    )
+
+
+def ensure(spec: SampleSpec, root: str | Path = SAMPLE_ROOT) -> bool:
+    """Generate the sample under ``root`` unless it is there, made with ``spec``; return
+    whether it was generated.
+
+    The sample is the default dataset, so a fresh clone's first run (a dry run too) makes
+    it before the dataset is read, as any dataset is, from disk; a sample made with other
+    settings (the config's ``sample`` section changed) is made again, which reruns what
+    reads it. The settings are recorded in ``root/sample.json``, written last, so a sample
+    whose generation was cut short is made again too.
+    """
+    root = Path(root)
+    wanted = json.dumps(asdict(spec), sort_keys=True)
+    record = root / SETTINGS
+    if record.is_file() and record.read_text() == wanted:
+        return False
+    log.info("generating the built-in sample under %s (%s)", root, wanted)
+    for folder in ("VidTIMIT", "DeepfakeTIMIT"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    generate(spec, root)
+    with atomic_path(record) as tmp:
+        tmp.write_text(wanted)
+    return True
+
+
+def in_layout(name: str, spec: SampleSpec, root: str | Path) -> dict[str, object]:
+    """Generate the sample under ``root`` (``VidTIMIT/``, ``DeepfakeTIMIT/``) and write it in
+    layout ``name`` under ``root/<name>`` (that layout's ``export``); return the config's
+    ``dataset`` keys that read it."""
+    return layout(name).export(generate(spec, root), Path(root) / name)
+
+
+def sentence(video: str) -> str:
+    """The VidTIMIT sentence of a sample video, from its id (``lq-fcol0-sa1-fhop0``: ``sa1``)."""
+    return video.split("-")[2]
+
+
+def write_sample(
+    table: pd.DataFrame, root: Path, place: Callable[[object], str]
+) -> dict[str, Path]:
+    """Write the video of each row of ``table`` (the generated sample's video table) to
+    ``root / place(row)``, re-encoded by :func:`write_video`; return the files by id. What a
+    layout's ``export`` writes the sample in its own tree with."""
+    written = {}
+    for row in table.itertuples():
+        written[row.video] = root / place(row)
+        frames, _ = open_source(row.path)
+        write_video(list(frames), written[row.video])
+    return written
 
 
 def _rng(seed: int, key: str) -> np.random.Generator:

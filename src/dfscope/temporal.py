@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import comparison
+from .atomic import write_parquet
 from .batches import ready, run_each
+from .columns import LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATURES, square_of
 from .crops import cut
 from .geometry import apply_affine, similarity_transform
 from .images import frame_files, frame_number, read_frame
-from .schema import LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATURES, square_of
-from .tables import write_parquet
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def measure_video(
         if adjacent and square is not None and before in points:
             a, b = cut(frame, square, crop_size), cut(previous, square, crop_size)
             row |= {
-                "temporal_ssim": metrics.ssim(a, b, **(ssim_options or {})),
+                "temporal_ssim": comparison.ssim(a, b, **(ssim_options or {})),
                 "temporal_abs_diff": float(np.abs(a.astype(float) - b.astype(float)).mean()),
                 "landmark_jitter": landmark_jitter(points[before], points[number]),
             }

@@ -11,10 +11,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .atomic import atomic_dir, atomic_path
 from .batches import run_each
-from .dataset import frame_folder_listing, numbering_gaps, original_frame_files
+from .frame_folders import frame_folder_listing, numbering_gaps
 from .images import ImageError, frame_name, frame_size, read_frame, write_image
-from .tables import atomic_dir, atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,6 @@ def iter_video(path: str | Path) -> Iterator[np.ndarray]:
             yield frame
     finally:
         capture.release()
-
-
-def iter_frame_folder(folder: str | Path) -> Iterator[np.ndarray]:
-    """Yield the frames of a VidTIMIT sentence folder (001, 002, ... JPEG) as BGR arrays."""
-    return _read_images(original_frame_files(Path(folder)))
 
 
 def _read_images(paths: list[Path]) -> Iterator[np.ndarray]:

@@ -23,9 +23,9 @@ rule classify:
         mem_mb=2000,
     params:
         features=ALL_FEATURES,
-        groups=GROUPS,
+        groups=STUDY.groups,
         options=config["classifier"],
-        code=code_version("classifier"),
+        code=classifier_code,
     script:
         "../scripts/classify.py"
 
@@ -50,9 +50,9 @@ rule classifier_plot:
     conda:
         "../../environment.yml"
     params:
-        groups=GROUPS,
+        groups=STUDY.groups,
         n_boot=config["classifier"]["n_boot"],
         seed=config["classifier"]["seed"],
-        code=code_version("plots.classifier"),
+        code=code_of("classifier_plot"),
     script:
         "../scripts/classifier_plot.py"

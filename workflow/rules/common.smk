@@ -1,108 +1,57 @@
-# Helpers for the other .smk files: config checks, the video table and input functions;
-# the logic they call lives in the dfscope library. No rule is defined here.
+# Helpers for the other .smk files: the config's checks, the study's plan (dfscope.plan.Study,
+# built and tested in the library) and the input functions that read it. No rule is defined here.
 import functools
 from pathlib import Path
-
-import pandas as pd
 
 from snakemake.logging import logger
 from snakemake.utils import validate
 
-from dfscope.batches import assign
+from dfscope.classifier.models import MODELS
+from dfscope.classifier.poolings import POOLINGS
 from dfscope.config import (
     check_config,
     check_renamed,
     check_schema,
     classifier_features,
+    families,
     made_with,
 )
-from dfscope.dataset import video_table, wildcard_pattern
-from dfscope.detectors import module_of
+from dfscope.choices import CHOICES
+from dfscope.detectors import DETECTORS
+from dfscope.features import FAMILIES
 from dfscope.gather import problems_message
-from dfscope.layouts import group_order, read_dataset
-from dfscope.layouts import module_of as layout_module
-from dfscope.plan import (
-    classifier_problem,
-    exact_pattern,
-    reported_fakes,
-    results_message,
-    targets,
-)
-from dfscope.provenance import code_version, folder_fingerprint, table_digest
+from dfscope.layouts import LAYOUTS
+from dfscope.plan import Study, exact_pattern
+from dfscope.provenance import code_version, folder_fingerprint, script_imports
 from dfscope.resources import faces_mem_mb, largest_megapixels
-from dfscope.sample import SampleSpec, layout
-from dfscope.schema import DATASET_SPLIT
 
 SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
+SCRIPTS = Path(workflow.basedir) / "workflow/scripts"
 check_renamed(config)
 check_schema(config, SCHEMA)  # one short message, not Snakemake's print of the whole schema
 validate(config, schema=str(SCHEMA))  # fills in the defaults
 check_config(config)
 
-DETECTOR = config["detector"]["name"]
-FRAME_EXT = config["frames"]["format"]
+#: The study: its videos, batches, pairs and targets (the built-in sample generated if missing).
+STUDY = Study.from_config(config)
+if STUDY.classifier_problem:
+    logger.warning(f"classifier: {STUDY.classifier_problem}")
+DETECTOR = STUDY.detector
 ALL_FEATURES = classifier_features(config)
 #: The settings the frame table is made with, recorded in it (for ``classifier.train_on``).
 MADE_WITH = made_with(config)
 
 
-def dataset_section(cfg):
-    """The config's dataset section, pointed at the built-in sample when it is used."""
-    if not cfg["dataset"]["sample"]:
-        return cfg["dataset"]
-    root = cfg["sample"]["root"]
-    return cfg["dataset"] | {"root": f"{root}/DeepfakeTIMIT", "originals_root": f"{root}/VidTIMIT"}
-
-
-def load_videos(cfg):
-    """The video table the job graph is built from, and the dataset's skipped inputs.
-
-    For the sample it is known before the sample exists (the sample rule
-    makes it); a dataset is read from disk by its layout's reader (each
-    skipped input is named in a warning now).
-    """
-    if cfg["dataset"]["sample"]:
-        table = layout(SampleSpec.from_config(cfg["sample"]), cfg["sample"]["root"])
-        skipped = pd.DataFrame()
-    else:
-        entries, skipped = read_dataset(DATASET)
-        table = video_table(entries)
-    return table.set_index("video", drop=False), skipped
-
-
-DATASET = dataset_section(config)
-VIDEOS, SKIPPED = load_videos(config)
-#: Changes when the dataset's names or frame counts change: reruns the video table.
-DATASET_DIGEST = table_digest(VIDEOS, SKIPPED)
-#: The groups of fakes (DeepfakeTIMIT's LQ and HQ, FF++'s methods): what results are split by.
-GROUPS = group_order(DATASET["layout"], VIDEOS.group[VIDEOS.label == 1])
-FAKES = VIDEOS[VIDEOS.label == 1]
-REPORTED = reported_fakes(FAKES, config["plots"]["report_fakes"])
-REPORTED_PATTERN = exact_pattern(REPORTED)
-#: The batch of every video (dfscope.batches.assign): the jobs of the per-video steps.
-BATCH = assign(VIDEOS, config["batching"]["max_videos"])
-BATCHES = sorted(set(BATCH))
-BATCH_PATTERN = wildcard_pattern(BATCHES)
-#: The fakes measured against their original (the paired step and its figures), and their batches.
-PAIRED = VIDEOS[(VIDEOS.label == 1) & VIDEOS.original.isin(VIDEOS.index)]
-PAIRED_BATCHES = sorted(set(BATCH[PAIRED.index]))
-REPORTED_BATCHES = exact_pattern(sorted(set(BATCH[REPORTED])))
-#: Why the deepfake classifier cannot be trained on this dataset (None: it can).
-CLASSIFIER_PROBLEM = classifier_problem(VIDEOS, config["classifier"]["train_on"])
-if CLASSIFIER_PROBLEM:
-    logger.warning(f"classifier: {CLASSIFIER_PROBLEM}")
-#: Each batch's rows of the video table, and its paired fakes' ids and originals: looked up
-#: once per job, so split once here (filtering the table per job made planning quadratic).
-MEMBERS = dict(tuple(VIDEOS.groupby(BATCH, sort=False)))
-FAKES_OF = {
-    batch: rows[["video", "original"]].to_dict("records")
-    for batch, rows in PAIRED.groupby(BATCH[PAIRED.index], sort=False)
-}
+def code_of(script, *entries):
+    """The code version of a rule: of the dfscope modules its ``script`` imports and of the
+    registry ``entries`` (modules) it loads by name, and of all they import
+    (:mod:`dfscope.provenance`), so that editing a module reruns the rules that run it."""
+    return code_version(*script_imports(SCRIPTS / f"{script}.py"), *entries)
 
 
 def members(wildcards):
     """The rows of the video table in the wildcard's batch."""
-    return MEMBERS[wildcards.batch]
+    return STUDY.members[wildcards.batch]
 
 
 def batch_videos(wildcards):
@@ -122,13 +71,9 @@ def batch_records(wildcards):
 
 
 def batch_fingerprint(wildcards):
-    """The fingerprints of a batch's VidTIMIT frame folders
-    (:func:`dfscope.provenance.folder_fingerprint`), so that a frame overwritten, added or
-    removed in place reruns its batch. A video file needs none (Snakemake sees its mtime),
-    nor does the generated sample (the sample rule makes it, and it does not exist yet when
-    the first run is planned)."""
-    if config["dataset"]["sample"]:
-        return ""
+    """The fingerprints of a batch's frame folders (:func:`dfscope.provenance.folder_fingerprint`),
+    so that a frame overwritten, added or removed in place reruns its batch. A video file
+    needs none: Snakemake sees its mtime."""
     return " ".join(
         folder_fingerprint(path) for path in batch_sources(wildcards) if Path(path).is_dir()
     )
@@ -136,7 +81,7 @@ def batch_fingerprint(wildcards):
 
 def batch_fakes(wildcards):
     """The fakes of a batch measured against their original: their ids and originals'."""
-    return FAKES_OF.get(wildcards.batch, [])
+    return STUDY.fakes_of.get(wildcards.batch, [])
 
 
 def pair_folders(pattern, videos):
@@ -145,7 +90,7 @@ def pair_folders(pattern, videos):
 
     def folders(wildcards):
         return {
-            video: pattern.format(batch=BATCH[video], detector=wildcards.get("detector", ""))
+            video: pattern.format(batch=STUDY.batch[video], detector=wildcards.get("detector", ""))
             for video in videos(wildcards)
         }
 
@@ -173,20 +118,29 @@ def detector_params(wildcards):
 
 
 def faces_code(wildcards):
-    """The code version of a faces job: the step's and its own detector's, no other's."""
+    """The code version of a faces job: its script's, its own detector's (no other's) and its
+    face choice's."""
     return detector_code(wildcards.detector)
 
 
 @functools.cache
 def detector_code(detector):
     """:func:`faces_code` of a detector, hashed once a run, not once a job."""
-    return code_version("faces", module_of(detector))
+    return code_of(
+        "detect_faces", DETECTORS.module(detector), CHOICES.module(config["detector"]["choose"])
+    )
+
+
+def classifier_code(wildcards):
+    """The code version of the classify job: its script's, and its model's and pooling's."""
+    options = config["classifier"]
+    return code_of("classify", MODELS.module(options["model"]), POOLINGS.module(options["pooling"]))
 
 
 def video_table_code(wildcards):
-    """The code version of the video table: the layouts' common code and the reader of the
-    configured layout, no other layout's."""
-    return code_version("layouts", layout_module(DATASET["layout"]))
+    """The code version of the video table: its script's and the configured layout's reader,
+    no other layout's."""
+    return code_of("video_table", LAYOUTS.module(config["dataset"]["layout"]))
 
 
 def frame_folder(pattern):
@@ -216,7 +170,7 @@ def per_batch(pattern, batches=None):
     wildcard's detector."""
 
     def inputs(wildcards):
-        chosen = BATCHES if batches is None else batches  # none paired: an empty list
+        chosen = STUDY.batches if batches is None else batches  # none paired: an empty list
         return expand(pattern, batch=chosen, detector=wildcards.detector)
 
     return inputs
@@ -235,16 +189,10 @@ def classifier_inputs(wildcards):
     return {
         key: options[name]
         for key, name in (("split", "split"), ("train", "train_on"))
-        if options[name] and options[name] != DATASET_SPLIT
+        if options[name] and options[name] != "dataset"
     }
-
-
-def final_targets():
-    """The study's tables and figures for the configured detector."""
-    return targets(DETECTOR, PAIRED_BATCHES, classify=not CLASSIFIER_PROBLEM)
 
 
 def end_message():
     """Where the results are, and the study's problems, for the end of a run."""
-    problems = problems_message(f"results/tables/{DETECTOR}/problems.csv")
-    return results_message(DETECTOR, GROUPS, problems, classify=not CLASSIFIER_PROBLEM)
+    return STUDY.end_message(problems_message(f"results/tables/{DETECTOR}/problems.csv"))

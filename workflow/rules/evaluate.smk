@@ -9,8 +9,8 @@ rule gather:
         faces=per_batch("results/faces/{detector}/{batch}"),
         features=per_batch("results/metrics/{detector}/features/{batch}"),
         temporal=temporal_inputs,
-        paired=per_batch("results/metrics/{detector}/paired/{batch}", PAIRED_BATCHES),
-        manifests=expand("results/manifests/{batch}", batch=BATCHES),
+        paired=per_batch("results/metrics/{detector}/paired/{batch}", STUDY.paired_batches),
+        manifests=expand("results/manifests/{batch}", batch=STUDY.batches),
     output:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
@@ -21,31 +21,9 @@ rule gather:
         "../../environment.yml"
     params:
         made_with=MADE_WITH,
-        code=code_version("gather"),
+        code=code_of("gather"),
     script:
         "../scripts/gather.py"
-
-
-rule summary:
-    input:
-        frames="results/tables/{detector}/frames.parquet",
-        videos="results/tables/{detector}/videos.parquet",
-    output:
-        report(
-            "results/tables/{detector}/summary.csv",
-            caption="../report/summary.rst",
-            category="Single features",
-        ),
-    log:
-        "results/logs/summary/{detector}.log",
-    conda:
-        "../../environment.yml"
-    params:
-        scores=config["evaluation"]["scores"],
-        groups=GROUPS,
-        code=code_version("evaluation"),
-    script:
-        "../scripts/summary.py"
 
 
 rule feature_auc:
@@ -64,8 +42,8 @@ rule feature_auc:
         "../../environment.yml"
     params:
         features=ALL_FEATURES,
-        groups=GROUPS,
-        code=code_version("evaluation"),
+        groups=STUDY.groups,
+        code=code_of("feature_auc"),
     script:
         "../scripts/feature_auc.py"
 
@@ -97,8 +75,8 @@ rule plots:
     params:
         score=config["evaluation"]["roc_score"],
         features=ALL_FEATURES,
-        groups=GROUPS,
-        code=code_version("plots.study"),
+        groups=STUDY.groups,
+        code=code_of("plots"),
     script:
         "../scripts/plots.py"
 
@@ -120,7 +98,7 @@ rule compare_figures:
         n_frames=config["plots"]["compare_frames"],
         crop_size=config["crops"]["size"],
         regions=config["metrics"]["regions"],
-        code=code_version("plots.compare"),
+        code=code_of("compare_figures"),
     script:
         "../scripts/compare_figures.py"
 
@@ -130,8 +108,10 @@ rule compare_figures:
 use rule compare_figures as compare_figures_in_report with:
     output:
         report(
-            directory(f"results/plots/{{detector}}/compare/{{batch,{REPORTED_BATCHES}}}"),
-            patterns=[f"{{video,{REPORTED_PATTERN}}}/{{name}}.png"],
+            directory(
+                f"results/plots/{{detector}}/compare/{{batch,{exact_pattern(STUDY.reported_batches)}}}"
+            ),
+            patterns=[f"{{video,{exact_pattern(STUDY.reported)}}}/{{name}}.png"],
             caption="../report/compare.rst",
             category="Fake vs original",
             subcategory="{video}",

@@ -4,7 +4,7 @@
 
 rule video_table:
     input:
-        VIDEOS.path.tolist(),
+        STUDY.videos.path.tolist(),
     output:
         videos="results/tables/videos.parquet",
         skipped="results/tables/skipped_inputs.csv",
@@ -13,8 +13,8 @@ rule video_table:
     conda:
         "../../environment.yml"
     params:
-        dataset=DATASET,
-        digest=DATASET_DIGEST,
+        dataset=config["dataset"],
+        digest=STUDY.digest,
         code=video_table_code,
     script:
         "../scripts/video_table.py"
@@ -35,9 +35,9 @@ rule frames:
     params:
         videos=batch_records,
         fingerprint=batch_fingerprint,
-        ext=FRAME_EXT,
+        ext=config["frames"]["format"],
         jpeg_quality=config["frames"]["jpeg_quality"],
         sampling={key: config["frames"][key] for key in ("stride", "count")},
-        code=code_version("video"),
+        code=code_of("extract_frames"),
     script:
         "../scripts/extract_frames.py"

@@ -3,7 +3,7 @@
 # One job per batch of videos.
 
 
-rule quality_features:
+rule features:
     input:
         "results/faces/{detector}/{batch}",
     output:
@@ -16,10 +16,10 @@ rule quality_features:
         mem_mb=1000,
     params:
         videos=batch_videos,
-        features=config["metrics"]["features"],
-        code=code_version("features"),
+        families=families(config),
+        code=code_of("features", *(FAMILIES.module(name) for name in families(config))),
     script:
-        "../scripts/quality_features.py"
+        "../scripts/features.py"
 
 
 rule temporal_features:
@@ -39,7 +39,7 @@ rule temporal_features:
         videos=batch_videos,
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
-        code=code_version("temporal"),
+        code=code_of("temporal_features"),
     script:
         "../scripts/temporal_features.py"
 
@@ -48,7 +48,9 @@ rule paired_metrics:
     input:
         unpack(paired_inputs),
     output:
-        directory(f"results/metrics/{{detector}}/paired/{{batch,{exact_pattern(PAIRED_BATCHES)}}}"),
+        directory(
+            f"results/metrics/{{detector}}/paired/{{batch,{exact_pattern(STUDY.paired_batches)}}}"
+        ),
     log:
         "results/logs/paired/{detector}/{batch}.log",
     conda:
@@ -62,6 +64,6 @@ rule paired_metrics:
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         regions=config["metrics"]["regions"],
-        code=code_version("paired"),
+        code=code_of("paired_metrics"),
     script:
         "../scripts/paired_metrics.py"

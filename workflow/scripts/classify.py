@@ -1,6 +1,7 @@
 """Rule classify: score the videos with the deepfake classifier; video scores and its table."""
 
-from dfscope.classifier import run_classifier
+from dfscope.classifier.run import run_classifier
+from dfscope.classifier.splits import split_of
 from dfscope.runtime import configure_logging, limit_threads
 
 configure_logging(snakemake.log[0])
@@ -13,12 +14,10 @@ run_classifier(
     snakemake.output.models,
     features=snakemake.params.features,
     model=o["model"],
-    k=o["folds"],
+    split=split_of(o),
     seed=o["seed"],
     pooling=o["pooling"],
     groups=snakemake.params.groups,
     n_boot=o["n_boot"],
-    split_path=snakemake.input.get("split", o["split"]),  # a file, or the dataset's split
-    train_path=snakemake.input.get("train"),
     frames_per_video=o["frames_per_video"],
 )

@@ -1,4 +1,4 @@
-"""Rule quality_features: no-reference features of the face crops of a batch's videos."""
+"""Rule features: the no-reference features of the face crops of a batch's videos, by family."""
 
 from dfscope.features import measure_batch
 from dfscope.runtime import configure_logging
@@ -8,5 +8,5 @@ measure_batch(
     snakemake.params.videos,
     snakemake.input[0],
     snakemake.output[0],
-    features=snakemake.params.features,
+    families=snakemake.params.families,
 )

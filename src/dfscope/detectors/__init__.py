@@ -3,17 +3,16 @@
 A detector takes a batch of frames and returns, for each frame, every face
 it found. The workflow builds one detector per job and feeds it batches, so
 that model construction (about 0.2 s for MTCNN) and TensorFlow's start-up
-are paid once per job, not once per frame. Each detector lives in a module
-of this package of its own and is named in :data:`DETECTORS`; the modules
-are imported only when built, so a faces job imports (and its rerun depends
-on) the code of its own detector only. A new detector is one module with a
-class that has ``detect(frames)``, one line in :data:`DETECTORS` and its
-parameters in the config schema.
+are paid once per job, not once per frame. Each detector is a module of this
+package (:data:`DETECTORS`, a :class:`dfscope.registry.Registry`) whose
+``build(threads=..., **params)`` makes it; the modules are imported only when
+built, so a faces job imports (and its rerun depends on) the code of its own
+detector only. A new detector is one module with a class that has
+``detect(frames)``, bound to ``build``, and its parameters in the config schema.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,15 +22,12 @@ import cv2
 import numpy as np
 
 from ..geometry import Box
+from ..registry import Registry
 
 log = logging.getLogger(__name__)
 
-#: The detectors by config name: the module of this package and the class in it.
-DETECTORS: dict[str, tuple[str, str]] = {
-    "mtcnn": ("mtcnn", "MTCNNDetector"),
-    "mtcnn_torch": ("mtcnn_torch", "TorchMTCNNDetector"),
-    "haar": ("haar", "HaarDetector"),
-}
+#: The face detectors: the modules of this package, each with ``build(threads=..., **params)``.
+DETECTORS = Registry("face detector", "detectors", ("build",))
 
 
 @dataclass(frozen=True)
@@ -51,26 +47,10 @@ class Detector(Protocol):
         ...
 
 
-def module_of(name: str) -> str:
-    """The dfscope module holding detector ``name`` (``detectors.mtcnn``): what its faces jobs'
-    code hash covers."""
-    return f"detectors.{_registered(name)[0]}"
-
-
 def build(name: str, *, threads: int = 1, **params) -> Detector:
     """Build detector ``name`` with its config ``params`` (``detector.params.<name>``, every
     key given: the config schema holds the defaults), its pools held to ``threads``."""
-    module, cls = _registered(name)
-    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)(threads=threads, **params)
-
-
-def _registered(name: str) -> tuple[str, str]:
-    try:
-        return DETECTORS[name]
-    except KeyError:
-        raise ValueError(
-            f"detector.name: unknown detector {name!r}; known: {sorted(DETECTORS)}"
-        ) from None
+    return DETECTORS.load(name).build(threads=threads, **params)
 
 
 def rescale(detection: Detection, factor: float) -> Detection:

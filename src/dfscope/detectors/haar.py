@@ -49,3 +49,7 @@ class HaarDetector:
             rescale(Detection(Box(*(float(v) for v in box)), float(1 / (1 + np.exp(-w)))), factor)
             for box, w in zip(boxes, np.ravel(weights), strict=True)
         ]
+
+
+#: What :func:`dfscope.detectors.build` makes of this module.
+build = HaarDetector

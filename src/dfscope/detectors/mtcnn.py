@@ -74,3 +74,7 @@ class MTCNNDetector:
             images, min_face_size=self._min_face_size, output_type="numpy", box_format="xyxy"
         )
         return [rows[rows[:, 0] == i] for i in range(len(images))]
+
+
+#: What :func:`dfscope.detectors.build` makes of this module.
+build = MTCNNDetector

@@ -401,3 +401,7 @@ class TorchMTCNNDetector:
                 if score >= self.min_confidence:
                     found[index[j]].append(from_corners(box, score, points, factors[index[j]]))
         return found
+
+
+#: What :func:`dfscope.detectors.build` makes of this module.
+build = TorchMTCNNDetector

@@ -41,11 +41,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import DatasetError, Entry
-from ..schema import REAL
-from . import TOKEN, Collection, require_dir, video_files
+from ..columns import REAL
+from ..dataset import TOKEN, Collection, DatasetError, Entry, require_dir, video_files
+from ..sample import sentence, write_sample
+
+#: The keys of the config's ``dataset`` section that :func:`read` takes, besides ``root``.
+OPTIONS = ("splits",)
+#: What ``dataset.root`` is: the folder holding Celeb-real/, YouTube-real/, Celeb-synthesis/.
+ROOT = "folder"
+#: What ``dataset.splits`` names: the release's list of test videos.
+SPLIT_FILES = ("file", "the file List_of_testing_videos.txt")
+#: Whether its videos carry an official split (``classifier.split: dataset``).
+HAS_SPLIT = True
 
 FAKE_GROUP = "Celeb-synthesis"
+#: The order results list its groups in: its one group of fakes.
+GROUPS = (FAKE_GROUP,)
 #: Folder -> (id part, file-name pattern without the extension, its form); reals first, so that
 #: a fake's original is known when the fake is read.
 FOLDERS: dict[str, tuple[str, re.Pattern, str]] = {
@@ -61,14 +72,12 @@ FOLDERS: dict[str, tuple[str, re.Pattern, str]] = {
 TEST_LINE = re.compile(r"(?P<label>[01]) (?P<path>\S+)")
 
 
-def read(
-    root: str | Path, *, test_list: str | Path | None = None
-) -> tuple[list[Entry], pd.DataFrame]:
-    """The entries of the Celeb-DF tree at ``root`` and the skipped inputs; ``test_list``: the
+def read(root: str | Path, *, splits: str | Path | None = None) -> tuple[list[Entry], pd.DataFrame]:
+    """The entries of the Celeb-DF tree at ``root`` and the skipped inputs; ``splits``: the
     release's ``List_of_testing_videos.txt``, which gives the split."""
     root = require_dir(Path(root), "Celeb-DF folder")
     found = Collection()
-    listed = _test_list(Path(test_list), found) if test_list is not None else None
+    listed = _test_list(Path(splits), found) if splits is not None else None
     for folder, (kind, pattern, form) in FOLDERS.items():
         if not (root / folder).is_dir():
             continue
@@ -132,3 +141,20 @@ def _check_listed(listed: dict[str, tuple[str, int]], root: Path, found: Collect
             found.skips.add(
                 Path(where), f"says {said} ({label}) but {path} is {actual}: kept as {actual}"
             )
+
+
+def export(table: pd.DataFrame, root: Path) -> dict[str, object]:
+    """The generated sample (``table``: :func:`dfscope.sample.generate`'s) in this layout under
+    ``root``: ``Celeb-real/<T>_<s>.mp4`` and the HQ fakes as
+    ``Celeb-synthesis/<T>_<S>_<s>.mp4`` (Celeb-DF has one fake per target video and donor; no
+    YouTube-real videos); the config's ``dataset`` keys that read it."""
+    write_sample(
+        table[table.group != "LQ"],
+        root,
+        lambda r: (
+            f"Celeb-real/{r.subject}_{sentence(r.video)}.mp4"
+            if r.label == 0
+            else f"Celeb-synthesis/{r.subject}_{r.face_source}_{sentence(r.video)}.mp4"
+        ),
+    )
+    return {"root": root}

@@ -41,12 +41,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import Entry
-from ..schema import REAL
-from . import TOKEN, Collection, require_dir, video_files
+from ..atomic import atomic_path
+from ..columns import REAL
+from ..dataset import TOKEN, Collection, Entry, require_dir, video_files
+from ..sample import sentence, write_sample
 
+#: The keys of the config's ``dataset`` section that :func:`read` takes, besides ``root``.
+OPTIONS = ()
+#: What ``dataset.root`` is: the folder holding the part folders.
+ROOT = "folder"
+#: What ``dataset.splits`` names: nothing (each part's metadata.json says its split).
+SPLIT_FILES = None
+#: Whether its videos carry an official split: the training parts say only ``train``.
+HAS_SPLIT = False
 METADATA = "metadata.json"
 FAKE_GROUP = "FAKE"
+#: The order results list its groups in: its one group of fakes.
+GROUPS = (FAKE_GROUP,)
 LABELS = {"REAL": 0, "FAKE": 1}
 SPLITS = ("train", "val", "test")
 FILE = re.compile(TOKEN)
@@ -123,3 +134,33 @@ def _original(reals: list[tuple[Path, str]], part: Path) -> str | None:
     part, else the only one; None when none was read, or several other parts have one."""
     own = [video for folder, video in reals if folder == part]
     return own[0] if own else reals[0][1] if len(reals) == 1 else None
+
+
+#: The part folder the generated sample is written to.
+SAMPLE_PART = "dfdc_train_part_0"
+
+
+def export(table: pd.DataFrame, root: Path) -> dict[str, object]:
+    """The generated sample (``table``: :func:`dfscope.sample.generate`'s) in this layout under
+    ``root``: one part, :data:`SAMPLE_PART`, with ``<T><s>.mp4``, ``<T><s><S><quality>.mp4``
+    and a ``metadata.json`` (split ``train``); the config's ``dataset`` keys that read it."""
+    written = write_sample(
+        table,
+        root / SAMPLE_PART,
+        lambda r: (
+            f"{r.subject}{sentence(r.video)}.mp4"
+            if r.label == 0
+            else f"{r.subject}{sentence(r.video)}{r.face_source}{r.group.lower()}.mp4"
+        ),
+    )
+    metadata = {
+        written[r.video].name: {
+            "label": "FAKE" if r.label else "REAL",
+            "split": "train",
+            "original": written[r.original].name if r.label else None,
+        }
+        for r in table.itertuples()
+    }
+    with atomic_path(root / SAMPLE_PART / METADATA) as tmp:
+        tmp.write_text(json.dumps(metadata, indent=1, sort_keys=True))
+    return {"root": root}

@@ -49,10 +49,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import DatasetError, Entry
-from ..schema import REAL
-from . import TOKEN, Collection, require_dir, video_files
+from ..columns import REAL
+from ..dataset import TOKEN, Collection, DatasetError, Entry, require_dir, video_files
+from ..sample import sentence, write_sample
 
+#: The order results list its groups in: by name (no order is the paper's).
+GROUPS: tuple[str, ...] = ()
+#: The keys of the config's ``dataset`` section that :func:`read` takes, besides ``root``.
+OPTIONS = ("compression", "groups", "splits")
+#: What ``dataset.root`` is: the folder holding original_sequences/ and manipulated_sequences/.
+ROOT = "folder"
+#: What ``dataset.splits`` names: the release's split files.
+SPLIT_FILES = ("folder", "the folder with train.json, val.json and test.json")
+#: Whether its videos carry an official split (``classifier.split: dataset``).
+HAS_SPLIT = True
 ORIGINALS, MANIPULATED = "original_sequences", "manipulated_sequences"
 #: The method whose fakes are made from the actors' recordings, not from YouTube videos.
 ACTORS_METHOD = "DeepFakeDetection"
@@ -81,12 +91,12 @@ def read(
     root: str | Path,
     *,
     compression: str = "c23",
-    methods: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
     splits: str | Path | None = None,
 ) -> tuple[list[Entry], pd.DataFrame]:
     """The entries of the FF++ tree at ``root`` in one ``compression``, and the skipped inputs.
 
-    ``methods``: the method folders to read (all there by default); the originals read are
+    ``groups``: the method folders to read (all there by default); the originals read are
     those the methods were made from (``youtube``, or ``actors`` for DeepFakeDetection; by
     default every originals folder there). ``splits``: a folder with the official
     ``train.json``, ``val.json``, ``test.json``.
@@ -94,8 +104,8 @@ def read(
     root = require_dir(Path(root), "FaceForensics++ folder")
     split_of = _splits(Path(splits)) if splits is not None else {}
     found = Collection()
-    fakes = _method_folders(root / MANIPULATED, methods, compression, found)
-    sources = {_source(m) for m in methods} if methods is not None else ("youtube", "actors")
+    fakes = _method_folders(root / MANIPULATED, groups, compression, found)
+    sources = {_source(m) for m in groups} if groups is not None else ("youtube", "actors")
     for source in sorted(sources):
         folder = _videos(root / ORIGINALS / source, compression)
         if folder is not None:
@@ -213,3 +223,22 @@ def _pairs(path: Path) -> list[list[str]]:
     ):
         raise DatasetError(f'{path}: not a JSON list of ["NNN", "MMM"] pairs')
     return pairs
+
+
+def export(table: pd.DataFrame, root: Path) -> dict[str, object]:
+    """The generated sample (``table``: :func:`dfscope.sample.generate`'s) in this layout under
+    ``root``: originals ``original_sequences/youtube/c23/videos/<T><s>.mp4``, the fakes of
+    each quality as a method, ``manipulated_sequences/{LQ,HQ}/c23/videos/<T><s>_<S><s>.mp4``
+    (the face source's video of the same sentence stands for MMM); the config's ``dataset``
+    keys that read it."""
+    write_sample(
+        table,
+        root,
+        lambda r: (
+            f"original_sequences/youtube/c23/videos/{r.subject}{sentence(r.video)}.mp4"
+            if r.label == 0
+            else f"manipulated_sequences/{r.group}/c23/videos/"
+            f"{r.subject}{sentence(r.video)}_{r.face_source}{sentence(r.video)}.mp4"
+        ),
+    )
+    return {"root": root, "compression": "c23"}

@@ -12,7 +12,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; no display on workers or CI
 import matplotlib.pyplot as plt  # noqa: E402
 
-from ..tables import atomic_path  # noqa: E402
+from ..atomic import atomic_path  # noqa: E402
 
 COLOURS = {"real": "tab:green", "LQ": "tab:red", "HQ": "tab:blue", "unlabelled": "tab:grey"}
 # Fixed metadata: matplotlib otherwise stamps the software version and date into the file.

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..roc import roc_band
-from ..schema import REAL, UNLABELLED, real_versus
+from ..columns import REAL, UNLABELLED
+from ..roc import compared, roc_band
 from . import COLOURS, roc_axes, save
 
 
@@ -32,7 +32,7 @@ def classifier_roc_figure(
     fig, ax = plt.subplots(figsize=(5.5, 5))
     rows = table[table.level == "video"].set_index("group")
     for group in groups:
-        part = real_versus(video_scores, group).dropna(subset=["score"])
+        part = compared(video_scores, group, "score")
         if part.label.nunique() < 2 or group not in rows.index:
             continue
         band = roc_band(

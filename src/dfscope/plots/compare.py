@@ -10,13 +10,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import metrics
+from .. import comparison
+from ..atomic import atomic_dir
 from ..batches import ready, run_each
+from ..columns import square_of
 from ..crops import cut
 from ..images import frame_files, frame_number, read_frame
 from ..paired import pair_inputs, read_diff_maps
-from ..schema import square_of
-from ..tables import atomic_dir
 from . import save
 
 
@@ -55,7 +55,7 @@ class ComparisonFigure:
         title: str,
     ) -> plt.Figure:
         """The figure of one frame: original, fake : (S, S, 3) uint8 BGR crops cut with the
-        same square; difference : (S, S) in [0, 1]; regions : :class:`dfscope.metrics.Region`
+        same square; difference : (S, S) in [0, 1]; regions : :class:`dfscope.comparison.Region`
         list."""
         rgb = [original[..., ::-1], fake[..., ::-1]]
         for image, data in zip(self.images, [*rgb, difference, *rgb], strict=True):
@@ -149,7 +149,7 @@ def plot_comparisons(
             fake = cut(read_frame(fakes[row.frame]), square, crop_size)
             original = cut(read_frame(originals[row.frame]), square, crop_size)
             difference = maps[map_of[row.frame]]
-            _, regions, _ = metrics.changed_regions(difference, **region_options)
+            _, regions, _ = comparison.changed_regions(difference, **region_options)
             title = (
                 f"{video} frame {row.frame}: MSE {row.mse:.1f}, SSIM {row.ssim:.3f}, "
                 f"{len(regions)} changed region(s)"

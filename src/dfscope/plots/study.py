@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import auc, roc_curve
 
-from ..roc import equal_error_rate
-from ..schema import real_versus
+from ..roc import compared, equal_error_rate
 from . import COLOURS, roc_axes, save
 
 
@@ -26,7 +25,7 @@ def roc_figure(
             ("video", videos, f"mean_{score}", "-"),
             ("frame", frames, score, "--"),
         ):
-            part = real_versus(table, group).dropna(subset=[column])
+            part = compared(table, group, column)
             if part.label.nunique() < 2:
                 continue
             far, tpr, _ = roc_curve(part.label.astype(int), part[column])
