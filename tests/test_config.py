@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 
@@ -23,7 +22,6 @@ from dfscope.config import (
     made_with,
 )
 from dfscope.ids import wildcard_pattern
-from dfscope.plan import OUTPUTS, exact_pattern, reported_fakes, results_message, targets
 
 from .conftest import REPO, SCHEMA
 
@@ -129,31 +127,6 @@ def test_classifier_features_are_the_families_and_the_temporal_ones(default):
     both = default | {"features": default["features"] | {"families": ["quality", "spectral"]}}
     spectral = [f"spectrum_{i:02d}" for i in range(default["features"]["spectral"]["n_bins"])]
     assert classifier_features(both) == names + spectral + TEMPORAL_FEATURES
-
-
-def test_targets_and_the_end_message_list_every_output_once():
-    paths = targets("mtcnn", ["fadg0", "fram1"])
-    assert len(paths) == len(OUTPUTS) + 1 and len(set(paths)) == len(paths)
-    assert "results/plots/mtcnn/compare/fram1" in paths
-    message = results_message("mtcnn", ["LQ", "HQ"], "  no problem")
-    for path in paths:
-        assert re.sub(r"compare/.*", "compare/<batch>/<video>/", path) in message
-    assert "ROC curves (LQ and HQ):" in message and message.endswith("  no problem")
-    assert "ROC curves (LQ):" in results_message("haar", ["LQ"], "")
-
-
-def test_the_report_shows_fakes_of_different_people_first():
-    fakes = pd.DataFrame(
-        [
-            (f"{q.lower()}-{t}-{s}-x", q, t)
-            for q, t, s in itertools.product(["LQ", "HQ"], ["b", "a"], ["sa1", "sa2"])
-        ],
-        columns=["video", "group", "subject"],
-    )
-    assert reported_fakes(fakes, 2) == ["hq-a-sa1-x", "hq-b-sa1-x", "lq-a-sa1-x", "lq-b-sa1-x"]
-    assert re.fullmatch(exact_pattern(["lq-a-sa1-x"]), "lq-a-sa1-x")
-    assert not re.fullmatch(exact_pattern(["lq-a-sa1-x"]), "lq-a-sa1-xy")
-    assert not re.fullmatch(exact_pattern([]), "")
 
 
 def test_the_batch_wildcard_is_built_from_the_batches():
