@@ -33,9 +33,9 @@ does not grow with the fold: at 128 px and batches of 75 a training process peak
 (Meso4) and 1.06 GiB (MesoInception4) resident, the same for 1,000 and 5,000 crops, 0.4 GiB of
 it the libraries; a fold of 100,000 crops adds only their paths (~20 MB). At 256 px the peaks
 were 1.4 and 2.4 GiB. The caller picks the training frames; :data:`FRAMES_PER_VIDEO` evenly
-spaced frames per video (``dfscope.classifier.fitting.thin``) is the recommendation: consecutive frames of a
-talking head are nearly the same image, so more frames cost time without adding much that is
-new.
+spaced frames per video (``dfscope.classifier.fitting.thin``) is the recommendation:
+consecutive frames of a talking head are nearly the same image, so more frames cost time
+without adding much that is new.
 
 Determinism. With the same seed, data, ``threads`` and machine, training gives bit-identical
 weights and scores on CPU: the initial weights and dropout draw from PyTorch's global generator
