@@ -13,7 +13,9 @@ from .conftest import detector
 
 def test_an_unknown_detector_names_the_known_ones():
     """The library names its own names; the config's key is the schema's to name."""
-    with pytest.raises(ValueError, match="unknown face detector 'retina'; known: haar, mtcnn"):
+    with pytest.raises(
+        ValueError, match="unknown face detector 'retina'; known: dlib, haar, mtcnn, mtcnn_torch"
+    ):
         build("retina")
 
 

@@ -32,11 +32,14 @@ DETECTORS = Registry("face detector", "detectors", ("build",))
 
 @dataclass(frozen=True)
 class Detection:
-    """One face: its box in frame pixels, confidence in [0, 1], (5, 2) landmarks or None."""
+    """One face: its box in frame pixels, confidence in [0, 1], (5, 2) landmarks or None, and
+    the detector's full set of landmarks ((N, 2), frame pixels: dlib's 68) where it has more
+    than five, else None."""
 
     box: Box
     confidence: float
     landmarks: np.ndarray | None = None
+    shape: np.ndarray | None = None
 
 
 class Detector(Protocol):
@@ -55,8 +58,12 @@ def build(name: str, *, threads: int = 1, **params) -> Detector:
 
 def rescale(detection: Detection, factor: float) -> Detection:
     """A detection made on a frame resized by ``factor``, mapped back to the full frame."""
-    landmarks = None if detection.landmarks is None else detection.landmarks / factor
-    return Detection(Box(*(v / factor for v in detection.box)), detection.confidence, landmarks)
+    landmarks, shape = (
+        None if points is None else points / factor
+        for points in (detection.landmarks, detection.shape)
+    )
+    box = Box(*(v / factor for v in detection.box))
+    return Detection(box, detection.confidence, landmarks, shape)
 
 
 class FrameTooSmall(ValueError):
