@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -78,3 +80,28 @@ def test_the_face_ellipse_grows_and_shrinks_by_whole_pixels():
     )
     assert mask[20, 10] and not mask[20, 9]  # semi-axis 10 from the centre (20, 20)
     assert outer[20, 8] and not outer[20, 7] and inner[20, 12] and not inner[20, 11]
+
+
+def test_an_aligned_crop_is_cut_again_by_its_matrix_and_finds_its_face():
+    """The faces step records the aligning matrix; every later step cuts with it: the same
+    pixels, and the face's box mapped into the crop."""
+    from dfscope.align import alignment
+    from dfscope.columns import MATRIX_COLUMNS
+    from dfscope.crops import Cropping, cut_face, face_in_crop, geometry_of
+    from dfscope.sample import IDENTITIES, load_photo
+
+    photo = load_photo("astronaut")
+    marks = np.array(IDENTITIES["fcol0"].landmarks)
+    cropping = Cropping(size=256, align="similarity", scale=1.3)
+    matrix = cropping.geometry(Box(180, 60, 90, 110), marks)
+    np.testing.assert_allclose(matrix, alignment(marks, size=256, scale=1.3))
+    row = SimpleNamespace(**dict(zip(MATRIX_COLUMNS, matrix.ravel(), strict=True)))
+    row.crop_x = row.crop_y = row.crop_side = np.nan
+    again = geometry_of(row)
+    np.testing.assert_array_equal(cut_face(photo, again, 256), cut_face(photo, matrix, 256))
+    face = face_in_crop(Box(180, 60, 90, 110), again, 256)
+    assert 0 < face.x < 128 < face.x1 < 256 and 0 < face.y < 128 < face.y1 < 256
+    square = Cropping(size=64).geometry(Box(10, 10, 20, 20), None)
+    assert square == (6, 6, 28) and face_in_crop(Box(10, 10, 20, 20), square, 64) == Box(
+        9, 9, 46, 46
+    )

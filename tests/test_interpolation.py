@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dfscope.crops import Cropping
 from dfscope.detectors import Detection
 from dfscope.faces import detect_video, interpolate_keyframes, keyframes
 from dfscope.geometry import Box, iou
@@ -72,8 +73,7 @@ def test_detect_video_interpolates_rows_and_crops(tmp_path):
         tmp_path / "faces.parquet",
         video="real-a-sa1",
         detector=detector,
-        margin=0.2,
-        crop_size=16,
+        cropping=Cropping(size=16, margin=0.2),
         batch_size=2,
         every=3,
     )
@@ -133,8 +133,7 @@ def iou_to_full_detection(folder: Path, detector, tmp_path: Path) -> float:
             tmp_path / f"faces{every}.parquet",
             video=folder.name,
             detector=detector,
-            margin=0.2,
-            crop_size=64,
+            cropping=Cropping(size=64, margin=0.2),
             every=every,
         )
         for every in (1, EVERY)

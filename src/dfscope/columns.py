@@ -36,16 +36,21 @@ MADE_WITH = "dfscope.made_with"
 #: its dataset path, the step that met the problem, what it is.
 PROBLEM_COLUMNS = ["video", "path", "stage", "problem"]
 
-#: Order of the five facial landmarks of a detection (the subject's left eye first).
+#: Order of the five facial landmarks of a detection: as MTCNN orders them, "left" on the image's
+#: left (the subject's right eye and mouth corner, for a face towards the camera) first.
 LANDMARKS = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 LANDMARK_COLUMNS = [f"{name}_{axis}" for name in LANDMARKS for axis in "xy"]
 #: The chosen face's geometry that is interpolated between keyframes (``detector.every`` > 1).
 GEOMETRY_COLUMNS = ["x", "y", "w", "h", *LANDMARK_COLUMNS]
+#: The (2, 3) affine matrix, row by row, that maps frame pixels to the pixels of an aligned
+#: crop (``crops.align: similarity``): what ``cv2.warpAffine`` cut it with.
+MATRIX_COLUMNS = ["crop_m00", "crop_m01", "crop_m02", "crop_m10", "crop_m11", "crop_m12"]
 #: Columns of a detection table (results/faces/<detector>/<video>.parquet), one row per frame,
 #: faces or not. x, y, w, h: the chosen face's box in frame pixels; crop_x, crop_y, crop_side:
-#: the square the crop was cut from (frame pixels); landmarks in frame pixels (NaN if the
-#: detector has none). interpolated: the face was not detected but interpolated between
-#: keyframes; such a frame has n_faces = 1, face = 0 and confidence NaN.
+#: the square a square crop was cut from (frame pixels), or crop_m00 ... crop_m12 the matrix an
+#: aligned crop was warped with (:data:`MATRIX_COLUMNS`), the other NaN; landmarks in frame
+#: pixels (NaN if the detector has none). interpolated: the face was not detected but
+#: interpolated between keyframes; such a frame has n_faces = 1, face = 0 and confidence NaN.
 DETECTION_COLUMNS = [
     "video",
     "frame",
@@ -59,6 +64,7 @@ DETECTION_COLUMNS = [
     "crop_x",
     "crop_y",
     "crop_side",
+    *MATRIX_COLUMNS,
     *LANDMARK_COLUMNS,
     "crop",
     "interpolated",

@@ -1,14 +1,26 @@
-"""Cutting square, pixel-aligned face crops."""
+"""Cutting face crops: squares around the detector's box, or the face aligned to a template, and
+cutting them again, pixel for pixel, wherever a later step needs the same crop.
+
+A crop's *geometry* is what the detection table records of it (:func:`geometry_of`): the
+square ``(x0, y0, side)`` a square crop was cut from, or the (2, 3) matrix an aligned crop was
+warped with. Every step that compares crops (a fake with its original, a frame with the one
+before) cuts both with one geometry, so the same pixels are compared.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-if TYPE_CHECKING:  # faces are only read here: the detectors' code is not this module's
-    pass
+from .align import alignment, warp
+from .columns import MATRIX_COLUMNS, square_of
+from .geometry import Box, apply_affine, box_in_crop, crop_square
+
+#: A crop's geometry: a square ``(x0, y0, side)`` in frame pixels, or a (2, 3) affine matrix
+#: from frame pixels to crop pixels.
+Geometry = tuple[int, int, int] | np.ndarray
 
 
 def cut(frame: np.ndarray, square: tuple[int, int, int], size: int) -> np.ndarray:
@@ -30,3 +42,53 @@ def cut(frame: np.ndarray, square: tuple[int, int, int], size: int) -> np.ndarra
         return crop
     method = cv2.INTER_AREA if side > size else cv2.INTER_CUBIC
     return cv2.resize(crop, (size, size), interpolation=method)
+
+
+def geometry_of(row) -> Geometry | None:
+    """The geometry a detection-table row's crop was cut with, or None for a frame without a
+    face."""
+    matrix = np.array([getattr(row, column) for column in MATRIX_COLUMNS], float)
+    if np.isfinite(matrix).all():
+        return matrix.reshape(2, 3)
+    return square_of(row)
+
+
+@dataclass(frozen=True)
+class Cropping:
+    """How a face is cropped (the config's ``crops``): a ``size`` x ``size`` crop of the square
+    around the detector's box grown by ``margin`` on each side (``align`` ``none``: the faces of
+    a fake and of its original cut with one square stay aligned pixel for pixel), or of the
+    face aligned by the similarity that puts its five landmarks on the ArcFace template, the
+    crop showing ``scale`` times the template's field of view (``similarity``:
+    :func:`dfscope.align.alignment`; DeepfakeBench's preprocessing is 256 px at scale 1.3)."""
+
+    size: int
+    margin: float = 0.2
+    align: str = "none"
+    scale: float = 1.3
+
+    def geometry(self, box: Box, landmarks: np.ndarray | None) -> Geometry:
+        """The geometry of a new crop of the face ``box`` (frame pixels) with ``landmarks``."""
+        if self.align == "similarity":
+            return alignment(landmarks, size=self.size, scale=self.scale)
+        return crop_square(box, self.margin)
+
+
+def cut_face(frame: np.ndarray, geometry: Geometry, size: int) -> np.ndarray:
+    """The ``size`` x ``size`` crop of ``frame`` with ``geometry`` (:func:`cut` for a square,
+    :func:`dfscope.align.warp` for a matrix); black where it leaves the frame."""
+    if isinstance(geometry, np.ndarray):
+        return warp(frame, geometry, size)
+    return cut(frame, geometry, size)
+
+
+def face_in_crop(box: Box, geometry: Geometry, size: int) -> Box:
+    """``box`` (frame pixels) in whole pixels of the crop cut with ``geometry``: where the face
+    lies in its crop (for an aligned crop, the box around its mapped corners)."""
+    if not isinstance(geometry, np.ndarray):
+        return box_in_crop(box, geometry, size)
+    corners = np.array([[box.x, box.y], [box.x1, box.y], [box.x, box.y1], [box.x1, box.y1]])
+    mapped = apply_affine(geometry, corners)
+    x0, y0 = (int(v) for v in np.rint(mapped.min(0)))
+    x1, y1 = (int(v) for v in np.rint(mapped.max(0)))
+    return Box(x0, y0, x1 - x0, y1 - y0)

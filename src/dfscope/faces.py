@@ -14,9 +14,9 @@ import pandas as pd
 from .atomic import atomic_dir, write_parquet
 from .batches import ready, run_each
 from .choices import CHOICES
-from .columns import DETECTION_COLUMNS, GEOMETRY_COLUMNS, LANDMARK_COLUMNS
-from .crops import cut
-from .geometry import Box, crop_square
+from .columns import DETECTION_COLUMNS, GEOMETRY_COLUMNS, LANDMARK_COLUMNS, MATRIX_COLUMNS
+from .crops import Cropping, Geometry, cut_face
+from .geometry import Box
 from .images import frame_files, frame_name, frame_number, read_frame, write_image
 
 if TYPE_CHECKING:  # the detector is built by the caller: its code is not this step's
@@ -50,14 +50,14 @@ def detect_video(
     *,
     video: str,
     detector: Detector,
-    margin: float,
-    crop_size: int,
+    cropping: Cropping,
     batch_size: int = 16,
     choose: str = "largest",
     every: int = 1,
     ext: str = "png",
 ) -> pd.DataFrame:
-    """Detect faces in the frames of ``frames_dir``; write crops and the detection table.
+    """Detect faces in the frames of ``frames_dir``; write crops (as ``cropping`` cuts them)
+    and the detection table.
 
     The detector runs on the keyframes (every ``every``-th frame and the
     last, see :func:`keyframes`), fed in batches of ``batch_size``; the
@@ -78,15 +78,12 @@ def detect_video(
             keys,
             tmp,
             detector=detector,
-            margin=margin,
-            crop_size=crop_size,
+            cropping=cropping,
             batch_size=batch_size,
             choose=choose,
             ext=ext,
         )
-        rows += _interpolate_between(
-            files, numbers, keys, rows, tmp, margin=margin, crop_size=crop_size, ext=ext
-        )
+        rows += _interpolate_between(files, numbers, keys, rows, tmp, cropping=cropping, ext=ext)
     table = detection_table(
         [{"video": video} | row for row in sorted(rows, key=lambda r: r["frame"])]
     )
@@ -148,8 +145,7 @@ def _detect_keyframes(
     crops: Path,
     *,
     detector: Detector,
-    margin: float,
-    crop_size: int,
+    cropping: Cropping,
     batch_size: int,
     choose: str,
     ext: str,
@@ -171,9 +167,11 @@ def _detect_keyframes(
                 "interpolated": False,
             }
             if chosen >= 0:
-                previous = faces[chosen].box
-                row |= _face_fields(faces[chosen]) | _write_crop(
-                    image, previous, crops, int(index), margin=margin, size=crop_size, ext=ext
+                face = faces[chosen]
+                previous = face.box
+                geometry = cropping.geometry(face.box, face.landmarks)
+                row |= _face_fields(face) | _write_crop(
+                    image, geometry, crops, int(index), size=cropping.size, ext=ext
                 )
             rows.append(row)
     return rows
@@ -186,11 +184,11 @@ def _interpolate_between(
     key_rows: list[dict],
     crops: Path,
     *,
-    margin: float,
-    crop_size: int,
+    cropping: Cropping,
     ext: str,
 ) -> list[dict]:
-    """Rows (with crops) of the frames between keyframes, their face interpolated."""
+    """Rows (with crops) of the frames between keyframes, their face (box and landmarks)
+    interpolated."""
     between = np.setdiff1d(np.arange(len(files)), keys)
     if not len(between):
         return []
@@ -203,21 +201,25 @@ def _interpolate_between(
         if not np.isnan(row_values[:4]).any():
             fields = dict(zip(GEOMETRY_COLUMNS, row_values, strict=True))
             box = Box(fields["x"], fields["y"], fields["w"], fields["h"])
+            landmarks = np.array([fields[c] for c in LANDMARK_COLUMNS]).reshape(5, 2)
+            geometry = cropping.geometry(box, landmarks)
             image = read_frame(files[index])
             row |= {"n_faces": 1, "face": 0, "interpolated": True, **fields}
-            row |= _write_crop(image, box, crops, number, margin=margin, size=crop_size, ext=ext)
+            row |= _write_crop(image, geometry, crops, number, size=cropping.size, ext=ext)
         rows.append(row)
     return rows
 
 
 def _write_crop(
-    image: np.ndarray, box: Box, crops: Path, frame: int, *, margin: float, size: int, ext: str
+    image: np.ndarray, geometry: Geometry, crops: Path, frame: int, *, size: int, ext: str
 ) -> dict:
-    """Cut and write the crop of ``box``; its fields of the table row."""
-    square = crop_square(box, margin)
+    """Cut and write the crop of ``geometry``; its fields of the table row (the square's, or
+    the aligning matrix's)."""
     name = frame_name(frame, ext)
-    write_image(crops / name, cut(image, square, size))
-    return {"crop_x": square[0], "crop_y": square[1], "crop_side": square[2], "crop": name}
+    write_image(crops / name, cut_face(image, geometry, size))
+    if isinstance(geometry, np.ndarray):
+        return dict(zip(MATRIX_COLUMNS, geometry.ravel().tolist(), strict=True)) | {"crop": name}
+    return {"crop_x": geometry[0], "crop_y": geometry[1], "crop_side": geometry[2], "crop": name}
 
 
 def _face_fields(face: Detection) -> dict:
@@ -233,7 +235,7 @@ def _face_fields(face: Detection) -> dict:
 def detection_table(rows: list[dict]) -> pd.DataFrame:
     """Rows -> a detection table with the documented columns and dtypes."""
     table = pd.DataFrame(rows).reindex(columns=DETECTION_COLUMNS)
-    floats = ["confidence", "x", "y", "w", "h", *LANDMARK_COLUMNS]
+    floats = ["confidence", "x", "y", "w", "h", *MATRIX_COLUMNS, *LANDMARK_COLUMNS]
     table[floats] = table[floats].astype("float64")
     table[["crop_x", "crop_y", "crop_side"]] = table[["crop_x", "crop_y", "crop_side"]].astype(
         "Int32"

@@ -14,9 +14,9 @@ import pandas as pd
 from . import comparison
 from .atomic import atomic_path, write_parquet
 from .batches import ready, run_each
-from .columns import PAIRED_COLUMNS, REGION_COLUMNS, square_of
-from .crops import cut
-from .geometry import Box, box_in_crop, ellipse_mask
+from .columns import PAIRED_COLUMNS, REGION_COLUMNS
+from .crops import cut_face, face_in_crop, geometry_of
+from .geometry import Box, ellipse_mask
 from .images import frame_files, frame_number, frame_size, read_frame, size_mismatch, write_image
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,8 @@ def compare_video(
 ) -> pd.DataFrame:
     """Per frame, how and where a fake's face differs from its original's, pixel-aligned.
 
-    Both crops are cut with the *original's* square of that frame (the fake
+    Both crops are cut with the *original's* geometry of that frame (its square, or the
+    matrix its aligned crop was warped with: :func:`dfscope.crops.geometry_of`; the fake
     was made from that very frame, so the same pixels are compared, and a
     detector thrown off by the swapped face cannot misalign them). Per
     frame: MSE, PSNR, SSIM (luma and colour), mean absolute difference
@@ -117,13 +118,13 @@ def compare_video(
         number = frame_number(fake_path)
         row = {"video": video, "original": original, "frame": number, "paired": False}
         det = detections.get(number)
-        square = None if det is None else square_of(det)
+        geometry = None if det is None else geometry_of(det)
         difference = np.zeros((crop_size, crop_size), np.float32)
-        if square is not None and number in originals:
+        if geometry is not None and number in originals:
             fake, real = read_frame(fake_path), read_frame(originals[number])
             if fake.shape == real.shape:
-                a, b = cut(fake, square, crop_size), cut(real, square, crop_size)
-                face = box_in_crop(Box.of(det), square, crop_size)
+                a, b = cut_face(fake, geometry, crop_size), cut_face(real, geometry, crop_size)
+                face = face_in_crop(Box.of(det), geometry, crop_size)
                 measures, difference = compare_crops(
                     a, b, face, ssim_options or {}, region_options or {}
                 )

@@ -92,7 +92,7 @@ def _resolve(node: ast.ImportFrom, package: str) -> str | None:
 
 def _submodule_or(base: str, name: str) -> str:
     """``base.name`` if that is a module (``from . import metrics``), else ``base`` (``from
-    .schema import square_of``)."""
+    .columns import square_of``)."""
     candidate = f"{base}.{name}" if base else name
     return candidate if _is_module(candidate) else base
 

@@ -13,8 +13,8 @@ import pandas as pd
 from . import comparison
 from .atomic import write_parquet
 from .batches import ready, run_each
-from .columns import LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATURES, square_of
-from .crops import cut
+from .columns import LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATURES
+from .crops import cut_face, geometry_of
 from .geometry import apply_affine, similarity_transform
 from .images import frame_files, frame_number, read_frame
 
@@ -71,8 +71,9 @@ def measure_video(
 
     ``temporal_ssim`` / ``temporal_abs_diff``: SSIM (luma) and mean absolute
     difference (grey levels) between frames t-1 and t, both cut with frame
-    t's face square, so that smooth real motion changes little and a face
-    regenerated in every frame changes more. ``landmark_jitter``: the five
+    t's face geometry (its square, or its aligning matrix), so that smooth
+    real motion changes little and a face regenerated in every frame changes
+    more. ``landmark_jitter``: the five
     landmarks of frame t against those of t-1 mapped by the best similarity
     transform (which removes the global head motion), RMS residual divided
     by the eye distance. NaN for the first frame and where either frame has
@@ -83,7 +84,7 @@ def measure_video(
     back in time than its neighbours'. Without ``sampled`` the folder is taken as complete.
     """
     detections = pd.read_parquet(faces_table)
-    squares = {row.frame: square_of(row) for row in detections.itertuples()}
+    geometries = {row.frame: geometry_of(row) for row in detections.itertuples()}
     points = dict(
         zip(
             detections.frame, detections[LANDMARK_COLUMNS].to_numpy().reshape(-1, 5, 2), strict=True
@@ -97,10 +98,10 @@ def measure_video(
     for path, number in zip(files, numbers, strict=True):
         frame = read_frame(path)
         row = {"video": video, "frame": number}
-        square = squares.get(number)
+        geometry = geometries.get(number)
         adjacent = before is not None and sampled_before.get(number) == before
-        if adjacent and square is not None and before in points:
-            a, b = cut(frame, square, crop_size), cut(previous, square, crop_size)
+        if adjacent and geometry is not None and before in points:
+            a, b = cut_face(frame, geometry, crop_size), cut_face(previous, geometry, crop_size)
             row |= {
                 "temporal_ssim": comparison.ssim(a, b, **(ssim_options or {})),
                 "temporal_abs_diff": float(np.abs(a.astype(float) - b.astype(float)).mean()),

@@ -24,8 +24,7 @@ rule faces:
         batch_size=config["detector"]["batch_size"],
         choose=config["detector"]["choose"],
         every=config["detector"]["every"],
-        margin=config["crops"]["margin"],
-        crop_size=config["crops"]["size"],
+        crops=config["crops"],
         code=faces_code,
     script:
         "../scripts/detect_faces.py"

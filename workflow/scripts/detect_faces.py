@@ -1,6 +1,7 @@
 """Rule faces: detect, choose and crop the face in every frame of a batch's videos."""
 
 from dfscope import detectors
+from dfscope.crops import Cropping
 from dfscope.faces import detect_batch
 from dfscope.runtime import configure_logging, limit_threads
 
@@ -12,8 +13,7 @@ detect_batch(
     snakemake.input.frames,
     snakemake.output[0],
     detector=detectors.build(snakemake.wildcards.detector, threads=threads, **p.detector),
-    margin=p.margin,
-    crop_size=p.crop_size,
+    cropping=Cropping(**p.crops),
     batch_size=p.batch_size,
     choose=p.choose,
     every=p.every,

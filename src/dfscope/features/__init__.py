@@ -23,8 +23,8 @@ import pandas as pd
 
 from ..atomic import write_parquet
 from ..batches import ready, run_each
-from ..columns import square_of
-from ..geometry import Box, box_in_crop
+from ..crops import face_in_crop, geometry_of
+from ..geometry import Box
 from ..images import read_frame
 from ..registry import Registry
 
@@ -86,7 +86,7 @@ def measure_video(
         row = {"video": video, "frame": det.frame}
         if not pd.isna(det.crop):
             crop = read_frame(Path(crops_dir) / det.crop)
-            face = box_in_crop(Box.of(det), square_of(det), crop.shape[0])
+            face = face_in_crop(Box.of(det), geometry_of(det), crop.shape[0])
             values = np.concatenate([measure(crop, face, **params) for measure, params in chosen])
             row |= dict(zip(features, values.tolist(), strict=True))
         rows.append(row)

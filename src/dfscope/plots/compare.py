@@ -13,8 +13,7 @@ import pandas as pd
 from .. import comparison
 from ..atomic import atomic_dir
 from ..batches import ready, run_each
-from ..columns import square_of
-from ..crops import cut
+from ..crops import cut_face, geometry_of
 from ..images import frame_files, frame_number, read_frame
 from ..paired import pair_inputs, read_diff_maps
 from . import save
@@ -55,7 +54,7 @@ class ComparisonFigure:
         title: str,
     ) -> plt.Figure:
         """The figure of one frame: original, fake : (S, S, 3) uint8 BGR crops cut with the
-        same square; difference : (S, S) in [0, 1]; regions : :class:`dfscope.comparison.Region`
+        same geometry; difference : (S, S) in [0, 1]; regions : :class:`dfscope.comparison.Region`
         list."""
         rgb = [original[..., ::-1], fake[..., ::-1]]
         for image, data in zip(self.images, [*rgb, difference, *rgb], strict=True):
@@ -124,7 +123,7 @@ def plot_comparisons(
     """Draw ``figure`` (:class:`ComparisonFigure`) for ``n_frames`` evenly spaced paired frames
     of a fake, each a PNG in ``out_dir``.
 
-    The crops are cut again with the original's squares (as the paired
+    The crops are cut again with the original's geometries (as the paired
     metrics were) and the regions found again, with the same options, on the
     stored difference maps, so the boxes are those the tables count.
     Returns the frame numbers drawn.
@@ -137,7 +136,9 @@ def plot_comparisons(
         if len(table)
         else table
     )
-    squares = {row.frame: square_of(row) for row in pd.read_parquet(original_faces).itertuples()}
+    geometries = {
+        row.frame: geometry_of(row) for row in pd.read_parquet(original_faces).itertuples()
+    }
     fakes, originals = (
         {frame_number(path): path for path in frame_files(folder)}
         for folder in (fake_frames, original_frames)
@@ -145,9 +146,9 @@ def plot_comparisons(
     maps = read_diff_maps(diff_strip, crop_size)
     with atomic_dir(out_dir) as tmp:
         for row in picks.itertuples():
-            square = squares[row.frame]
-            fake = cut(read_frame(fakes[row.frame]), square, crop_size)
-            original = cut(read_frame(originals[row.frame]), square, crop_size)
+            geometry = geometries[row.frame]
+            fake = cut_face(read_frame(fakes[row.frame]), geometry, crop_size)
+            original = cut_face(read_frame(originals[row.frame]), geometry, crop_size)
             difference = maps[map_of[row.frame]]
             _, regions, _ = comparison.changed_regions(difference, **region_options)
             title = (
