@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dfscope.classifier.fitting import _thin, cross_validate, train_and_score
-from dfscope.classifier.metrics import classifier_metrics, video_scores
+from dfscope.classifier.fitting import cross_validate, thin, train_and_score
+from dfscope.classifier.metrics import classifier_metrics, video_scores, with_thresholds
 from dfscope.classifier.run import run_classifier
 from dfscope.classifier.splits import (
     DatasetSplit,
@@ -24,7 +24,7 @@ from dfscope.classifier.splits import (
     read_split,
     split_of,
 )
-from dfscope.roc import MEASURES, roc_band, roc_measures
+from dfscope.roc import ALL_MEASURES, MEASURES, roc_band, roc_measures
 
 PAIRS = [("fcol0", "fhop0"), ("mabc0", "mdef0"), ("fghi0", "mjkl0")]
 FEATURES = ["f1", "f2", "f3"]
@@ -197,7 +197,7 @@ def test_the_datasets_own_split_trains_on_train_and_val_and_scores_test():
     frames = synthetic(3)
     pair = frames.subject.map({p: i for i, pair in enumerate(PAIRS) for p in pair})
     frames["split"] = pair.map({0: "train", 1: "val", 2: "test"})
-    scores = cross_validate(frames, FEATURES, model="logistic", seed=0, split=DatasetSplit())
+    scores = cross_validate(frames, FEATURES, model="logistic", seed=0, split=DatasetSplit()).test
     tested = set(frames.video[pair == 2])
     assert set(scores.video) == tested and (scores.fold == 0).all()
     assert scores.groupby("video").score.mean().notna().all()
@@ -223,7 +223,7 @@ def test_a_training_set_without_fakes_is_an_error(tmp_path):
         cross_validate(frames, FEATURES, model="logistic", seed=0, split=SplitFile(split))
 
 
-def test_a_study_without_any_face_says_so_not_use_fewer_folds(tmp_path):
+def test_a_study_without_any_face_says_so_not_use_fewer_folds():
     """No face in any video: every feature NaN. The cure is in the data, not in the folds."""
     frames = synthetic(3).assign(**{f: np.nan for f in FEATURES})
     with pytest.raises(
@@ -232,13 +232,10 @@ def test_a_study_without_any_face_says_so_not_use_fewer_folds(tmp_path):
         r"found in any, see results/tables/<detector>/problems.csv\): there is "
         "nothing to train the classifier on$",
     ):
-        cross_validate(
-            frames, FEATURES, model="svm", seed=0, models_dir=tmp_path / "models", split=KFold(5, 0)
-        )
-    assert not (tmp_path / "models").exists()
+        cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(5, 0))
 
 
-def test_training_videos_without_a_face_are_named_before_any_fold_is_trained(tmp_path):
+def test_training_videos_without_a_face_are_named_before_any_fold_is_trained():
     """The fakes of two pairs have no face: the fold that trains on just those two pairs fails,
     naming them, before fold 0 (which could be trained) is."""
     frames = synthetic(3)
@@ -252,10 +249,7 @@ def test_training_videos_without_a_face_are_named_before_any_fold_is_trained(tmp
         r"has a frame with features \(no face was found in them, see "
         r"results/tables/<detector>/problems.csv\): there is nothing to train on$",
     ):
-        cross_validate(
-            frames, FEATURES, model="svm", seed=0, models_dir=tmp_path / "models", split=KFold(5, 0)
-        )
-    assert not (tmp_path / "models").exists()
+        cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(5, 0))
 
 
 # --- Pooling and metrics -------------------------------------------------------------------------
@@ -306,7 +300,10 @@ def scored_tables(seed=0):
     frames = videos.loc[np.repeat(videos.index, 5)].reset_index(drop=True)
     frames["frame"] = np.tile(np.arange(5), 30)
     frames["score"] = rng.normal(size=len(frames)) + 1.2 * frames.label
-    return frames, video_scores(frames, "mean")
+    frames["threshold"] = 0.6  # set beforehand, as a fold's development scores set it
+    frames["probability"] = 1 / (1 + np.exp(-(frames.score - 0.6)))
+    videos = video_scores(frames, "mean").assign(threshold=0.6)
+    return frames, videos.assign(probability=1 / (1 + np.exp(-(videos.score - 0.6))))
 
 
 def test_classifier_metrics_intervals_contain_estimates_and_are_seeded():
@@ -321,10 +318,20 @@ def test_classifier_metrics_intervals_contain_estimates_and_are_seeded():
     assert table.set_index(["group", "level"]).loc[
         ("LQ", "frame"), ["n_real", "n_fake"]
     ].tolist() == [50, 50]
-    for measure in ("auc", "eer", "frr_at_far10", "frr_at_far1"):
+    for measure in ALL_MEASURES:
         assert (table[f"{measure}_lo"] <= table[measure]).all()
         assert (table[measure] <= table[f"{measure}_hi"]).all()
-    assert (table.auc > 0.6).all()
+    assert (table.auc > 0.6).all() and np.allclose(table.hter, (table.far + table.frr) / 2)
+    lq = frame_scores[frame_scores.group.isin(["real", "LQ"])]
+    far = (lq.score[lq.label == 0] >= 0.6).mean()
+    frr = (lq.score[lq.label == 1] < 0.6).mean()
+    row = table.set_index(["group", "level"]).loc[("LQ", "frame")]
+    assert (row.far, row.frr) == (round(far, 6), round(frr, 6))
+    fake = lq.score >= 0.6
+    assert row.accuracy == round(float((fake == (lq.label == 1)).mean()), 6)
+    p = lq.probability.clip(1e-15, 1 - 1e-15)
+    expected = -np.mean(np.where(lq.label == 1, np.log(p), np.log(1 - p)))
+    assert row.log_loss == pytest.approx(expected, abs=1e-6)  # DFDC's measure, by hand
     pd.testing.assert_frame_equal(
         table, classifier_metrics(frame_scores, video_scores, ["LQ", "HQ"], n_boot=200, seed=3)
     )
@@ -347,35 +354,33 @@ def test_roc_band_brackets_the_roc():
 # --- The classifier ------------------------------------------------------------------------------
 
 
-def test_thin_keeps_evenly_spaced_frames():
+def testthin_keeps_evenly_spaced_frames():
     videos = pd.Series(["a"] * 10 + ["b"] * 3)
-    kept = np.flatnonzero(_thin(videos, 4))
+    kept = np.flatnonzero(thin(videos, 4))
     assert kept.tolist() == [0, 3, 5, 8, 10, 11, 12]
 
 
 @pytest.mark.parametrize("model", ["svm", "logistic"])
-def test_cross_validate_separates_shifted_fakes(model, tmp_path):
+def test_cross_validate_separates_shifted_fakes(model):
     frames = synthetic(3)
-    scores = cross_validate(
-        frames, FEATURES, model=model, seed=0, models_dir=tmp_path / "models", split=KFold(5, 0)
-    )
+    scored = cross_validate(frames, FEATURES, model=model, seed=0, split=KFold(5, 0))
+    scores = scored.test
     assert scores.columns.tolist() == ["video", "frame", "group", "label", "fold", "score"]
     assert len(scores) == len(frames) and scores.fold.nunique() == 3  # leave one pair out
     assert scores.score.isna().sum() == frames.video.nunique()  # the faceless last frames
-    table = classifier_metrics(
-        scores, video_scores(scores, "median"), ["LQ", "HQ"], n_boot=20, seed=0
-    )
-    assert (table.auc > 0.95).all()
-    saved = sorted(p.name for p in (tmp_path / "models").iterdir())
-    assert saved == ["fold_0.joblib", "fold_1.joblib", "fold_2.joblib"]
-    classifier = joblib.load(tmp_path / "models" / "fold_0.joblib")
-    assert list(classifier.feature_names_in_) == FEATURES
+    # Every training frame of each fold has a development score: two folds train on it.
+    usable = frames.dropna(subset=FEATURES, how="all")
+    assert len(scored.dev) == 2 * len(usable) and scored.dev.score.notna().all()
+    table = classifier_metrics(*with_thresholds(scored, "median"), ["LQ", "HQ"], n_boot=20, seed=0)
+    assert (table.auc > 0.95).all() and (table.hter < 0.1).all()
+    assert len(scored.models) == 3
+    assert list(scored.models[0].feature_names_in_) == FEATURES
 
 
 def test_training_on_another_study_scores_every_video_of_this_one():
     # This study: a single swap pair, where no fold could hold a pair out.
     this = synthetic(3, pairs=[("ghost0", "elon0")], seed=1)
-    scores = train_and_score(synthetic(3, seed=2), this, FEATURES, model="svm", seed=0)
+    scores = train_and_score(synthetic(3, seed=2), this, FEATURES, model="svm", seed=0).test
     assert set(scores.video) == set(this.video) and (scores.fold == 0).all()
     videos = video_scores(scores, "mean")
     lowest_fake = videos[videos.label == 1].score.min()
@@ -390,10 +395,8 @@ def test_cross_validate_on_noise_is_near_chance(model):
     scores = cross_validate(
         frames, FEATURES, model=model, seed=0, frames_per_video=6, split=KFold(3, 0)
     )
-    table = classifier_metrics(
-        scores, video_scores(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0
-    )
-    assert table.auc.between(0.2, 0.8).all()
+    table = classifier_metrics(*with_thresholds(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0)
+    assert table.auc.between(0.2, 0.8).all() and table.hter.between(0.2, 0.8).all()
 
 
 def test_run_classifier_is_byte_identical(tmp_path):
@@ -420,6 +423,13 @@ def test_run_classifier_is_byte_identical(tmp_path):
     assert outputs[0] == outputs[1]
     table = pd.read_csv(tmp_path / "a" / "classifier.csv")
     assert len(table) == 4 and table.auc.notna().all()
+    # Each fold's model is saved with what reusing it needs.
+    saved = sorted(p.name for p in (tmp_path / "a/models").iterdir())
+    assert saved == ["fold_0.joblib", "fold_1.joblib", "fold_2.joblib"]
+    fold = joblib.load(tmp_path / "a/models/fold_0.joblib")
+    assert fold["features"] == FEATURES and list(fold["model"].feature_names_in_) == FEATURES
+    scores = pd.read_parquet(tmp_path / "a/scores.parquet")
+    assert fold["threshold"]["video"] == scores[scores.fold == 0].threshold.iloc[0]
 
 
 def test_unknown_model_is_an_error():
@@ -435,22 +445,23 @@ def test_a_fold_whose_inner_folds_cannot_tune_says_so_instead_of_naming_a_best()
     frames = synthetic(3, pairs=PAIRS[:1], sentences=("sa1",))
     frames = frames[frames.group != "HQ"]  # per subject: one real and one fake video
     frames = frames.assign(subject=frames.video, face_source=None)  # no person is known
-    scores = cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(4, 0))
-    settings = scores.attrs["hyperparameters"].split("; ")
+    settings = cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(4, 0)).settings
     assert len(settings) == 4
     for fold, text in enumerate(settings):
         assert text.startswith(f"fold {fold}: C=1, gamma=scale, fixed: inner fold "), text
         assert "on which AUC is undefined" in text and "tuned" not in text
+        # No inner fold: the threshold is set on the training scores, and that is said.
+        assert "; threshold on the training scores (inner fold " in text
     frames = synthetic(3)  # three swap pairs: two in each fold's training set, both classes
-    scores = cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(3, 0))
+    settings = cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(3, 0)).settings
     assert all(
         re.fullmatch(
             rf"fold {i}: C=\S+, gamma=\S+, tuned in 2 inner folds over cohorts "
-            r"\(AUC [01]\.\d{3}\)",
+            r"\(AUC [01]\.\d{3}\); threshold on 2 inner folds' held-out scores",
             text,
         )
-        for i, text in enumerate(scores.attrs["hyperparameters"].split("; "))
-    ), scores.attrs
+        for i, text in enumerate(settings)
+    ), settings
 
 
 def test_the_split_is_a_value_decided_when_the_config_is_read():

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.metrics import auc as area_under_curve
-from sklearn.metrics import roc_curve
+from sklearn.metrics import average_precision_score, log_loss, roc_curve
 
 from .columns import REAL
 
@@ -21,7 +21,13 @@ from .columns import REAL
 FAR_POINTS = {"far10": 0.10, "far1": 0.01}
 
 #: Measures of :func:`roc_measures`, in its order; each gets a bootstrap interval.
-MEASURES = ("auc", "eer", *(f"frr_at_{name}" for name in FAR_POINTS))
+MEASURES = ("auc", "ap", "eer", *(f"frr_at_{name}" for name in FAR_POINTS))
+#: Measures at a threshold fixed beforehand (:func:`threshold_rates`), in its order.
+AT_THRESHOLD = ("far", "frr", "hter", "accuracy")
+#: Measures of probabilities (:func:`probability_measures`), in its order.
+OF_PROBABILITIES = ("log_loss",)
+#: Every measure of :func:`measures`, in its order.
+ALL_MEASURES = (*MEASURES, *AT_THRESHOLD, *OF_PROBABILITIES)
 
 
 def compared(table: pd.DataFrame, group: str, column: str) -> pd.DataFrame:
@@ -117,10 +123,35 @@ def _tpr_at(fpr: np.ndarray, tpr: np.ndarray, far: np.ndarray) -> np.ndarray:
 
 
 def roc_measures(labels: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """AUC, EER, then the FRR at each FAR of :data:`FAR_POINTS` (the order of :data:`MEASURES`)."""
+    """AUC, average precision (fake the positive class), EER, then the FRR at each FAR of
+    :data:`FAR_POINTS` (the order of :data:`MEASURES`)."""
     fpr, tpr, _ = roc_curve(labels, scores, drop_intermediate=False)
     frr = 1 - _tpr_at(fpr, tpr, np.array(list(FAR_POINTS.values())))
-    return np.array([area_under_curve(fpr, tpr), equal_error_rate(labels, scores)[0], *frr])
+    precision = average_precision_score(labels, scores)
+    return np.array(
+        [area_under_curve(fpr, tpr), precision, equal_error_rate(labels, scores)[0], *frr]
+    )
+
+
+def threshold_rates(labels: np.ndarray, scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """FAR, FRR and HTER (their mean) where each row is called fake when its score reaches its
+    threshold (the order of :data:`AT_THRESHOLD`).
+
+    The thresholds are set before the scores are seen (the EER threshold of development
+    scores, one a fold), so these rates are what a user of the classifier would meet; the
+    EER of the scores themselves picks its threshold on them, which is optimistic.
+    """
+    fake = np.asarray(scores) >= np.asarray(thresholds)
+    far = float(fake[labels == 0].mean())
+    frr = float((~fake[labels == 1]).mean())
+    return np.array([far, frr, (far + frr) / 2, float((fake == (labels == 1)).mean())])
+
+
+def probability_measures(labels: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """The log loss of calibrated probabilities of fake (DFDC's official measure; clipped to
+    [1e-15, 1 - 1e-15] as it was): the order of :data:`OF_PROBABILITIES`."""
+    clipped = np.clip(np.asarray(probabilities, float), 1e-15, 1 - 1e-15)
+    return np.array([log_loss(labels, clipped, labels=[0, 1])])
 
 
 def resample(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -132,17 +163,34 @@ def resample(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def bootstrap(
     labels: np.ndarray,
     scores: np.ndarray,
+    thresholds: np.ndarray,
+    probabilities: np.ndarray,
     codes: np.ndarray,
     video_labels: np.ndarray,
     n_boot: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """:func:`roc_measures` of ``n_boot`` replicates that redraw videos (``codes``: row -> video).
-
-    A video drawn c times contributes each of its rows c times.
-    """
-    result = np.empty((n_boot, len(MEASURES)))
+    """:func:`measures` of ``n_boot`` replicates that redraw videos (``codes``: row -> video), in
+    the order of :data:`ALL_MEASURES`. A video drawn c times contributes each of its rows c
+    times."""
+    result = np.empty((n_boot, len(ALL_MEASURES)))
     for b in range(n_boot):
         weight = np.bincount(resample(video_labels, rng), minlength=len(video_labels))[codes]
-        result[b] = roc_measures(np.repeat(labels, weight), np.repeat(scores, weight))
+        drawn = (
+            np.repeat(values, weight) for values in (labels, scores, thresholds, probabilities)
+        )
+        result[b] = measures(*drawn)
     return result
+
+
+def measures(
+    labels: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, probabilities: np.ndarray
+) -> np.ndarray:
+    """:func:`roc_measures`, :func:`threshold_rates`, then :func:`probability_measures`."""
+    return np.concatenate(
+        [
+            roc_measures(labels, scores),
+            threshold_rates(labels, scores, thresholds),
+            probability_measures(labels, probabilities),
+        ]
+    )

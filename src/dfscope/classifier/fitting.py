@@ -10,20 +10,27 @@ byte-identical scores.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
 
-import joblib
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
-from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.base import BaseEstimator, clone
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_predict
 
-from ..atomic import atomic_dir
 from .models import MODELS
-from .splits import DatasetSplit, Fold, Split, SplitFile, cohorts, folds_of, present, require
+from .splits import (
+    DatasetSplit,
+    Fold,
+    Split,
+    SplitFile,
+    TrainOn,
+    cohorts,
+    folds_of,
+    present,
+    require,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,40 +40,84 @@ INNER_FOLDS = 3
 #: Columns of the per-frame score table of :func:`fit_and_score`.
 FRAME_SCORE_COLUMNS = ["video", "frame", "group", "label", "fold", "score"]
 
-#: Where the frame scores of :func:`fit_and_score` carry (in ``DataFrame.attrs``) each fold's
-#: hyperparameters and how they were set, which the classify step writes beside the metrics.
-HYPERPARAMETERS = "hyperparameters"
+
+@dataclass
+class Scores:
+    """What the folds of the classifier give: ``test``, the score of every held-out frame (of
+    every video of the study, each by the model of the fold that held it out); ``dev``, the
+    development score of every training frame of each fold (:class:`Fit`), from which the
+    fold's thresholds are set; ``settings``, each fold's hyperparameters, how they were set
+    and where its development scores come from; ``models``, each fold's fitted classifier.
+    Frame tables of :data:`FRAME_SCORE_COLUMNS` (a training frame is in ``dev`` once per fold
+    it trains)."""
+
+    test: pd.DataFrame
+    dev: pd.DataFrame
+    settings: list[str]
+    models: list[BaseEstimator]
 
 
-def fit_model(
-    name: str, x: pd.DataFrame, y: pd.Series, cohorts: np.ndarray, seed: int
-) -> tuple[BaseEstimator, str]:
-    """The classifier model ``name`` fitted on ``x``, ``y``, and what its hyperparameters are and
-    how they were set.
+@dataclass
+class Fit:
+    """A fold's fitted classifier, what its hyperparameters are and how they were set
+    (``how``), and the development scores of its training frames (``dev``): each scored by a
+    model that did not see that frame's cohort, where inner folds exist (``dev_how`` says
+    which), from which the fold's decision threshold is set."""
+
+    classifier: BaseEstimator
+    how: str
+    dev: np.ndarray
+    dev_how: str
+
+
+def fit_model(name: str, x: pd.DataFrame, y: pd.Series, cohorts: np.ndarray, seed: int) -> Fit:
+    """The classifier model ``name`` fitted on ``x``, ``y`` (:class:`Fit`).
 
     A model with a ``GRID`` searches it by AUC in inner folds over the training ``cohorts``
     (one per training frame). Where the inner folds cannot tune (a single training cohort,
     or an inner fold whose held-out part has videos of one class only, where AUC is
     undefined and scikit-learn would report its first grid point as "best"), the model is
     fitted with its ``FIXED`` parameters and the answer says so and why: a fold never claims
-    a choice that was not made.
+    a choice that was not made. The development scores come from the same inner folds, the
+    chosen parameters refitted without each inner fold's cohorts (Idiap's convention sets
+    the threshold on development data, not on the test's); where there are no inner folds,
+    they are the training frames' own scores, and ``dev_how`` says so.
     """
     spec = MODELS.load(name)
     pipeline = spec.build(seed)
-    if not spec.GRID:
-        pipeline.set_params(**spec.FIXED).fit(x, y)
-        return pipeline, f"{_described(spec.FIXED)} (no search)"
     why = _untunable(y.to_numpy(), cohorts)
-    if why is not None:
+    if not spec.GRID or why is not None:
         pipeline.set_params(**spec.FIXED).fit(x, y)
-        return pipeline, f"{_described(spec.FIXED)}, fixed: {why}"
-    inner = GroupKFold(n_splits=min(INNER_FOLDS, len(np.unique(cohorts))))
+        fixed = _described(spec.FIXED) or "no hyperparameters"
+        how = f"{fixed}, " + ("no search" if not spec.GRID else f"fixed: {why}")
+        return Fit(pipeline, how, *_development(pipeline, x, y, cohorts, why))
+    inner = GroupKFold(n_splits=_inner_folds(cohorts))
     search = GridSearchCV(pipeline, spec.GRID, scoring="roc_auc", cv=inner, n_jobs=1)
     search.fit(x, y, groups=cohorts)
-    return search, (
+    how = (
         f"{_described(search.best_params_)}, tuned in {inner.get_n_splits()} inner folds over "
         f"cohorts (AUC {search.best_score_:.3f})"
     )
+    return Fit(search, how, *_development(search.best_estimator_, x, y, cohorts, None))
+
+
+def _development(
+    fitted: BaseEstimator, x: pd.DataFrame, y: pd.Series, cohorts: np.ndarray, why: str | None
+) -> tuple[np.ndarray, str]:
+    """The development scores of the training frames and where they come from: out of the
+    inner folds (``fitted``'s parameters, refitted without each inner fold), or, where there
+    are none (``why``), ``fitted``'s own scores of the frames it was trained on."""
+    if why is not None:
+        return fitted.decision_function(x), f"threshold on the training scores ({why})"
+    inner = GroupKFold(n_splits=_inner_folds(cohorts))
+    dev = cross_val_predict(
+        clone(fitted), x, y, groups=cohorts, cv=inner, method="decision_function"
+    )
+    return dev, f"threshold on {inner.get_n_splits()} inner folds' held-out scores"
+
+
+def _inner_folds(cohorts: np.ndarray) -> int:
+    return min(INNER_FOLDS, len(np.unique(cohorts)))
 
 
 def _described(params: dict) -> str:
@@ -84,7 +135,7 @@ def _untunable(y: np.ndarray, cohorts: np.ndarray) -> str | None:
     names = np.unique(cohorts)
     if len(names) < 2:
         return f"one training cohort ({names[0]}), no inner fold to tune on"
-    inner = GroupKFold(n_splits=min(INNER_FOLDS, len(names)))
+    inner = GroupKFold(n_splits=_inner_folds(cohorts))
     for j, (_, held) in enumerate(inner.split(y, y, groups=cohorts)):
         classes = np.unique(y[held])
         if len(classes) < 2:
@@ -103,10 +154,9 @@ def cross_validate(
     model: str,
     split: Split,
     seed: int,
-    models_dir: str | Path | None = None,
     frames_per_video: int | None = None,
-) -> pd.DataFrame:
-    """Out-of-fold score of every frame: columns video, frame, group, label, fold, score.
+) -> Scores:
+    """Out-of-fold score of every frame (:class:`Scores`).
 
     The folds are those of ``split`` (:func:`dfscope.classifier.splits.folds_of`): k-fold over
     cohorts, a split file's or the dataset's official one (videos it does not list are left
@@ -123,9 +173,26 @@ def cross_validate(
         model=model,
         seed=seed,
         named=isinstance(split, SplitFile | DatasetSplit),
-        models_dir=models_dir,
         frames_per_video=frames_per_video,
     )
+
+
+def score_split(
+    frames: pd.DataFrame,
+    features: Sequence[str],
+    *,
+    split: Split,
+    model: str,
+    seed: int,
+    frames_per_video: int | None = None,
+) -> Scores:
+    """The classifier's scores over ``split``: trained on another study's frame table where it
+    is :class:`TrainOn` (:func:`train_and_score`), else cross-validated
+    (:func:`cross_validate`)."""
+    options = {"model": model, "seed": seed, "frames_per_video": frames_per_video}
+    if isinstance(split, TrainOn):
+        return train_and_score(pd.read_parquet(split.path), frames, features, **options)
+    return cross_validate(frames, features, split=split, **options)
 
 
 def train_and_score(
@@ -135,13 +202,12 @@ def train_and_score(
     *,
     model: str,
     seed: int,
-    models_dir: str | Path | None = None,
     frames_per_video: int | None = None,
-) -> pd.DataFrame:
+) -> Scores:
     """Score every frame of ``frames`` by a classifier trained on all of ``train_frames``, the
     frame table of another study: a cross-dataset test, and the only honest one on a dataset
-    with a single swap pair, where no fold could hold out a pair. Columns as
-    :func:`cross_validate`'s, with fold 0."""
+    with a single swap pair, where no fold could hold out a pair. As :func:`cross_validate`'s,
+    with fold 0 (its development frames those of the other study, ids ``train:<video>``)."""
     require(train_frames, _study_columns(features), "training frame table")
     external = _study_frames(train_frames, features)
     external = external.assign(video="train:" + external.video.astype(str))
@@ -155,7 +221,6 @@ def train_and_score(
         cohorts(frames),
         model=model,
         seed=seed,
-        models_dir=models_dir,
         frames_per_video=frames_per_video,
     )
 
@@ -169,9 +234,8 @@ def fit_and_score(
     model: str,
     seed: int,
     named: bool = False,
-    models_dir: str | Path | None = None,
     frames_per_video: int | None = None,
-) -> pd.DataFrame:
+) -> Scores:
     """Train one classifier per fold of ``splits`` and score that fold's test frames (``named``:
     the folds are a split that names its videos, whose omissions are told).
 
@@ -181,52 +245,47 @@ def fit_and_score(
     scored (score NaN). ``frames_per_video`` caps the training frames taken
     from each video (evenly spaced), since an RBF SVM's cost grows faster
     than linearly with the training set and consecutive frames add little;
-    test frames are never thinned. With ``models_dir`` each fitted
-    classifier is saved to ``models_dir/fold_<i>.joblib``; the folder is
-    replaced as a whole, so no stale fold survives a run with fewer folds.
-    Fitting on a DataFrame stores the feature names in the model
-    (``feature_names_in_``).
+    test frames are never thinned. Fitting on a DataFrame stores the feature
+    names in the model (``feature_names_in_``).
     """
     features = list(features)
     frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
     x = frames[features].astype("float64")
     usable = x.notna().any(axis=1).to_numpy()
     splits = [present(frames, train, test, named) for train, test in splits]
-    _check_training(frames, splits, usable)
+    check_training(frames, splits, usable)
     scores = np.full(len(frames), np.nan)
     fold_of = np.full(len(frames), -1)
-    settings: list[str] = []
-    saving = atomic_dir(models_dir) if models_dir is not None else contextlib.nullcontext()
-    with saving as out:
-        for i, (train, test) in enumerate(splits):
-            in_train = frames.video.isin(train).to_numpy()
-            in_test = frames.video.isin(test).to_numpy()
-            rows = in_train & usable & frames.label.notna().to_numpy()  # never an unknown label
-            rows[rows] = _thin(frames.video[rows], frames_per_video)
-            train_cohorts = people.reindex(frames.video[rows]).to_numpy()
-            classifier, how = fit_model(
-                model, x[rows], frames.label[rows].astype(int), train_cohorts, seed
-            )
-            log.info("fold %d: %s %s", i, model, how)
-            settings.append(f"fold {i}: {how}")
-            scored = in_test & usable
-            scores[scored] = classifier.decision_function(x[scored])
-            fold_of[in_test] = i
-            log.info(
-                "fold %d: trained on %d frames of %d videos, scored %d videos",
-                i,
-                int(rows.sum()),
-                len(train),
-                len(test),
-            )
-            if out is not None:
-                joblib.dump(classifier, Path(out) / f"fold_{i}.joblib")
-    result = frames.loc[fold_of >= 0, ["video", "frame", "group", "label"]].copy()
-    result["fold"] = fold_of[fold_of >= 0]
-    result["score"] = scores[fold_of >= 0]
-    result = result.reset_index(drop=True)[FRAME_SCORE_COLUMNS]
-    result.attrs[HYPERPARAMETERS] = "; ".join(settings)
-    return result
+    settings, development, models = [], [], []
+    for i, (train, test) in enumerate(splits):
+        in_train = frames.video.isin(train).to_numpy()
+        in_test = frames.video.isin(test).to_numpy()
+        rows = in_train & usable & frames.label.notna().to_numpy()  # never an unknown label
+        rows[rows] = thin(frames.video[rows], frames_per_video)
+        train_cohorts = people.reindex(frames.video[rows]).to_numpy()
+        fit = fit_model(model, x[rows], frames.label[rows].astype(int), train_cohorts, seed)
+        log.info("fold %d: %s %s; %s", i, model, fit.how, fit.dev_how)
+        settings.append(f"fold {i}: {fit.how}; {fit.dev_how}")
+        development.append(scored_frames(frames[rows], i, fit.dev))
+        models.append(fit.classifier)
+        scored = in_test & usable
+        scores[scored] = fit.classifier.decision_function(x[scored])
+        fold_of[in_test] = i
+        log.info(
+            "fold %d: trained on %d frames of %d videos, scored %d videos",
+            i,
+            int(rows.sum()),
+            len(train),
+            len(test),
+        )
+    test = scored_frames(frames[fold_of >= 0], fold_of[fold_of >= 0], scores[fold_of >= 0])
+    return Scores(test, pd.concat(development, ignore_index=True), settings, models)
+
+
+def scored_frames(frames: pd.DataFrame, fold, scores: np.ndarray) -> pd.DataFrame:
+    """``frames``' ids and labels, their ``fold`` and ``scores``: :data:`FRAME_SCORE_COLUMNS`."""
+    table = frames[["video", "frame", "group", "label"]].reset_index(drop=True)
+    return table.assign(fold=fold, score=scores)[FRAME_SCORE_COLUMNS]
 
 
 def _study_columns(features: Sequence[str]) -> list[str]:
@@ -244,7 +303,7 @@ def _study_frames(
     return frames[columns]
 
 
-def _check_training(frames: pd.DataFrame, splits: list[Fold], usable: np.ndarray) -> None:
+def check_training(frames: pd.DataFrame, splits: list[Fold], usable: np.ndarray) -> None:
     """Every fold must train on real and fake frames with features, or there is nothing to learn.
 
     Checked for all folds before any is trained, and the message says which
@@ -278,7 +337,7 @@ def _check_training(frames: pd.DataFrame, splits: list[Fold], usable: np.ndarray
                 )
 
 
-def _thin(videos: pd.Series, per_video: int | None) -> np.ndarray:
+def thin(videos: pd.Series, per_video: int | None) -> np.ndarray:
     """Mask of at most ``per_video`` evenly spaced rows per video (all rows when None).
 
     Row p of a video's m rows is kept when a multiple of m falls in

@@ -1,6 +1,7 @@
 """How well the deepfake classifier tells fakes from real videos: its frame scores pooled into video
-scores, and per group and level AUC, EER and FRR at fixed FARs with bootstrap intervals over
-videos (:mod:`dfscope.roc`)."""
+scores, each fold's decision thresholds set on its development scores, and per group and level
+AUC, EER, FRR at fixed FARs and, at those thresholds, FAR, FRR and HTER, with bootstrap
+intervals over videos (:mod:`dfscope.roc`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.linear_model import LogisticRegression
 
-from ..roc import MEASURES, bootstrap, per_group, roc_measures
+from ..roc import ALL_MEASURES, bootstrap, equal_error_rate, measures, per_group
+from .fitting import Scores
 from .poolings import POOLINGS
 
 
@@ -28,6 +31,45 @@ def video_scores(frame_scores: pd.DataFrame, pooling: str = "mean") -> pd.DataFr
     return videos.sort_index().reset_index()
 
 
+def with_thresholds(scores: Scores, pooling: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The held-out frame scores and the pooled video scores (:func:`video_scores`), each with
+    its fold's decision threshold (``threshold``) and the decision (``fake``: 1 where the
+    score reaches it), the thresholds set as the field reports them: the EER threshold of the
+    fold's development scores (frame level: the development frames'; video level: their
+    videos', pooled the same way), applied to the held-out scores."""
+    frames, videos = scores.test.copy(), video_scores(scores.test, pooling)
+    by_fold = {fold: dev for fold, dev in scores.dev.groupby("fold", sort=True)}
+    levels = (
+        (frames, by_fold),
+        (videos, {fold: video_scores(dev, pooling) for fold, dev in by_fold.items()}),
+    )
+    for table, development in levels:
+        thresholds = {fold: _eer_threshold(dev) for fold, dev in development.items()}
+        table["threshold"] = table.fold.map(thresholds).astype("float64")
+        table["fake"] = (table.score >= table.threshold).astype("Int8").mask(table.score.isna())
+        table["probability"] = _calibrated(table, development)
+    return frames, videos
+
+
+def _calibrated(table: pd.DataFrame, development: dict[int, pd.DataFrame]) -> np.ndarray:
+    """The probability of fake of each row of ``table``: its score mapped by a logistic curve
+    fitted, per fold, to that fold's development scores (Platt scaling): a score is a margin
+    or a logit of its own scale, a probability is what log loss asks for."""
+    probabilities = np.full(len(table), np.nan)
+    for fold, dev in development.items():
+        dev = dev.dropna(subset=["score", "label"])
+        curve = LogisticRegression(C=1e4).fit(dev[["score"]], dev.label.astype(int))
+        rows = (table.fold == fold).to_numpy() & table.score.notna().to_numpy()
+        probabilities[rows] = curve.predict_proba(table.loc[rows, ["score"]])[:, 1]
+    return probabilities
+
+
+def _eer_threshold(scored: pd.DataFrame) -> float:
+    """The EER threshold of a fold's development scores (frames or videos with a score)."""
+    part = scored.dropna(subset=["score", "label"])
+    return equal_error_rate(part.label.to_numpy(dtype=int), part.score.to_numpy())[1]
+
+
 def classifier_metrics(
     frame_scores: pd.DataFrame,
     video_scores: pd.DataFrame,
@@ -35,7 +77,9 @@ def classifier_metrics(
     n_boot: int = 1000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """AUC, EER and FRR at 10 % / 1 % FAR, with bootstrap 95 % intervals, per group and level.
+    """AUC, average precision, EER and FRR at 10 % / 1 % FAR; FAR, FRR, HTER and accuracy at
+    each fold's threshold; the log loss of the calibrated probabilities (:func:`with_thresholds`,
+    :data:`dfscope.roc.ALL_MEASURES`); with bootstrap 95 % intervals, per group and level.
 
     For group q the real videos are compared with q's fakes, at frame
     level (every scored frame) and at video level (pooled scores). The
@@ -52,14 +96,16 @@ def classifier_metrics(
     levels = {"frame": (frame_scores, "score"), "video": (video_scores, "score")}
     for row, part in per_group(levels, groups):
         labels, values = part.label.to_numpy(dtype=int), part.score.to_numpy(dtype=float)
+        thresholds = part.threshold.to_numpy(dtype=float)
+        probabilities = part.probability.to_numpy(dtype=float)
         if row["n_real"] and row["n_fake"]:
-            point = roc_measures(labels, values)
+            point = measures(labels, values, thresholds, probabilities)
             codes, names = pd.factorize(part.video, sort=True)
             video_labels = part.groupby("video").label.first().reindex(names).to_numpy(dtype=int)
-            boot = bootstrap(
-                labels, values, codes, video_labels, n_boot, np.random.default_rng(seed)
-            )
-            for j, measure in enumerate(MEASURES):
+            rng = np.random.default_rng(seed)
+            drawn = (labels, values, thresholds, probabilities, codes, video_labels, n_boot, rng)
+            boot = bootstrap(*drawn)
+            for j, measure in enumerate(ALL_MEASURES):
                 lo, hi = np.percentile(boot[:, j], [2.5, 97.5]) if n_boot else (np.nan, np.nan)
                 row |= {measure: point[j], f"{measure}_lo": lo, f"{measure}_hi": hi}
         rows.append(row)
@@ -68,6 +114,6 @@ def classifier_metrics(
         "level",
         "n_real",
         "n_fake",
-        *(c for m in MEASURES for c in (m, f"{m}_lo", f"{m}_hi")),
+        *(c for m in ALL_MEASURES for c in (m, f"{m}_lo", f"{m}_hi")),
     ]
     return pd.DataFrame(rows, columns=columns).round(6)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import joblib
 import pandas as pd
+import pyarrow.parquet as pq
 
-from ..atomic import write_csv, write_parquet
-from .fitting import HYPERPARAMETERS, cross_validate, train_and_score
-from .metrics import classifier_metrics, video_scores
-from .splits import Split, TrainOn
+from ..atomic import atomic_dir, write_csv, write_parquet
+from ..columns import MADE_WITH
+from .fitting import Scores, score_split
+from .metrics import classifier_metrics, with_thresholds
+from .splits import Split
 
 
 def run_classifier(
@@ -29,25 +33,56 @@ def run_classifier(
     frames_per_video: int | None = None,
 ) -> pd.DataFrame:
     """Score the study's videos with the classifier (cross-validated over ``split``, or trained
-    on another study's frame table where it is :class:`TrainOn`); write the video scores
-    (Parquet) and the metrics table (CSV, with each fold's hyperparameters), both atomically
-    and byte-reproducibly, and the fold models under ``models_dir``. Returns the table.
+    on another study's frame table where it is :class:`TrainOn`); write the video scores, with
+    each one's fold threshold and decision (Parquet), and the metrics table (CSV, with each
+    fold's hyperparameters), both atomically and byte-reproducibly, and the fold models under
+    ``models_dir``. Returns the table.
     """
-    frames = pd.read_parquet(frames_path)
-    options = {
-        "model": model,
-        "seed": seed,
-        "models_dir": models_dir,
-        "frames_per_video": frames_per_video,
-    }
-    if isinstance(split, TrainOn):
-        training = pd.read_parquet(split.path)
-        frame_scores = train_and_score(training, frames, features, **options)
-    else:
-        frame_scores = cross_validate(frames, features, split=split, **options)
-    scores = video_scores(frame_scores, pooling)
-    table = classifier_metrics(frame_scores, scores, groups, n_boot=n_boot, seed=seed)
-    table[HYPERPARAMETERS] = frame_scores.attrs[HYPERPARAMETERS]
-    write_parquet(scores, out_scores_parquet)
+    scores = score_split(
+        pd.read_parquet(frames_path),
+        features,
+        split=split,
+        model=model,
+        seed=seed,
+        frames_per_video=frames_per_video,
+    )
+    frame_scores, videos = with_thresholds(scores, pooling)
+    table = classifier_metrics(frame_scores, videos, groups, n_boot=n_boot, seed=seed)
+    table["hyperparameters"] = "; ".join(scores.settings)
+    save_models(scores, frame_scores, videos, features, frames_path, models_dir)
+    write_parquet(videos, out_scores_parquet)
     write_csv(table, out_table_csv)
     return table
+
+
+def save_models(
+    scores: Scores,
+    frames: pd.DataFrame,
+    videos: pd.DataFrame,
+    features: Sequence[str],
+    frames_path: str | Path,
+    models_dir: str | Path,
+) -> None:
+    """Each fold's classifier, as ``models_dir/fold_<i>.joblib`` (the folder replaced as a
+    whole, so no stale fold survives a run with fewer folds), with what reusing it needs: a
+    dict of ``model`` (its ``decision_function`` is the score), ``features`` (their order),
+    ``threshold`` (frame and video level, set on the fold's development scores), ``made_with``
+    (the settings of the frames it learned from, as the frame table records them: a model is
+    only for features made the same way) and ``settings`` (its hyperparameters, how set)."""
+    recorded = pq.read_schema(frames_path).metadata or {}
+    made_with = json.loads(recorded.get(MADE_WITH.encode(), b"null"))
+    frame_thresholds = frames.groupby("fold").threshold.first()
+    video_thresholds = videos.groupby("fold").threshold.first()
+    with atomic_dir(models_dir) as out:
+        for i, model in enumerate(scores.models):
+            saved = {
+                "model": model,
+                "features": list(features),
+                "threshold": {
+                    "frame": float(frame_thresholds.get(i, float("nan"))),
+                    "video": float(video_thresholds.get(i, float("nan"))),
+                },
+                "made_with": made_with,
+                "settings": scores.settings[i],
+            }
+            joblib.dump(saved, Path(out) / f"fold_{i}.joblib")

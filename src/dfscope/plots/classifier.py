@@ -47,7 +47,8 @@ def classifier_roc_figure(
             where="post",
             color=colour,
             label=f"{group}: AUC {r.auc:.3f} [{r.auc_lo:.3f}, {r.auc_hi:.3f}], "
-            f"EER {100 * r.eer:.1f} % [{100 * r.eer_lo:.1f}, {100 * r.eer_hi:.1f}]",
+            f"EER {100 * r.eer:.1f} % [{100 * r.eer_lo:.1f}, {100 * r.eer_hi:.1f}], "
+            f"HTER {100 * r.hter:.1f} %",
         )
     roc_axes(ax, "Classifier, video level, 95 % bootstrap band", legend_size=7)
     fig.tight_layout()
