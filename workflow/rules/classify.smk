@@ -56,3 +56,121 @@ rule classifier_plot:
         code=code_of("classifier_plot"),
     script:
         "../scripts/classifier_plot.py"
+
+
+rule ablation:
+    input:
+        unpack(classifier_inputs),
+        frames="results/tables/{detector}/frames.parquet",
+    output:
+        report(
+            "results/tables/{detector}/ablation.csv",
+            caption="../report/ablation.rst",
+            category="Classifier",
+        ),
+    log:
+        "results/logs/ablation/{detector}.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        sets=ABLATION_SETS,
+        models=ABLATION_MODELS,
+        groups=STUDY.groups,
+        options=config["classifier"],
+        code=ablation_code,
+    script:
+        "../scripts/ablation.py"
+
+
+rule ablation_plot:
+    input:
+        "results/tables/{detector}/ablation.csv",
+    output:
+        report(
+            "results/plots/{detector}/ablation.png",
+            caption="../report/ablation_plot.rst",
+            category="Classifier",
+        ),
+    log:
+        "results/logs/ablation_plot/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        groups=STUDY.groups,
+        code=code_of("ablation_plot"),
+    script:
+        "../scripts/ablation_plot.py"
+
+
+rule controls:
+    input:
+        unpack(classifier_inputs),
+        frames="results/tables/{detector}/frames.parquet",
+    output:
+        report(
+            "results/tables/{detector}/controls.csv",
+            caption="../report/controls.rst",
+            category="Classifier",
+        ),
+    log:
+        "results/logs/controls/{detector}.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        features=ALL_FEATURES,
+        groups=STUDY.groups,
+        options=config["classifier"],
+        code=classifier_code,
+    script:
+        "../scripts/controls.py"
+
+
+rule cnn:
+    input:
+        frames="results/tables/{detector}/frames.parquet",
+        faces=per_batch("results/faces/{detector}/{batch}"),
+    output:
+        table=report(
+            "results/tables/{detector}/cnn.csv",
+            caption="../report/cnn.rst",
+            category="CNN",
+        ),
+        scores="results/metrics/{detector}/cnn/video_scores.parquet",
+        models=directory("results/cnn_models/{detector}"),
+    log:
+        "results/logs/cnn/{detector}.log",
+    conda:
+        "../../environment.yml"
+    threads: config["cnn"]["threads"]
+    resources:
+        mem_mb=3000,
+        gpu=int(config["cnn"]["device"].startswith("cuda")),
+    params:
+        cnn=config["cnn"],
+        crop_size=config["crops"]["size"],
+        groups=STUDY.groups,
+        options=config["classifier"],
+        code=code_of("cnn"),
+    script:
+        "../scripts/cnn.py"
+
+
+use rule classifier_plot as cnn_plot with:
+    input:
+        table="results/tables/{detector}/cnn.csv",
+        scores="results/metrics/{detector}/cnn/video_scores.parquet",
+    output:
+        roc=report(
+            "results/plots/{detector}/cnn_roc.png",
+            caption="../report/cnn_roc.rst",
+            category="CNN",
+        ),
+        scores="results/plots/{detector}/cnn_scores.png",
+    log:
+        "results/logs/cnn_plot/{detector}.log",

@@ -119,3 +119,21 @@ use rule compare_figures as compare_figures_in_report with:
 
 
 ruleorder: compare_figures_in_report > compare_figures
+
+
+rule deepfakebench:
+    input:
+        videos="results/tables/videos.parquet",
+        faces=per_batch("results/faces/{detector}/{batch}"),
+        frames=expand("results/frames/{batch}", batch=STUDY.batches),
+    output:
+        directory("results/deepfakebench/{detector}"),
+    log:
+        "results/logs/deepfakebench/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        options=config["export"]["deepfakebench"],
+        code=code_of("deepfakebench"),
+    script:
+        "../scripts/deepfakebench.py"

@@ -1,0 +1,143 @@
+"""Ablation: what each feature family and each classifier model brings, every combination scored
+with the classifier's own protocol (its folds, inner-fold tuning, thresholds on development
+scores, bootstrap intervals over videos), beside the best single feature.
+
+The single feature is chosen on all the data, in its better direction, so it is an optimistic
+yardstick: a classifier below it out of fold does not make use of what its features know.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from .atomic import write_csv
+from .classifier.fitting import score_split
+from .classifier.metrics import classifier_metrics, with_thresholds
+from .classifier.splits import Split
+from .columns import TEMPORAL_FEATURES
+from .features import feature_columns
+from .roc import equal_error_rate, per_group
+
+log = logging.getLogger(__name__)
+
+#: The name of the feature set of every chosen family (and the temporal features) together.
+ALL = "all"
+#: The model column of the rows of the best single feature.
+SINGLE = "best single feature"
+#: Columns that name a row of the ablation table, before the metrics.
+KEYS = ["model", "features", "n_features"]
+
+
+def feature_sets(
+    families: Mapping[str, Mapping], temporal: bool, sets: Mapping[str, Sequence[str]] | None
+) -> dict[str, list[str]]:
+    """The feature sets to compare, by name: ``sets`` (name -> families, ``temporal`` among
+    them for the temporal features) where given, else each chosen family alone, the temporal
+    features alone (when computed) and :data:`ALL` of them together."""
+    columns = {name: feature_columns({name: params}) for name, params in families.items()}
+    if temporal:
+        columns["temporal"] = list(TEMPORAL_FEATURES)
+    if sets is None:
+        sets = {name: [name] for name in columns}
+        if len(columns) > 1:
+            sets[ALL] = list(columns)
+    return {
+        name: [c for family in chosen for c in columns[family]] for name, chosen in sets.items()
+    }
+
+
+def ablation(
+    frames: pd.DataFrame,
+    sets: Mapping[str, Sequence[str]],
+    models: Sequence[str],
+    *,
+    split: Split,
+    seed: int,
+    pooling: str,
+    groups: Sequence[str],
+    n_boot: int,
+    frames_per_video: int | None,
+) -> pd.DataFrame:
+    """One row per model, feature set (``sets``: name -> feature columns), group and level:
+    the classifier's metrics (:func:`dfscope.classifier.metrics.classifier_metrics`); then the
+    rows of the best single feature (:func:`best_single_feature`)."""
+    tables = []
+    for model in models:
+        for name, features in sets.items():
+            scores = score_split(
+                frames,
+                features,
+                split=split,
+                model=model,
+                seed=seed,
+                frames_per_video=frames_per_video,
+            )
+            table = classifier_metrics(
+                *with_thresholds(scores, pooling), groups, n_boot=n_boot, seed=seed
+            )
+            tables.append(table.assign(model=model, features=name, n_features=len(features)))
+            log.info("%s on %s (%d features) done", model, name, len(features))
+    every = sorted({feature for features in sets.values() for feature in features})
+    tables.append(best_single_feature(frames, every, groups))
+    table = pd.concat(tables, ignore_index=True)
+    return table[KEYS + [c for c in table.columns if c not in KEYS]]
+
+
+def best_single_feature(
+    frames: pd.DataFrame, features: Sequence[str], groups: Sequence[str]
+) -> pd.DataFrame:
+    """Per group and level, the feature of ``features`` that alone separates best (largest AUC
+    in its better direction), its AUC and its EER in that direction; the frame table's
+    frames, and for the video level each video's mean. No threshold is set beforehand, so the
+    columns of the rates at a threshold stay empty."""
+    videos = frames.groupby("video", sort=True)[list(features)].mean()
+    videos = frames.drop_duplicates("video").set_index("video")[["label", "group"]].join(videos)
+    rows = []
+    for feature in features:
+        levels = {"frame": (frames, feature), "video": (videos, feature)}
+        for row, part in per_group(levels, groups):
+            labels, values = part.label.to_numpy(dtype=int), part[feature].to_numpy(float)
+            if row["n_real"] and row["n_fake"]:
+                auc = float(roc_auc_score(labels, values))
+                sign = 1.0 if auc >= 0.5 else -1.0
+                row |= {"auc": max(auc, 1 - auc), "eer": equal_error_rate(labels, sign * values)[0]}
+            rows.append({"model": SINGLE, "features": feature, "n_features": 1} | row)
+    table = pd.DataFrame(rows)
+    if table.empty or "auc" not in table:
+        return table
+    best = table.sort_values(["auc", "features"], ascending=[False, True], kind="stable")
+    return best.groupby(["group", "level"], sort=False).head(1).round(6)
+
+
+def run_ablation(
+    frames_path: str | Path,
+    out_csv: str | Path,
+    *,
+    sets: Mapping[str, Sequence[str]],
+    models: Sequence[str],
+    split: Split,
+    seed: int,
+    pooling: str,
+    groups: Sequence[str],
+    n_boot: int,
+    frames_per_video: int | None,
+) -> pd.DataFrame:
+    """The ablation step: :func:`ablation` of the study's frame table, written as CSV."""
+    table = ablation(
+        pd.read_parquet(frames_path),
+        sets,
+        models,
+        split=split,
+        seed=seed,
+        pooling=pooling,
+        groups=groups,
+        n_boot=n_boot,
+        frames_per_video=frames_per_video,
+    )
+    write_csv(table, out_csv)
+    return table

@@ -1,0 +1,22 @@
+"""Rule ablation: each model on each feature set, with the classifier's protocol."""
+
+from dfscope.ablation import run_ablation
+from dfscope.classifier.splits import split_of
+from dfscope.runtime import configure_logging, limit_threads
+
+configure_logging(snakemake.log[0])
+limit_threads(snakemake.threads)
+p = snakemake.params
+o = p.options
+run_ablation(
+    snakemake.input.frames,
+    snakemake.output[0],
+    sets=p.sets,
+    models=p.models,
+    split=split_of(o),
+    seed=o["seed"],
+    pooling=o["pooling"],
+    groups=p.groups,
+    n_boot=o["n_boot"],
+    frames_per_video=o["frames_per_video"],
+)

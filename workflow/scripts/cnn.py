@@ -1,0 +1,31 @@
+"""Rule cnn: MesoNet trained per fold on the face crops, scored and evaluated as the classifier."""
+
+from dfscope.classifier.cnn import run_cnn
+from dfscope.classifier.splits import split_of
+from dfscope.runtime import configure_logging
+
+configure_logging(snakemake.log[0])
+p = snakemake.params
+c, o = p.cnn, p.options
+run_cnn(
+    snakemake.input.frames,
+    snakemake.input.faces,
+    snakemake.output.scores,
+    snakemake.output.table,
+    snakemake.output.models,
+    split=split_of(o),
+    seed=o["seed"],
+    pooling=o["pooling"],
+    groups=p.groups,
+    n_boot=o["n_boot"],
+    frames_per_video=c["frames_per_video"],
+    training={
+        "architecture": c["architecture"],
+        "size": p.crop_size,
+        "epochs": c["epochs"],
+        "batch_size": c["batch_size"],
+        "learning_rate": c["learning_rate"],
+        "device": c["device"],
+        "threads": c["threads"],
+    },
+)
