@@ -24,7 +24,7 @@ from dfscope.classifier.splits import (
     read_split,
     split_of,
 )
-from dfscope.roc import ALL_MEASURES, MEASURES, roc_band, roc_measures
+from dfscope.roc import ALL_MEASURES, Scored, equal_error_rate, roc_band
 
 PAIRS = [("fcol0", "fhop0"), ("mabc0", "mdef0"), ("fghi0", "mjkl0")]
 FEATURES = ["f1", "f2", "f3"]
@@ -283,8 +283,40 @@ def test_frr_at_far_by_hand():
     labels, scores = np.r_[np.zeros(10), np.ones(4)], np.r_[real, fake]
     # FAR 1/10 (real 0.9 accepted): 0.95 and 0.85 accepted, FRR 1/2; FAR 1/100 is FAR 0: only
     # 0.95 accepted, FRR 3/4.
-    frr = dict(zip(MEASURES, roc_measures(labels, scores), strict=True))
+    measured = Scored(labels, scores, np.full(14, 0.5), np.full(14, 0.5)).measures()
+    frr = dict(zip(ALL_MEASURES, measured, strict=True))
     assert (frr["frr_at_far10"], frr["frr_at_far1"]) == (0.5, 0.75)
+
+
+def test_weighted_measures_are_scikit_learns_of_the_rows_repeated():
+    """A bootstrap replicate weighs each row by how often its video was drawn; its measures are
+    scikit-learn's of the rows repeated that often, ties in the scores and undrawn rows too."""
+    from sklearn.metrics import auc, average_precision_score, log_loss, roc_curve
+
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 2, 300)
+    scores = np.round(rng.normal(size=300) + labels, 1)  # rounded: many ties
+    thresholds = rng.choice([0.2, 0.5], 300)
+    probabilities = 1 / (1 + np.exp(-scores))
+    scored = Scored(labels, scores, thresholds, probabilities)
+    for weights in (np.ones(300, int), rng.integers(0, 4, 300)):
+        y, s, t, p = (np.repeat(v, weights) for v in (labels, scores, thresholds, probabilities))
+        fpr, tpr, _ = roc_curve(y, s, drop_intermediate=False)
+        called = s >= t
+        far, frr = called[y == 0].mean(), (~called[y == 1]).mean()
+        expected = [
+            auc(fpr, tpr),
+            average_precision_score(y, s),
+            equal_error_rate(y, s)[0],
+            1 - tpr[np.searchsorted(fpr, 0.10, side="right") - 1],
+            1 - tpr[np.searchsorted(fpr, 0.01, side="right") - 1],
+            far,
+            frr,
+            (far + frr) / 2,
+            (called == (y == 1)).mean(),
+            log_loss(y, p),
+        ]
+        np.testing.assert_allclose(scored.measures(weights), expected, rtol=1e-12, atol=1e-12)
 
 
 def scored_tables(seed=0):

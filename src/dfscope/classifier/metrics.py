@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from ..roc import ALL_MEASURES, bootstrap, equal_error_rate, measures, per_group
+from ..roc import ALL_MEASURES, Scored, bootstrap, equal_error_rate, per_group
 from .fitting import Scores
 from .poolings import POOLINGS
 
@@ -95,16 +95,14 @@ def classifier_metrics(
     rows = []
     levels = {"frame": (frame_scores, "score"), "video": (video_scores, "score")}
     for row, part in per_group(levels, groups):
-        labels, values = part.label.to_numpy(dtype=int), part.score.to_numpy(dtype=float)
-        thresholds = part.threshold.to_numpy(dtype=float)
-        probabilities = part.probability.to_numpy(dtype=float)
         if row["n_real"] and row["n_fake"]:
-            point = measures(labels, values, thresholds, probabilities)
+            columns = ("label", "score", "threshold", "probability")
+            scored = Scored(*(part[c].to_numpy(dtype=float) for c in columns))
+            point = scored.measures()
             codes, names = pd.factorize(part.video, sort=True)
             video_labels = part.groupby("video").label.first().reindex(names).to_numpy(dtype=int)
             rng = np.random.default_rng(seed)
-            drawn = (labels, values, thresholds, probabilities, codes, video_labels, n_boot, rng)
-            boot = bootstrap(*drawn)
+            boot = bootstrap(scored, codes, video_labels, n_boot, rng)
             for j, measure in enumerate(ALL_MEASURES):
                 lo, hi = np.percentile(boot[:, j], [2.5, 97.5]) if n_boot else (np.nan, np.nan)
                 row |= {measure: point[j], f"{measure}_lo": lo, f"{measure}_hi": hi}
