@@ -95,6 +95,10 @@ def test_cross_key_checks_name_the_key_and_the_value(default):
     config = default | {"classifier": default["classifier"] | {"split": "s.csv", "train_on": "f"}}
     with pytest.raises(ValueError, match="classifier.split .* and classifier.train_on"):
         check_config(config)
+    config = default | {"metrics": default["metrics"] | {"mask": "hull"}}
+    with pytest.raises(ValueError, match="metrics.mask: 'hull' needs .* detector.name is 'mtcnn'"):
+        check_config(config)
+    check_config(config | {"detector": default["detector"] | {"name": "dlib"}})
 
 
 @pytest.mark.parametrize(

@@ -197,15 +197,19 @@ def test_the_deepfakebench_preset_runs_end_to_end_and_exports_what_the_loader_re
         dataset=dataset,
         classifier={"split": str(split), "n_boot": 100},
         cnn={"enabled": False},
+        metrics={"mask": "hull"},
     )
     snakemake(tmp_path, "--configfile", str(REPO / "config/deepfakebench.yaml"))
     faces = pd.read_parquet(tmp_path / "results/faces/dlib/fcol0/real-fcol0-sa1.parquet")
     assert faces.crop_m00.notna().all() and faces.crop_side.isna().all()
+    assert faces["shape"].map(len).eq(136).all()  # dlib's 68 points, x and y
     crop = cv2.imread(str(tmp_path / "results/faces/dlib/fcol0/real-fcol0-sa1/00001.png"))
     assert crop.shape == (256, 256, 3)
     frames = pd.read_parquet(tmp_path / "results/tables/dlib/frames.parquet")
     fakes = frames[frames.label == 1]
     assert fakes.paired.all() and fakes.ssim.between(0.2, 0.99).all()
+    # Measured inside the hull of the original's 68 landmarks: every face was detected.
+    assert fakes.abs_diff_face.notna().all() and fakes.abs_diff_surround.notna().all()
     out = tmp_path / "results/deepfakebench/dlib"
     index = json.loads((out / "dataset_json/dfscope.json").read_text())["dfscope"]
     assert sorted(index) == ["dfscope_HQ", "dfscope_LQ", "dfscope_real"]
@@ -220,6 +224,7 @@ def test_the_deepfakebench_preset_runs_end_to_end_and_exports_what_the_loader_re
                 landmarks = np.load(
                     str(path).replace("frames", "landmarks").replace(".png", ".npy")
                 )
-                assert landmarks.shape == (5, 2) and np.isfinite(landmarks).all()
+                assert landmarks.shape == (68, 2) and np.isfinite(landmarks).all()
+                assert ((landmarks > -10) & (landmarks < 266)).all()  # on the face, in the crop
     labels = yaml.safe_load((out / "label_dict.yaml").read_text())["label_dict"]
     assert labels == {"dfscope_HQ": 1, "dfscope_LQ": 1, "dfscope_real": 0}

@@ -105,3 +105,28 @@ def test_an_aligned_crop_is_cut_again_by_its_matrix_and_finds_its_face():
     assert square == (6, 6, 28) and face_in_crop(Box(10, 10, 20, 20), square, 64) == Box(
         9, 9, 46, 46
     )
+
+
+def test_the_face_hull_of_the_shape_is_cut_like_the_crop_and_none_without_a_shape():
+    """``metrics.mask: hull``: the convex hull of the 68 landmarks mapped into the crop by its
+    geometry; a row without a shape (an interpolated face) has no hull, not an ellipse."""
+    from dfscope.crops import face_mask, points_in_crop
+    from dfscope.geometry import hull_mask
+
+    square = (10, 20, 40)  # a 40-px square at (10, 20), cut to 80 px: scale 2
+    points = np.array([[20, 30], [40, 30], [40, 50], [20, 50], [30, 40]], float)
+    np.testing.assert_allclose(points_in_crop(points, square, 80), (points - (10, 20)) * 2)
+    matrix = np.array([[2.0, 0.0, -20.0], [0.0, 2.0, -40.0]])
+    np.testing.assert_allclose(points_in_crop(points, matrix, 80), (points - (10, 20)) * 2)
+    row = SimpleNamespace(x=20, y=30, w=20, h=20, shape=points.ravel())
+    hull = face_mask(row, square, 80, "hull")
+    assert hull.sum() == pytest.approx(41 * 41, rel=0.01)  # the square 20..60, ends included
+    assert hull[40, 40] and not hull[10, 10] and not hull[70, 70]
+    assert not np.array_equal(hull, face_mask(row, square, 80, "ellipse"))
+    assert (
+        face_mask(SimpleNamespace(x=20, y=30, w=20, h=20, shape=None), square, 80, "hull") is None
+    )
+    with pytest.raises(ValueError, match="N >= 3"):
+        hull_mask((8, 8), points[:2])
+    with pytest.raises(ValueError, match="unknown face mask 'box'"):
+        face_mask(row, square, 80, "box")

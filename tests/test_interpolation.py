@@ -56,9 +56,8 @@ class _Moving:
 
     @staticmethod
     def _face(index: int) -> Detection:
-        return Detection(
-            Box(10.0 + 4 * index, 20.0, 30.0, 30.0), 0.99, np.full((5, 2), float(index))
-        )
+        marks = np.full((5, 2), float(index))
+        return Detection(Box(10.0 + 4 * index, 20.0, 30.0, 30.0), 0.99, marks, marks + 1)
 
 
 def test_detect_video_interpolates_rows_and_crops(tmp_path):
@@ -101,7 +100,11 @@ def test_detect_video_interpolates_rows_and_crops(tmp_path):
         "00004.png",
         "00010.png",
     ]
-    assert pd.read_parquet(tmp_path / "faces.parquet").interpolated.dtype == bool
+    written = pd.read_parquet(tmp_path / "faces.parquet")
+    assert written.interpolated.dtype == bool
+    # The detector's full landmarks where it detected the face; none guessed in between.
+    assert written["shape"][3].tolist() == [4.0] * 10
+    assert written["shape"][[1, 2, 4]].isna().all()
 
 
 def write_frames(frames: Iterable[np.ndarray], folder: Path, limit: int) -> Path:

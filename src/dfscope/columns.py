@@ -45,12 +45,18 @@ GEOMETRY_COLUMNS = ["x", "y", "w", "h", *LANDMARK_COLUMNS]
 #: The (2, 3) affine matrix, row by row, that maps frame pixels to the pixels of an aligned
 #: crop (``crops.align: similarity``): what ``cv2.warpAffine`` cut it with.
 MATRIX_COLUMNS = ["crop_m00", "crop_m01", "crop_m02", "crop_m10", "crop_m11", "crop_m12"]
+#: The detector's full set of landmarks where it has more than five (dlib's 68, the iBUG 300-W
+#: markup: jaw 0-16, brows, nose, eyes 36-47, mouth 48-67), as x0, y0, x1, y1, ... in frame
+#: pixels; null for detectors without one and for an interpolated face (a shape is detected,
+#: never guessed).
+SHAPE_COLUMN = "shape"
 #: Columns of a detection table (results/faces/<detector>/<video>.parquet), one row per frame,
 #: faces or not. x, y, w, h: the chosen face's box in frame pixels; crop_x, crop_y, crop_side:
 #: the square a square crop was cut from (frame pixels), or crop_m00 ... crop_m12 the matrix an
 #: aligned crop was warped with (:data:`MATRIX_COLUMNS`), the other NaN; landmarks in frame
-#: pixels (NaN if the detector has none). interpolated: the face was not detected but
-#: interpolated between keyframes; such a frame has n_faces = 1, face = 0 and confidence NaN.
+#: pixels (NaN if the detector has none); shape: :data:`SHAPE_COLUMN`. interpolated: the face
+#: was not detected but interpolated between keyframes; such a frame has n_faces = 1, face = 0
+#: and confidence NaN.
 DETECTION_COLUMNS = [
     "video",
     "frame",
@@ -66,6 +72,7 @@ DETECTION_COLUMNS = [
     "crop_side",
     *MATRIX_COLUMNS,
     *LANDMARK_COLUMNS,
+    SHAPE_COLUMN,
     "crop",
     "interpolated",
 ]

@@ -15,8 +15,8 @@ import cv2
 import numpy as np
 
 from .align import alignment, warp
-from .columns import MATRIX_COLUMNS, square_of
-from .geometry import Box, apply_affine, box_in_crop, crop_square
+from .columns import MATRIX_COLUMNS, SHAPE_COLUMN, square_of
+from .geometry import Box, apply_affine, box_in_crop, crop_square, ellipse_mask, hull_mask
 
 #: A crop's geometry: a square ``(x0, y0, side)`` in frame pixels, or a (2, 3) affine matrix
 #: from frame pixels to crop pixels.
@@ -92,3 +92,33 @@ def face_in_crop(box: Box, geometry: Geometry, size: int) -> Box:
     x0, y0 = (int(v) for v in np.rint(mapped.min(0)))
     x1, y1 = (int(v) for v in np.rint(mapped.max(0)))
     return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def points_in_crop(points: np.ndarray, geometry: Geometry, size: int) -> np.ndarray:
+    """``points`` ((N, 2), frame pixels) in pixels of the ``size`` x ``size`` crop cut with
+    ``geometry``."""
+    points = np.asarray(points, float)
+    if isinstance(geometry, np.ndarray):
+        return apply_affine(geometry, points)
+    x0, y0, side = geometry
+    return (points - (x0, y0)) * (size / side)
+
+
+#: The face masks the paired step can measure inside and around (``metrics.mask``).
+MASKS = ("ellipse", "hull")
+
+
+def face_mask(row, geometry: Geometry, size: int, kind: str) -> np.ndarray | None:
+    """The face's boolean (size, size) mask in the crop of a detection-table ``row`` cut with
+    ``geometry``: the ellipse inscribed in its box, or (``hull``) the convex hull of its shape
+    (:data:`dfscope.columns.SHAPE_COLUMN`), None where the row has no shape (an interpolated
+    face, or a detector without one): such a frame gets no face measure rather than
+    another mask's."""
+    if kind == "ellipse":
+        return ellipse_mask((size, size), face_in_crop(Box.of(row), geometry, size))
+    if kind != "hull":
+        raise ValueError(f"unknown face mask {kind!r}; known: {', '.join(MASKS)}")
+    shape = getattr(row, SHAPE_COLUMN, None)
+    if shape is None or len(shape) < 6:
+        return None
+    return hull_mask((size, size), points_in_crop(np.reshape(shape, (-1, 2)), geometry, size))

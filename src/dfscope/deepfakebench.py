@@ -44,17 +44,19 @@ What is written here, from dfscope's detection tables and crops:
   or, given the full frames, the face aligned as DeepfakeBench aligns
   (:data:`dfscope.align.PRESETS` ``deepfakebench``: 256 px, scale 1.3) from the table's five
   landmarks.
-- ``<out>/rgb/<name>/<label>/landmarks/<video>/<NNNNN>.npy``: the five landmarks dfscope has
-  ((5, 2) float32, crop pixels, order of :data:`dfscope.schema.LANDMARKS`; NaN from the
-  ``haar`` detector, which has none), not 81. Detectors
-  with ``with_landmark: false`` (Xception and most) never read them. With ``with_landmark``
-  the loader passes the (5, 2) array through. SBI (``sbi.yaml``), which draws face hulls from
-  68 or 81 points, fails on it: its blending prints the error and returns no image, and
-  ``sbi_dataset.py`` then fails turning None into a tensor. Loudly, where a missing file
-  would have given it (81, 2) zeros and silently fake-labelled copies of the real faces
-  (``load_landmark``; ``training/dataset/sbi_api.py``). The LMDB route (``lmdb: true``) reshapes to
-  (81, 2) and is not supported. No masks: ``load_mask`` answers a missing mask with zeros,
-  which mask-supervised detectors (``with_mask``) would read as "nothing manipulated".
+- ``<out>/rgb/<name>/<label>/landmarks/<video>/<NNNNN>.npy``: the landmarks dfscope has, in
+  crop pixels, float32: dlib's 68 ((68, 2), the first 68 of DeepfakeBench's 81, from the
+  detection table's ``shape``, mapped into the crop rather than detected again in it), else
+  the five ((5, 2), order of :data:`dfscope.columns.LANDMARKS`; NaN from the ``haar``
+  detector, which has none). Detectors with ``with_landmark: false`` (Xception and most) never
+  read them. SBI (``sbi.yaml``) draws face hulls from 68 or 81 points: it works on dlib's 68
+  and fails, loudly, on five (its blending prints the error and returns no image, and
+  ``sbi_dataset.py`` then fails turning None into a tensor), where a missing file would have
+  given it (81, 2) zeros and silently fake-labelled copies of the real faces
+  (``load_landmark``; ``training/dataset/sbi_api.py``). The LMDB route (``lmdb: true``)
+  reshapes to (81, 2) and is not supported. No masks: ``load_mask`` answers a missing mask
+  with zeros, which mask-supervised detectors (``with_mask``) would read as "nothing
+  manipulated".
 - ``<out>/dataset_json/<name>.json`` and ``<out>/label_dict.yaml``. To use: copy
   ``rgb/<name>`` into DeepfakeBench's ``datasets/rgb/``, the JSON into
   ``preprocessing/dataset_json/``, and the labels into both configs' ``label_dict``.
@@ -73,7 +75,7 @@ import yaml
 
 from .align import PRESETS, alignment, to_crop, warp
 from .atomic import atomic_dir
-from .columns import LANDMARK_COLUMNS
+from .columns import LANDMARK_COLUMNS, SHAPE_COLUMN
 from .images import frame_files, frame_name, frame_number, read_frame, write_image
 
 log = logging.getLogger(__name__)
@@ -231,10 +233,12 @@ def _write_video(
     written = []
     for row in faces.itertuples(index=False):
         points = np.array([getattr(row, c) for c in LANDMARK_COLUMNS], float).reshape(5, 2)
+        shape = getattr(row, SHAPE_COLUMN)
+        marks = points if shape is None else np.reshape(shape, (-1, 2))
         if frames is None:
             image = read_frame(crops / row.crop)
             scale = image.shape[0] / row.crop_side
-            points = (points - (row.crop_x, row.crop_y)) * scale
+            marks = (marks - (row.crop_x, row.crop_y)) * scale
         else:
             if not np.isfinite(points).all():
                 raise ValueError(
@@ -246,12 +250,12 @@ def _write_video(
             if row.frame not in sources:
                 raise FileNotFoundError(f"{frames}: no frame {row.frame} to align")
             image = warp(read_frame(sources[row.frame]), matrix, preset.size)
-            points = to_crop(points, matrix)
+            marks = to_crop(marks, matrix)
         image_name = frame_name(int(row.frame), "png")
         out.mkdir(parents=True, exist_ok=True)
         landmarks_dir.mkdir(parents=True, exist_ok=True)
         write_image(out / image_name, image)
-        np.save(landmarks_dir / f"{Path(image_name).stem}.npy", points.astype(np.float32))
+        np.save(landmarks_dir / f"{Path(image_name).stem}.npy", marks.astype(np.float32))
         written.append(image_name)
     return written
 

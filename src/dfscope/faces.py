@@ -14,7 +14,13 @@ import pandas as pd
 from .atomic import atomic_dir, write_parquet
 from .batches import ready, run_each
 from .choices import CHOICES
-from .columns import DETECTION_COLUMNS, GEOMETRY_COLUMNS, LANDMARK_COLUMNS, MATRIX_COLUMNS
+from .columns import (
+    DETECTION_COLUMNS,
+    GEOMETRY_COLUMNS,
+    LANDMARK_COLUMNS,
+    MATRIX_COLUMNS,
+    SHAPE_COLUMN,
+)
 from .crops import Cropping, Geometry, cut_face
 from .geometry import Box
 from .images import frame_files, frame_name, frame_number, read_frame, write_image
@@ -229,6 +235,8 @@ def _face_fields(face: Detection) -> dict:
         fields |= dict(
             zip(LANDMARK_COLUMNS, np.asarray(face.landmarks, float).ravel(), strict=True)
         )
+    if face.shape is not None:
+        fields[SHAPE_COLUMN] = np.asarray(face.shape, float).ravel().tolist()
     return fields
 
 
@@ -240,6 +248,8 @@ def detection_table(rows: list[dict]) -> pd.DataFrame:
     table[["crop_x", "crop_y", "crop_side"]] = table[["crop_x", "crop_y", "crop_side"]].astype(
         "Int32"
     )
+    shapes = [value if isinstance(value, list) else None for value in table[SHAPE_COLUMN]]
+    table[SHAPE_COLUMN] = pd.Series(shapes, index=table.index, dtype=object)
     return table.astype(
         {
             "frame": "int32",

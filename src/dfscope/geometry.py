@@ -106,6 +106,19 @@ def ellipse_mask(shape: tuple[int, ...], box: Box, grow: int = 0) -> np.ndarray:
     return mask.astype(bool)
 
 
+def hull_mask(shape: tuple[int, ...], points: np.ndarray) -> np.ndarray:
+    """Boolean (H, W) mask of the convex hull of ``points`` ((N, 2), pixels, N >= 3): the face
+    as its landmarks outline it (jaw and brows for dlib's 68), closer to a swap's blended
+    region than the ellipse of its box."""
+    points = np.asarray(points, float)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) < 3:
+        raise ValueError(f"a hull needs (N, 2) points with N >= 3, got shape {points.shape}")
+    mask = np.zeros(shape[:2], np.uint8)
+    hull = cv2.convexHull(np.rint(points).astype(np.int32))
+    cv2.fillConvexPoly(mask, hull, 1)
+    return mask.astype(bool)
+
+
 def iou(a: Box, b: Box) -> float:
     """Intersection over union of two boxes."""
     ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))

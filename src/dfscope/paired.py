@@ -15,8 +15,7 @@ from . import comparison
 from .atomic import atomic_path, write_parquet
 from .batches import ready, run_each
 from .columns import PAIRED_COLUMNS, REGION_COLUMNS
-from .crops import cut_face, face_in_crop, geometry_of
-from .geometry import Box, ellipse_mask
+from .crops import cut_face, face_mask, geometry_of
 from .images import frame_files, frame_number, frame_size, read_frame, size_mismatch, write_image
 
 log = logging.getLogger(__name__)
@@ -81,6 +80,7 @@ def compare_video(
     crop_size: int,
     ssim_options: dict | None = None,
     region_options: dict | None = None,
+    mask: str = "ellipse",
 ) -> pd.DataFrame:
     """Per frame, how and where a fake's face differs from its original's, pixel-aligned.
 
@@ -89,7 +89,9 @@ def compare_video(
     was made from that very frame, so the same pixels are compared, and a
     detector thrown off by the swapped face cannot misalign them). Per
     frame: MSE, PSNR, SSIM (luma and colour), mean absolute difference
-    inside the face ellipse and in its surround, and the changed regions
+    inside the face and in its surround (``mask``: the ellipse of the original's
+    face box, or the hull of its 68 landmarks, :func:`dfscope.crops.face_mask`;
+    NaN for a frame without a hull), and the changed regions
     of the SSIM difference map (:func:`dfscope.comparison.changed_regions`):
     their number, area fraction, and the largest one's box and centroid.
 
@@ -113,7 +115,7 @@ def compare_video(
             original,
             len(originals),
         )
-    rows, maps, mismatches = [], [], Counter()
+    rows, maps, mismatches, no_mask = [], [], Counter(), 0
     for fake_path in fakes:
         number = frame_number(fake_path)
         row = {"video": video, "original": original, "frame": number, "paired": False}
@@ -124,7 +126,8 @@ def compare_video(
             fake, real = read_frame(fake_path), read_frame(originals[number])
             if fake.shape == real.shape:
                 a, b = cut_face(fake, geometry, crop_size), cut_face(real, geometry, crop_size)
-                face = face_in_crop(Box.of(det), geometry, crop_size)
+                face = face_mask(det, geometry, crop_size, mask)
+                no_mask += face is None
                 measures, difference = compare_crops(
                     a, b, face, ssim_options or {}, region_options or {}
                 )
@@ -135,6 +138,14 @@ def compare_video(
         maps.append(comparison.to_uint8(difference))
     for mismatch, count in mismatches.items():
         log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(fakes))
+    if no_mask:
+        log.warning(
+            "%s: %d frames without the %s of their face (no 68 landmarks: interpolated): "
+            "abs_diff_face and abs_diff_surround are NaN there",
+            video,
+            no_mask,
+            mask,
+        )
     table = pd.DataFrame(rows).reindex(columns=PAIRED_COLUMNS)
     table = table.astype(
         {
@@ -154,14 +165,20 @@ def compare_video(
 
 
 def compare_crops(
-    fake: np.ndarray, original: np.ndarray, face: Box, ssim_options: dict, region_options: dict
+    fake: np.ndarray,
+    original: np.ndarray,
+    face: np.ndarray | None,
+    ssim_options: dict,
+    region_options: dict,
 ) -> tuple[dict, np.ndarray]:
-    """The paired measures of one frame's crops (``face``: the face's box in them), and its SSIM
-    difference map."""
+    """The paired measures of one frame's crops (``face``: the face's boolean mask in them, or
+    None where there is none: no inside/surround difference), and its SSIM difference map."""
     ssim, ssim_map = comparison.ssim(fake, original, full=True, **ssim_options)
     difference = comparison.ssim_difference(ssim_map)
     level, regions, changed = comparison.changed_regions(difference, **region_options)
-    inside, outside = comparison.mean_abs_difference(fake, original, ellipse_mask(fake.shape, face))
+    inside, outside = (
+        (np.nan, np.nan) if face is None else comparison.mean_abs_difference(fake, original, face)
+    )
     measures = {
         "mse": comparison.mse(fake, original),
         "psnr": comparison.psnr(fake, original),

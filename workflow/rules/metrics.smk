@@ -64,6 +64,7 @@ rule paired_metrics:
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         regions=config["metrics"]["regions"],
+        mask=config["metrics"]["mask"],
         code=code_of("paired_metrics"),
     script:
         "../scripts/paired_metrics.py"

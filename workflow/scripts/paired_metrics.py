@@ -13,4 +13,5 @@ compare_batch(
     crop_size=p.crop_size,
     ssim_options=dict(p.ssim),
     region_options=dict(p.regions),
+    mask=p.mask,
 )
