@@ -48,7 +48,7 @@ def test_a_study_reads_its_dataset_and_plans_its_batches_and_pairs(data):
     ]
     assert study.classifier_problem is None
     targets = study.targets()
-    assert len(targets) == len(OUTPUTS) + 1  # the comparison figures: one folder a batch
+    assert len(targets) == len(OUTPUTS)  # two folders of comparison figures, no export
     assert "results/plots/mtcnn/compare/fhop0" in targets
     assert study.end_message("  no problem").endswith("  no problem")
 
@@ -79,7 +79,11 @@ def test_the_sample_is_generated_where_the_default_dataset_is(tmp_path, monkeypa
 
 def test_targets_and_the_end_message_list_every_output_once():
     paths = targets("mtcnn", ["fadg0", "fram1"])
-    assert len(paths) == len(OUTPUTS) + 1 and len(set(paths)) == len(paths)
+    # Two folders of comparison figures (one a batch), and no export, which is off by default.
+    assert len(paths) == len(OUTPUTS) and len(set(paths)) == len(paths)
+    assert "results/deepfakebench/mtcnn" not in paths
+    exported = targets("mtcnn", ["fadg0"], exports=["deepfakebench"])
+    assert "results/deepfakebench/mtcnn" in exported
     assert "results/plots/mtcnn/compare/fram1" in paths
     message = results_message("mtcnn", ["LQ", "HQ"], "  no problem")
     for path in paths:

@@ -14,7 +14,7 @@ import pytest
 
 from dfscope.atomic import write_parquet
 from dfscope.columns import MADE_WITH
-from dfscope.config import made_with, with_defaults
+from dfscope.config import classifier_features, made_with, with_defaults
 from dfscope.paired import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, generate
 
@@ -38,6 +38,11 @@ STUDY = {
     "plots": 1,
     "classify": 1,
     "classifier_plot": 1,
+    "ablation": 1,
+    "ablation_plot": 1,
+    "controls": 1,
+    "cnn": 1,
+    "cnn_plot": 1,
     "all": 1,
 }
 #: The comparison figures of the 4 batches (one a subject), those of the 2 batches of the fakes
@@ -183,8 +188,17 @@ def repo_copy(tmp_path_factory):
 
 
 #: The study-level jobs downstream of classify, and of the per-video metrics.
-CLASSIFIER = {"classify": 1, "classifier_plot": 1, "all": 1}
-SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIER}
+CLASSIFIER = {
+    "classify": 1,
+    "classifier_plot": 1,
+    "ablation": 1,
+    "ablation_plot": 1,
+    "controls": 1,
+    "all": 1,
+}
+#: ... and of the classifiers' shared code (splits, fitting, metrics): the CNN's too.
+CLASSIFIERS = {**CLASSIFIER, "cnn": 1, "cnn_plot": 1}
+SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIERS}
 
 
 @pytest.mark.parametrize(
@@ -201,12 +215,14 @@ SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIER}
         ),
         ("temporal.py", {"temporal_features": 4, **STUDY}),
         ("features/quality.py", {"features": 4, **STUDY}),
-        ("features/iqm.py", {}),  # not a configured family
+        ("features/distortion.py", {}),  # not a configured family
         ("choices/tracked.py", {}),  # not the configured face choice
         ("plots/compare.py", {**COMPARE, "all": 1}),
         ("roc.py", SCORES),
-        ("classifier/fitting.py", CLASSIFIER),
-        ("classifier/models/svm.py", CLASSIFIER),
+        ("classifier/fitting.py", CLASSIFIERS),
+        ("classifier/models/logistic.py", CLASSIFIER),
+        ("classifier/models/svm.py", {}),  # not a configured model
+        ("mesonet.py", {"cnn": 1, "cnn_plot": 1, "all": 1}),
         ("classifier/poolings/median.py", {}),  # not the configured pooling
     ],
 )
@@ -282,7 +298,7 @@ def test_lint_is_clean():
             {"model": "svm"},
             [
                 "config key 'classifer' is not known; did you mean 'classifier'? The top level "
-                "has: batching, classifier, crops, dataset,"
+                "has: ablation, batching, classifier, cnn, crops,"
             ],
         ),
         (
@@ -364,7 +380,8 @@ def test_temporal_features_and_single_feature_aucs(run):
     assert frames.loc[~first, "temporal_ssim"].between(0, 1).all()
     assert (frames.loc[~first, "landmark_jitter"] < 0.5).all()  # in eye distances
     table = pd.read_csv(workdir / "results/tables/mtcnn/feature_auc.csv")
-    features = config["features"]["quality"]["names"] + temporal
+    features = classifier_features(config)
+    assert set(config["features"]["quality"]["names"] + temporal) < set(features)
     assert sorted(set(table.feature)) == sorted(features)
     assert len(table) == len(features) * 2 * 2  # x {LQ, HQ} x {frame, video}
     assert table.auc.between(0, 1).all() and (table.auc_best >= 0.5).all()
@@ -420,6 +437,11 @@ def test_report_holds_every_marked_result(report):
         "roc.png",
         "feature_hist.png",
         "feature_auc.csv",
+        "ablation.csv",
+        "ablation.png",
+        "controls.csv",
+        "cnn.csv",
+        "cnn_roc.png",
         "paired_hist.png",
         "frame_00011.png",
     ):

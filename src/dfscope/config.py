@@ -174,18 +174,42 @@ def classifier_features(cfg: dict) -> list[str]:
 def check_config(cfg: dict) -> None:
     """Cross-key rules JSON schema cannot say (``cfg`` is validated, defaults filled in);
     the message names the key and the value."""
-    features = classifier_features(cfg)
-    if cfg["evaluation"]["roc_score"] not in features:
-        raise ValueError(
-            f"config evaluation.roc_score: {cfg['evaluation']['roc_score']!r} is not computed "
-            f"(metrics.features and temporal: {features})"
-        )
-    _check_dataset(cfg["dataset"])
     spectral = cfg["features"]["spectral"]
     if spectral["n_bins"] > spectral["size"] // 2:
         raise ValueError(
             f"config features.spectral.n_bins: {spectral['n_bins']} is more than half "
             f"features.spectral.size ({spectral['size']}): some rings would hold no frequency"
+        )
+    features = classifier_features(cfg)
+    if cfg["evaluation"]["roc_score"] not in features:
+        raise ValueError(
+            f"config evaluation.roc_score: {cfg['evaluation']['roc_score']!r} is not computed "
+            f"(the features of features.families, and temporal: {features})"
+        )
+    _check_dataset(cfg["dataset"])
+    known = [*cfg["features"]["families"], *(["temporal"] if cfg["metrics"]["temporal"] else [])]
+    for name, chosen in (cfg["ablation"]["sets"] or {}).items():
+        unknown = [family for family in chosen if family not in known]
+        if unknown:
+            raise ValueError(
+                f"config ablation.sets.{name}: {unknown} are not computed (features.families "
+                f"and temporal: {known})"
+            )
+    if cfg["crops"]["align"] == "similarity" and cfg["detector"]["name"] == "haar":
+        raise ValueError(
+            "config crops.align: 'similarity' needs five landmarks a face, and detector.name "
+            "'haar' finds none: use another detector, or align: none"
+        )
+    if cfg["metrics"]["mask"] == "hull" and cfg["detector"]["name"] != "dlib":
+        raise ValueError(
+            "config metrics.mask: 'hull' needs the 68 landmarks of detector.name 'dlib', and "
+            f"detector.name is {cfg['detector']['name']!r}: use dlib, or mask: ellipse"
+        )
+    bench = cfg["export"]["deepfakebench"]
+    if bench["enabled"] and bench["aligned"] and cfg["detector"]["name"] == "haar":
+        raise ValueError(
+            "config export.deepfakebench.aligned: true needs five landmarks a face, and "
+            "detector.name 'haar' finds none: use another detector, or aligned: false"
         )
     win_size, crop_size = cfg["metrics"]["ssim"]["win_size"], cfg["crops"]["size"]
     if win_size >= crop_size:
@@ -286,6 +310,8 @@ def made_with(cfg: dict) -> dict:
         "frames.count": frames["count"],
         "crops.margin": cfg["crops"]["margin"],
         "crops.size": cfg["crops"]["size"],
+        "crops.align": cfg["crops"]["align"],
+        "crops.scale": cfg["crops"]["scale"] if cfg["crops"]["align"] == "similarity" else None,
         "metrics.ssim": cfg["metrics"]["ssim"],
     }
 

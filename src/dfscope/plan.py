@@ -33,11 +33,18 @@ OUTPUTS = [
     ("classifier ROC with band", "results/plots/{detector}/classifier_roc.png"),
     ("video scores (all videos)", "results/metrics/{detector}/classifier/video_scores.parquet"),
     ("their spread, per group", "results/plots/{detector}/scores.png"),
+    ("ablation (families, models)", "results/tables/{detector}/ablation.csv"),
+    ("its figure", "results/plots/{detector}/ablation.png"),
+    ("controls that can fail", "results/tables/{detector}/controls.csv"),
+    ("CNN (MesoNet) AUC/EER/HTER", "results/tables/{detector}/cnn.csv"),
+    ("CNN ROC with band", "results/plots/{detector}/cnn_roc.png"),
+    ("CNN video scores", "results/metrics/{detector}/cnn/video_scores.parquet"),
     ("single-feature AUCs", "results/tables/{detector}/feature_auc.csv"),
     ("per-frame table", "results/tables/{detector}/frames.parquet"),
     ("per-video table", "results/tables/{detector}/videos.parquet"),
     ("bad inputs, by video", "results/tables/{detector}/problems.csv"),
     ("the dataset's videos", "results/tables/videos.parquet"),
+    ("DeepfakeBench dataset", "results/deepfakebench/{detector}"),
 ]
 #: The outputs of the deepfake classifier, made only where it can be trained.
 CLASSIFIER_OUTPUTS = {
@@ -45,6 +52,20 @@ CLASSIFIER_OUTPUTS = {
     "results/plots/{detector}/classifier_roc.png",
     "results/metrics/{detector}/classifier/video_scores.parquet",
     "results/plots/{detector}/scores.png",
+}
+#: The outputs that evaluate classifiers on this study's labels: made only where it has both.
+EVALUATION_OUTPUTS = {
+    "results/tables/{detector}/ablation.csv",
+    "results/plots/{detector}/ablation.png",
+    "results/tables/{detector}/controls.csv",
+}
+#: The exports, made where the config turns them on.
+EXPORTS = {"results/deepfakebench/{detector}": "deepfakebench"}
+#: The outputs of the CNN classifier, made where it can be trained on this study's crops.
+CNN_OUTPUTS = {
+    "results/tables/{detector}/cnn.csv",
+    "results/plots/{detector}/cnn_roc.png",
+    "results/metrics/{detector}/cnn/video_scores.parquet",
 }
 
 
@@ -54,8 +75,12 @@ def classifier_problem(videos: pd.DataFrame, train_on: str | None) -> str | None
     videos of both is one it cannot learn from, unless it is trained on another study's
     frame table (``classifier.train_on``). Said when the run is planned, before any job,
     rather than after every video has been decoded and measured."""
-    if train_on:
-        return None
+    return None if train_on else labels_problem(videos)
+
+
+def labels_problem(videos: pd.DataFrame) -> str | None:
+    """Why the study's ``videos`` cannot evaluate a classifier, or None: without labelled real
+    and fake videos there is no error rate to measure (the ablation, the controls)."""
     counts = {
         name: int((videos.label == value).sum()) for name, value in (("real", 0), ("fake", 1))
     }
@@ -70,30 +95,55 @@ def classifier_problem(videos: pd.DataFrame, train_on: str | None) -> str | None
     )
 
 
-def _wanted(pattern: str, classify: bool) -> bool:
-    return classify or pattern not in CLASSIFIER_OUTPUTS
+def _wanted(
+    pattern: str, classify: bool, cnn: bool, exports: Sequence[str], evaluate: bool = True
+) -> bool:
+    return (
+        (classify or pattern not in CLASSIFIER_OUTPUTS)
+        and (evaluate or pattern not in EVALUATION_OUTPUTS)
+        and (cnn or pattern not in CNN_OUTPUTS)
+        and (pattern not in EXPORTS or EXPORTS[pattern] in exports)
+    )
 
 
-def targets(detector: str, batches: Sequence[str], *, classify: bool = True) -> list[str]:
+def targets(
+    detector: str,
+    batches: Sequence[str],
+    *,
+    classify: bool = True,
+    cnn: bool = True,
+    exports: Sequence[str] = (),
+    evaluate: bool = True,
+) -> list[str]:
     """Every file of :data:`OUTPUTS` for face detector ``detector``, the figures per batch of
-    ``batches``; without the classifier's (:data:`CLASSIFIER_OUTPUTS`) unless ``classify``."""
+    ``batches``; without the classifier's (:data:`CLASSIFIER_OUTPUTS`) unless ``classify``, the
+    CNN's (:data:`CNN_OUTPUTS`) unless ``cnn``, the :data:`EXPORTS` not in ``exports``, nor
+    the :data:`EVALUATION_OUTPUTS` unless ``evaluate``."""
     paths = []
     for _, pattern in OUTPUTS:
-        if _wanted(pattern, classify):
+        if _wanted(pattern, classify, cnn, exports, evaluate):
             names = batches if "{batch}" in pattern else [None]
             paths += [pattern.format(detector=detector, batch=batch) for batch in names]
     return paths
 
 
 def results_message(
-    detector: str, groups: Sequence[str], problems: str, *, classify: bool = True
+    detector: str,
+    groups: Sequence[str],
+    problems: str,
+    *,
+    classify: bool = True,
+    cnn: bool = True,
+    exports: Sequence[str] = (),
+    evaluate: bool = True,
 ) -> str:
     """The end-of-run message: where each output of :data:`OUTPUTS` is (the classifier's only
-    if ``classify``), then ``problems`` (the line that counts the study's problems)."""
+    if ``classify``, the CNN's if ``cnn``, the exports of ``exports``), then ``problems`` (the
+    line that counts the study's problems)."""
     width = max(len(what.format(groups=" and ".join(groups))) for what, _ in OUTPUTS) + 2
     lines = ["dfscope finished. Results:"]
     for what, pattern in OUTPUTS:
-        if not _wanted(pattern, classify):
+        if not _wanted(pattern, classify, cnn, exports, evaluate):
             continue
         label = what.format(groups=" and ".join(groups)) + ":"
         where = pattern.format(detector=detector, batch="<batch>")
@@ -222,12 +272,34 @@ class Study:
         """Why the deepfake classifier cannot be trained here (:func:`classifier_problem`)."""
         return classifier_problem(self.videos, self.config["classifier"]["train_on"])
 
+    @cached_property
+    def cnn_problem(self) -> str | None:
+        """Why the CNN is not trained here, or None: it is off, the study cannot train a
+        classifier, or it is trained on another study's frame table, whose crops it lacks."""
+        if not self.config["cnn"]["enabled"]:
+            return "cnn.enabled is false"
+        if self.classifier_problem:
+            return self.classifier_problem
+        if self.config["classifier"]["train_on"]:
+            return (
+                "classifier.train_on names another study's frame table, but the CNN trains on "
+                "this study's face crops: its outputs are not made"
+            )
+        return None
+
+    def _made(self) -> dict:
+        exports = [name for name, options in self.config["export"].items() if options["enabled"]]
+        return {
+            "classify": self.classifier_problem is None,
+            "evaluate": self.classifier_problem is None and labels_problem(self.videos) is None,
+            "cnn": self.cnn_problem is None,
+            "exports": exports,
+        }
+
     def targets(self) -> list[str]:
         """Every file the study delivers (:func:`targets`)."""
-        return targets(self.detector, self.paired_batches, classify=self.classifier_problem is None)
+        return targets(self.detector, self.paired_batches, **self._made())
 
     def end_message(self, problems: str) -> str:
         """What a finished run says (:func:`results_message`), ``problems`` its last line."""
-        return results_message(
-            self.detector, self.groups, problems, classify=self.classifier_problem is None
-        )
+        return results_message(self.detector, self.groups, problems, **self._made())

@@ -16,6 +16,7 @@ from dfscope.config import (
     families,
     made_with,
 )
+from dfscope.ablation import feature_sets
 from dfscope.choices import CHOICES
 from dfscope.detectors import DETECTORS
 from dfscope.features import FAMILIES
@@ -36,10 +37,21 @@ check_config(config)
 STUDY = Study.from_config(config)
 if STUDY.classifier_problem:
     logger.warning(f"classifier: {STUDY.classifier_problem}")
+elif STUDY.cnn_problem and config["cnn"]["enabled"]:
+    logger.warning(f"cnn: {STUDY.cnn_problem}")
 DETECTOR = STUDY.detector
 ALL_FEATURES = classifier_features(config)
 #: The settings the frame table is made with, recorded in it (for ``classifier.train_on``).
 MADE_WITH = made_with(config)
+#: The models the ablation compares: the configured ones, or the classifier's and the training
+#: data's best single feature (dfscope.classifier.models.single), the honest yardstick.
+ABLATION_MODELS = config["ablation"]["models"] or list(
+    dict.fromkeys([config["classifier"]["model"], "single"])
+)
+#: The feature sets the ablation compares, by name (dfscope.ablation.feature_sets).
+ABLATION_SETS = feature_sets(
+    families(config), config["metrics"]["temporal"], config["ablation"]["sets"]
+)
 
 
 def code_of(script, *entries):
@@ -135,6 +147,12 @@ def classifier_code(wildcards):
     """The code version of the classify job: its script's, and its model's and pooling's."""
     options = config["classifier"]
     return code_of("classify", MODELS.module(options["model"]), POOLINGS.module(options["pooling"]))
+
+
+def ablation_code(wildcards):
+    """The code version of the ablation: its script's, and every model's it compares."""
+    pooling = POOLINGS.module(config["classifier"]["pooling"])
+    return code_of("ablation", *(MODELS.module(m) for m in ABLATION_MODELS), pooling)
 
 
 def video_table_code(wildcards):
