@@ -73,6 +73,7 @@ def detector(name: str):
 
 
 def stage_faces(work: Path, name: str, every: int = 1, fmt: str = "png") -> int:
+    from dfscope.crops import Cropping
     from dfscope.faces import detect_video
 
     model, batch = detector(name), batch_size(name)
@@ -87,8 +88,7 @@ def stage_faces(work: Path, name: str, every: int = 1, fmt: str = "png") -> int:
             out / f"{video}.parquet",
             video=video,
             detector=model,
-            margin=0.2,
-            crop_size=128,
+            cropping=Cropping(size=128, margin=0.2),
             every=every,
             batch_size=batch,
         )

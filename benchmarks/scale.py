@@ -5,7 +5,8 @@
 Everything runs as a user runs it: from the repository root, ``snakemake --cores 2 --directory
 <study>`` (the workstation profile applied by Snakemake itself), each study's settings in its
 ``config/config.yaml``. Writes ``scale.csv`` (one row per job of every run: rule, seconds, peak
-MiB) and ``scale.md`` (the figures the README quotes) to ``--out``.
+MiB) and ``scale.md`` (the figures docs/speed.md quotes) to ``--out``; the memory stage writes
+``memory.csv`` and ``memory.md``.
 
 - ``scale``: the built-in sample scaled to 4 subjects x 4 sentences (48 videos) at 100 and at 25
   frames a video, with the default settings and with the fast ones (FAST), and once more at 25
@@ -15,7 +16,8 @@ MiB) and ``scale.md`` (the figures the README quotes) to ``--out``.
   and a projection of the full DeepfakeTIMIT on 8 cores.
 - ``memory``: GHOST's real clip and its three real face swaps (``../shared/media/ghost``),
   letterboxed into 512x384, 1280x720 and 1920x1080, through the per-video steps with the
-  default settings: every job's peak memory (each job logs it when it ends).
+  default settings and each face detector of ``--detectors``: every job's peak memory (each
+  job logs it when it ends).
 - ``dryrun``: ``snakemake -n`` on a stub of the full DeepfakeTIMIT (``stub_dataset.py``, from
   ``../shared/dataset/lq_listing.csv``): planning time and job count.
 """
@@ -169,37 +171,33 @@ def ghost_dataset(root: Path, size: tuple[int, int]) -> Path:
     return root
 
 
-def stage_memory(work: Path) -> list[dict]:
-    """Peak memory of every per-video step's job on real footage at three resolutions."""
+def stage_memory(work: Path, detectors: list[str]) -> list[dict]:
+    """Peak memory of every per-video step's job on real footage at three resolutions, with
+    each face detector of ``detectors`` (its other settings the defaults)."""
     runs = []
     for label, size in RESOLUTIONS.items():
-        data = (
-            ghost_dataset(work / "memory" / f"data_{label}", size)
-            if not (work / "memory" / f"data_{label}").exists()
-            else work / "memory" / f"data_{label}"
-        )
-        config = {
-            "dataset": {
-                "root": str(data / "DeepfakeTIMIT"),
-                "originals_root": str(data / "VidTIMIT"),
+        data = work / "memory" / f"data_{label}"
+        if not data.exists():
+            ghost_dataset(data, size)
+        for detector in detectors:
+            config = {
+                "dataset": {
+                    "root": str(data / "DeepfakeTIMIT"),
+                    "originals_root": str(data / "VidTIMIT"),
+                },
+                "detector": {"name": detector},
             }
-        }
-        workdir = study(work / "memory" / label, config)
-        wall = snakemake(
-            workdir, "results/tables/mtcnn/frames.parquet", "results/plots/mtcnn/compare/ghost0"
-        )
-        memory = job_memory(workdir)
-        runs.append({"resolution": label, "wall": wall, "memory": memory})
-        print(
-            json.dumps(
-                {
-                    "resolution": label,
-                    "wall": wall,
-                    "peak_mib": memory.groupby("step").peak_mib.max().to_dict(),
-                }
-            ),
-            flush=True,
-        )
+            workdir = study(work / "memory" / f"{label}_{detector}", config)
+            targets = [
+                f"results/tables/{detector}/frames.parquet",
+                f"results/plots/{detector}/compare/ghost0",
+            ]
+            wall = snakemake(workdir, *targets)
+            memory = job_memory(workdir)
+            memory["step"] = memory.step.where(memory.step != "faces", f"faces ({detector})")
+            runs.append({"resolution": label, "detector": detector, "wall": wall, "memory": memory})
+            peaks = memory.groupby("step").peak_mib.max().to_dict()
+            print(json.dumps({"resolution": label, "detector": detector, "peak_mib": peaks}))
     return runs
 
 
@@ -305,12 +303,11 @@ def project(long: dict, short: dict, cores: int = 8) -> float:
     return (per_frame * FULL["frames"] + per_job * jobs) / cores + path
 
 
-def write(out: Path, scale: list[dict], memory: list[dict], dry: dict | None) -> None:
+def write(out: Path, scale: list[dict], dry: dict | None) -> None:
     """scale.csv (every job) and scale.md (the derived figures) under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    rows = [run["times"].assign(run=run["run"]) for run in scale]
-    rows += [run["memory"].assign(run=f"memory_{run['resolution']}") for run in memory]
-    if rows:
+    if scale:
+        rows = [run["times"].assign(run=run["run"]) for run in scale]
         pd.concat(rows, ignore_index=True).to_csv(out / "scale.csv", index=False)
     lines = []
     if scale:
@@ -327,25 +324,29 @@ def write(out: Path, scale: list[dict], memory: list[dict], dry: dict | None) ->
             f"| {r.per_job_s:.2f} | {r.jobs_100} | {r.projected_8_cores_s / 60:.1f} min |"
             for r in table.itertuples()
         ]
-    if memory:
-        peaks = pd.concat([run["memory"].assign(resolution=run["resolution"]) for run in memory])
-        pivot = peaks.groupby(["step", "resolution"]).peak_mib.max().unstack()[list(RESOLUTIONS)]
-        lines += [
-            "",
-            "| step | " + " | ".join(RESOLUTIONS) + " |",
-            "| --- |" + " --- |" * len(RESOLUTIONS),
-        ]
-        lines += [
-            f"| {step} | " + " | ".join(f"{v:.0f} MiB" for v in row) + " |"
-            for step, row in pivot.iterrows()
-        ]
     if dry:
         lines += [
             "",
             f"Dry run of the {dry['videos']}-video stub: {dry['seconds']:.1f} s, "
             f"{dry['jobs']} jobs planned ({dry['batches']} subjects).",
         ]
-    (out / "scale.md").write_text("\n".join(lines) + "\n")
+    if lines:
+        (out / "scale.md").write_text("\n".join(lines) + "\n")
+
+
+def write_memory(out: Path, memory: list[dict]) -> None:
+    """memory.csv (every job's peak) and memory.md (the largest per step and resolution)."""
+    peaks = pd.concat(
+        [run["memory"].assign(resolution=run["resolution"]) for run in memory], ignore_index=True
+    )
+    peaks.to_csv(out / "memory.csv", index=False)
+    pivot = peaks.groupby(["step", "resolution"]).peak_mib.max().unstack()[list(RESOLUTIONS)]
+    lines = ["| step | " + " | ".join(RESOLUTIONS) + " |", "| --- |" + " --- |" * len(RESOLUTIONS)]
+    lines += [
+        f"| {step} | " + " | ".join(f"{v:.0f} MiB" for v in row) + " |"
+        for step, row in pivot.iterrows()
+    ]
+    (out / "memory.md").write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -356,15 +357,21 @@ def main() -> None:
         choices=["scale", "memory", "dryrun"],
         default=["scale", "memory", "dryrun"],
     )
+    parser.add_argument(
+        "--detectors", nargs="+", default=["mtcnn", "dlib"], help="face detectors (memory)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (OUT/work)")
     args = parser.parse_args()
     work = args.work or args.out / "work"
     scale = stage_scale(work) if "scale" in args.only else []
-    memory = stage_memory(work) if "memory" in args.only and (SHARED / "media").exists() else []
+    if "memory" in args.only and (SHARED / "media").exists():
+        write_memory(args.out, stage_memory(work, args.detectors))
+        print((args.out / "memory.md").read_text())
     dry = stage_dryrun(work) if "dryrun" in args.only and (SHARED / "dataset").exists() else None
-    write(args.out, scale, memory, dry)
-    print((args.out / "scale.md").read_text())
+    write(args.out, scale, dry)
+    if scale or dry:
+        print((args.out / "scale.md").read_text())
 
 
 if __name__ == "__main__":
