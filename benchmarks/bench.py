@@ -159,6 +159,7 @@ def stage_paired(work: Path, fmt: str = "png") -> int:
         total += len(
             compare_video(
                 frames / row.video,
+                work / "mtcnn" / f"{row.video}.parquet",
                 frames / row.original,
                 work / "mtcnn" / f"{row.original}.parquet",
                 work / "paired" / f"{row.video}.parquet",

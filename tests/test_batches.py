@@ -117,6 +117,7 @@ def test_gather_lists_a_failed_video_and_refuses_one_lost_without_a_record(tmp_p
         {
             "video": ["real-a-s1"],
             "frame": [1],
+            "face_id": [0],
             "n_faces": [1],
             "face": [0],
             "confidence": [0.99],

@@ -73,6 +73,7 @@ def synthetic(
                     "subject": subject,
                     "face_source": source,
                     "frame": frame,
+                    "face_id": 0,
                     **dict(zip(FEATURES, values[frame], strict=False)),
                 }
             )
@@ -261,20 +262,47 @@ def test_pool_mean_median_trimmed_mean():
         {
             "video": ["v"] * 11 + ["w"],
             "frame": [*range(11), 0],
+            "face_id": 0,
             "group": "LQ",
             "label": 1,
             "fold": 0,
             "score": [*values, np.nan],
         }
     )
-    expected = {"mean": 14.8, "median": 3.0, "trimmed_mean": 47 / 8}  # trimmed: 1 and 100 cut
+    expected = {
+        "mean": 14.8,
+        "median": 3.0,
+        "trimmed_mean": 47 / 8,
+        "max": 100,
+    }  # trimmed: 1, 100 cut
     for how, value in expected.items():
         pooled = video_scores(frame_scores, how).set_index("video")
         assert pooled.loc["v", "score"] == pytest.approx(value)
         assert pooled.loc["v", "n_frames"] == 10
         assert np.isnan(pooled.loc["w", "score"]) and pooled.loc["w", "n_frames"] == 0
-    with pytest.raises(ValueError, match="unknown pooling 'max'"):
-        video_scores(frame_scores, "max")
+    with pytest.raises(ValueError, match="unknown pooling 'mode'"):
+        video_scores(frame_scores, "mode")
+
+
+def test_a_videos_faces_are_pooled_each_over_its_frames_then_over_faces():
+    """Two people in one video (``detector.faces: all``): face 0 looks real in its three
+    frames, face 1 fake in two of its frames; the video is as fake as its most suspicious face
+    (``face_pooling: max``), or the mean of its faces' means, never of all rows alike."""
+    frame_scores = pd.DataFrame(
+        {
+            "video": "v",
+            "frame": [1, 1, 2, 2, 3],
+            "face_id": [0, 1, 0, 1, 0],
+            "group": "LQ",
+            "label": 1,
+            "fold": 0,
+            "score": [-1.0, 3.0, -2.0, 5.0, -3.0],
+        }
+    )
+    pooled = video_scores(frame_scores, "mean").set_index("video").loc["v"]
+    assert pooled.score == 4.0 and pooled.n_frames == 3  # face 1's mean; three frames
+    assert video_scores(frame_scores, "mean", "mean").score.item() == pytest.approx(1.0)
+    assert video_scores(frame_scores, "max", "mean").score.item() == pytest.approx(2.0)
 
 
 def test_frr_at_far_by_hand():
@@ -331,6 +359,7 @@ def scored_tables(seed=0):
     )
     frames = videos.loc[np.repeat(videos.index, 5)].reset_index(drop=True)
     frames["frame"] = np.tile(np.arange(5), 30)
+    frames["face_id"] = 0
     frames["score"] = rng.normal(size=len(frames)) + 1.2 * frames.label
     frames["threshold"] = 0.6  # set beforehand, as a fold's development scores set it
     frames["probability"] = 1 / (1 + np.exp(-(frames.score - 0.6)))
@@ -397,7 +426,15 @@ def test_cross_validate_separates_shifted_fakes(model):
     frames = synthetic(3)
     scored = cross_validate(frames, FEATURES, model=model, seed=0, split=KFold(5, 0))
     scores = scored.test
-    assert scores.columns.tolist() == ["video", "frame", "group", "label", "fold", "score"]
+    assert scores.columns.tolist() == [
+        "video",
+        "frame",
+        "face_id",
+        "group",
+        "label",
+        "fold",
+        "score",
+    ]
     assert len(scores) == len(frames) and scores.fold.nunique() == 3  # leave one pair out
     assert scores.score.isna().sum() == frames.video.nunique()  # the faceless last frames
     # Every training frame of each fold has a development score: two folds train on it.

@@ -34,12 +34,13 @@ def synthetic_video(root: Path, video: str, n_frames: int, missing: tuple[int, .
         for x, y in FACE:
             cv2.circle(frame, (round(x), round(y)), 3, (255, 255, 255), -1)
         write_image(frames / frame_name(number, "png"), frame)
-        row = {"frame": number, "n_faces": 0, "face": -1, "interpolated": False}
+        row = {"frame": number, "face_id": -1, "n_faces": 0, "face": -1, "interpolated": False}
         if number not in missing:
             x0, y0, side = square
             crop = cv2.resize(frame[y0 : y0 + side, x0 : x0 + side], (64, 64))
             write_image(crops / frame_name(number, "png"), crop)
-            row |= {"n_faces": 1, "face": 0, "confidence": 0.99, "x": 70, "y": 50, "w": 140}
+            row |= {"n_faces": 1, "face": 0, "face_id": 0, "confidence": 0.99, "x": 70, "y": 50}
+            row |= {"w": 140}
             row |= {"h": 150, "crop_x": x0, "crop_y": y0, "crop_side": side}
             row |= {"crop": frame_name(number, "png")}
             row |= dict(zip(LANDMARK_COLUMNS, FACE.ravel(), strict=True))

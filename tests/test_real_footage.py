@@ -178,3 +178,103 @@ def test_unlabelled_videos_without_an_original_are_each_scored(ghost_unlabelled)
     assert scores.score.notna().all() and scores.label.isna().all()
     assert (ghost_unlabelled / "results/plots/mtcnn/scores.png").read_bytes()[:4] == b"\x89PNG"
     assert not list((ghost_unlabelled / "results/plots/mtcnn").glob("compare/*"))
+
+
+#: Frames of the two-person clips: enough for tracks and figures, few enough to stay quick.
+TWO_FRAMES = 30
+
+
+def side_by_side(left: Path, right: Path, n: int) -> list[np.ndarray]:
+    """``n`` frames of two real clips put side by side at GRID's height (288 px): two people in
+    one frame, as a DFDC clip of two speakers has them."""
+    frames = []
+    for a, b in zip(iter_video(left), iter_video(right), strict=False):
+        frames.append(np.hstack([cv2.resize(a, (240, 288), interpolation=cv2.INTER_AREA), b]))
+        if len(frames) == n:
+            break
+    return frames
+
+
+@pytest.fixture(scope="module")
+def two_people(tmp_path_factory, run):
+    """GHOST beside a GRID speaker, as a VidTIMIT-style original (a PNG frame folder), and the
+    same with GHOST's face swapped (``elon``) as its fake (lossless FFV1, so that the GRID side
+    is the original's pixels): one fake face and one real face in each of the fake's frames.
+    Run with ``detector.faces: all``, the classifier trained on the sample's study."""
+    ghost, grid = shared("media/ghost"), shared("media/grid")
+    root = tmp_path_factory.mktemp("two_people")
+    frames = root / "VidTIMIT/pair0/video/sa1"
+    frames.mkdir(parents=True)
+    for index, frame in enumerate(
+        side_by_side(ghost / "orig.mp4", grid / "bbaf2n.mpg", TWO_FRAMES), start=1
+    ):
+        ok, data = cv2.imencode(".png", frame)
+        (frames / f"{index:03d}").write_bytes(data.tobytes())
+    fakes = root / "DeepfakeTIMIT/lower_quality/pair0"
+    fakes.mkdir(parents=True)
+    fake = side_by_side(ghost / "elon.mp4", grid / "bbaf2n.mpg", TWO_FRAMES)
+    writer = cv2.VideoWriter(
+        str(fakes / "sa1-video-elon.avi"), cv2.VideoWriter_fourcc(*"FFV1"), 25, (600, 288)
+    )
+    for frame in fake:
+        writer.write(frame)
+    writer.release()
+    config = {
+        "dataset": {"root": str(root / "DeepfakeTIMIT"), "originals_root": str(root / "VidTIMIT")},
+        "detector": {"faces": "all"},
+        "classifier": {"train_on": str(run[0] / "results/tables/mtcnn/frames.parquet")},
+    }
+    (root / "two.yaml").write_text(yaml.safe_dump(config))
+    snakemake(root, "--configfile", str(root / "two.yaml"))
+    return root
+
+
+def test_each_of_two_people_is_tracked_on_its_side_through_the_clip(two_people):
+    for video in ("real-pair0-sa1", "lq-pair0-sa1-elon"):
+        faces = pd.read_parquet(of_video(two_people, "results/faces/mtcnn", video, ".parquet"))
+        faces = faces[faces.face_id >= 0]
+        centre = faces.x + faces.w / 2
+        side = (centre > 240).groupby(faces.face_id).agg(["min", "max", "size"])
+        # Two identities, each on one side of the seam in every frame it has, in nearly all.
+        assert len(side) == 2 and (side["min"] == side["max"]).all(), side
+        assert side["min"].nunique() == 2 and (side["size"] >= TWO_FRAMES - 2).all(), side
+        crops = {path.name for path in of_video(two_people, "results/faces/mtcnn", video).iterdir()}
+        assert crops == set(faces.crop), video
+    videos = pd.read_parquet(two_people / "results/tables/mtcnn/videos.parquet")
+    assert videos.identities.tolist() == [2, 2]
+    problems = pd.read_csv(two_people / "results/tables/mtcnn/problems.csv")
+    assert not problems.problem.str.contains("several faces").any()  # every one was kept
+
+
+def test_the_swapped_face_differs_from_its_original_and_the_untouched_one_does_not(two_people):
+    paired = pd.read_parquet(
+        of_video(two_people, "results/metrics/mtcnn/paired", "lq-pair0-sa1-elon", ".parquet")
+    )
+    faces = pd.read_parquet(
+        of_video(two_people, "results/faces/mtcnn", "lq-pair0-sa1-elon", ".parquet")
+    )
+    paired = paired[paired.paired].merge(faces[["frame", "face_id", "x", "w"]])
+    swapped = (paired.x + paired.w / 2) < 240
+    assert swapped.sum() >= TWO_FRAMES - 2 and (~swapped).sum() >= TWO_FRAMES - 2
+    # The GRID side is the original's own pixels (lossless): SSIM 1; the swapped side is not.
+    assert paired.ssim[~swapped].min() > 0.999, paired.ssim[~swapped].describe()
+    assert paired.ssim[swapped].mean() < 0.95 and paired.mse[swapped].min() > 1
+    figures = of_video(two_people, "results/plots/mtcnn/compare", "lq-pair0-sa1-elon")
+    assert len(list(figures.glob("frame_*.png"))) == 3
+
+
+def test_a_videos_score_is_its_most_suspicious_faces(two_people, run):
+    """The video score is each face's frame scores pooled (mean), then the maximum over faces:
+    recomputed here from the frame table and the saved model."""
+    import joblib
+
+    frames = pd.read_parquet(two_people / "results/tables/mtcnn/frames.parquet")
+    saved = joblib.load(two_people / "results/models/mtcnn/fold_0.joblib")
+    faced = frames[frames.face >= 0].copy()
+    faced["score"] = saved["model"].decision_function(faced[saved["features"]])
+    per_face = faced.groupby(["video", "face_id"]).score.mean()
+    expected = per_face.groupby(level="video").max()
+    scores = pd.read_parquet(two_people / "results/metrics/mtcnn/classifier/video_scores.parquet")
+    scores = scores.set_index("video").score
+    np.testing.assert_allclose(scores.sort_index(), expected.sort_index(), rtol=1e-9)
+    assert per_face.groupby(level="video").size().tolist() == [2, 2]

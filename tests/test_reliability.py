@@ -474,7 +474,7 @@ def test_the_largest_of_two_faces_is_kept_and_recorded(tmp_path):
     problems = video_problems([], table, {})
     assert problems.problem.tolist() == [
         "no face in 1 of 2 frames",
-        "several faces in 1 of 2 frames (one kept by detector.choose)",
+        "several faces in 1 of 2 frames (one kept by detector.faces)",
     ]
 
 
@@ -484,6 +484,7 @@ def test_a_fake_with_no_frames_gets_a_valid_empty_paired_table(tmp_path):
     write_parquet(pd.DataFrame(columns=DETECTION_COLUMNS), tmp_path / "faces.parquet")
     table = compare_video(
         tmp_path / "fake",
+        tmp_path / "faces.parquet",
         tmp_path / "original",
         tmp_path / "faces.parquet",
         tmp_path / "paired.parquet",
@@ -504,6 +505,7 @@ def _one_face(path: Path, video: str, n: int) -> None:
         {
             "video": video,
             "frame": i,
+            "face_id": 0,
             "n_faces": 1,
             "face": 0,
             "confidence": 0.99,
@@ -536,6 +538,7 @@ def test_frames_of_another_size_than_the_originals_are_not_paired(tmp_path, capl
     with caplog.at_level("WARNING"):
         table = compare_video(
             tmp_path / "fake",
+            tmp_path / "faces.parquet",
             tmp_path / "original",
             tmp_path / "faces.parquet",
             tmp_path / "paired.parquet",
@@ -551,7 +554,7 @@ def test_frames_of_another_size_than_the_originals_are_not_paired(tmp_path, capl
     assert not read_diff_maps(tmp_path / "diff.png", 32)[:2].any()
     assert (
         "lq-a-sa1-b: frame size 64x48 differs from its original real-a-sa1's 128x96: "
-        "not paired (2 of 3 frames)"
+        "not paired (2 of 3 frames' faces)"
     ) in caplog.text
 
 

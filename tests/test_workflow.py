@@ -96,6 +96,7 @@ def test_paired_metrics_of_fakes_and_of_an_original_with_itself(run, tmp_path):
     original = "real-fcol0-sa1"
     same = compare_video(
         of_video(workdir, "results/frames", original),
+        of_video(workdir, "results/faces/mtcnn", original, ".parquet"),
         of_video(workdir, "results/frames", original),
         of_video(workdir, "results/faces/mtcnn", original, ".parquet"),
         tmp_path / "self.parquet",

@@ -59,6 +59,7 @@ def ablation(
     split: Split,
     seed: int,
     pooling: str,
+    face_pooling: str = "max",
     groups: Sequence[str],
     n_boot: int,
     frames_per_video: int | None,
@@ -78,7 +79,7 @@ def ablation(
                 frames_per_video=frames_per_video,
             )
             table = classifier_metrics(
-                *with_thresholds(scores, pooling), groups, n_boot=n_boot, seed=seed
+                *with_thresholds(scores, pooling, face_pooling), groups, n_boot=n_boot, seed=seed
             )
             tables.append(table.assign(model=model, features=name, n_features=len(features)))
             log.info("%s on %s (%d features) done", model, name, len(features))
@@ -123,6 +124,7 @@ def run_ablation(
     split: Split,
     seed: int,
     pooling: str,
+    face_pooling: str = "max",
     groups: Sequence[str],
     n_boot: int,
     frames_per_video: int | None,
@@ -135,6 +137,7 @@ def run_ablation(
         split=split,
         seed=seed,
         pooling=pooling,
+        face_pooling=face_pooling,
         groups=groups,
         n_boot=n_boot,
         frames_per_video=frames_per_video,

@@ -50,16 +50,23 @@ MATRIX_COLUMNS = ["crop_m00", "crop_m01", "crop_m02", "crop_m10", "crop_m11", "c
 #: pixels; null for detectors without one and for an interpolated face (a shape is detected,
 #: never guessed).
 SHAPE_COLUMN = "shape"
-#: Columns of a detection table (results/faces/<detector>/<video>.parquet), one row per frame,
-#: faces or not. x, y, w, h: the chosen face's box in frame pixels; crop_x, crop_y, crop_side:
+#: The column that tells a video's faces apart: the identity a face was tracked into
+#: (``detector.faces: all``: 0, 1, ... in order of first appearance), 0 for the one face kept a
+#: frame (``largest``, ``tracked``), -1 on the row of a frame without a face.
+FACE_ID = "face_id"
+#: What identifies a row of every per-frame table: a frame may hold several faces.
+FRAME_KEY = ["video", "frame", FACE_ID]
+#: Columns of a detection table (results/faces/<detector>/<video>.parquet), one row per face of a
+#: frame (one per frame but with ``detector.faces: all``), and one for a frame without a face.
+#: n_faces: the faces the detector found in the frame; face: the index among them of the row's
+#: face (-1: none). x, y, w, h: the face's box in frame pixels; crop_x, crop_y, crop_side:
 #: the square a square crop was cut from (frame pixels), or crop_m00 ... crop_m12 the matrix an
 #: aligned crop was warped with (:data:`MATRIX_COLUMNS`), the other NaN; landmarks in frame
 #: pixels (NaN if the detector has none); shape: :data:`SHAPE_COLUMN`. interpolated: the face
-#: was not detected but interpolated between keyframes; such a frame has n_faces = 1, face = 0
-#: and confidence NaN.
+#: was not detected but interpolated between keyframes, where n_faces counts the interpolated
+#: faces, face is the row's place among them and confidence is NaN.
 DETECTION_COLUMNS = [
-    "video",
-    "frame",
+    *FRAME_KEY,
     "n_faces",
     "face",
     "confidence",
@@ -79,12 +86,14 @@ DETECTION_COLUMNS = [
 
 #: The largest changed region of a paired frame: box and centroid, in crop pixels.
 REGION_COLUMNS = ["region_x", "region_y", "region_w", "region_h", "region_cx", "region_cy"]
-#: Columns of a paired table, one row per frame of a fake. Crop pixels for regions; grey levels
-#: for abs_diff_*; diff_threshold in [0, 1]; changed_fraction of the crop's area.
+#: Columns of a paired table, one row per row of the fake's detection table; original_face: the
+#: face_id of the original's face it was compared with (null where it was not paired). Crop
+#: pixels for regions; grey levels for abs_diff_*; diff_threshold in [0, 1]; changed_fraction
+#: of the crop's area.
 PAIRED_COLUMNS = [
-    "video",
+    *FRAME_KEY,
     "original",
-    "frame",
+    "original_face",
     "paired",
     "mse",
     "psnr",
@@ -100,8 +109,8 @@ PAIRED_COLUMNS = [
 
 #: The temporal features of a frame (change since the previous frame's face).
 TEMPORAL_FEATURES = ["temporal_ssim", "temporal_abs_diff", "landmark_jitter"]
-#: Columns of a temporal table, one row per frame.
-TEMPORAL_COLUMNS = ["video", "frame", *TEMPORAL_FEATURES]
+#: Columns of a temporal table, one row per row of the detection table.
+TEMPORAL_COLUMNS = [*FRAME_KEY, *TEMPORAL_FEATURES]
 
 
 def square_of(row) -> tuple[int, int, int] | None:

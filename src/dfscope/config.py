@@ -18,6 +18,7 @@ from .sample import is_sample
 #: Config keys that were renamed, old -> new: an old config gets a message naming the new key
 #: instead of the schema's "Additional properties are not allowed".
 RENAMED = {
+    "detector.choose": "detector.faces (largest, tracked, or all: every face)",
     "detection": "classifier (the deepfake classifier; 'detector' is the face detector)",
     "dataset.fakes_root": "dataset.root (the dataset, in whichever layout)",
     "dataset.qualities": "dataset.groups (DeepfakeTIMIT's qualities are its groups of fakes)",
@@ -206,6 +207,11 @@ def check_config(cfg: dict) -> None:
             f"detector.name is {cfg['detector']['name']!r}: use dlib, or mask: ellipse"
         )
     bench = cfg["export"]["deepfakebench"]
+    if bench["enabled"] and cfg["detector"]["faces"] == "all":
+        raise ValueError(
+            "config export.deepfakebench.enabled: true exports one face a frame, as "
+            "DeepfakeBench reads them, and detector.faces is 'all': use largest or tracked"
+        )
     if bench["enabled"] and bench["aligned"] and cfg["detector"]["name"] == "haar":
         raise ValueError(
             "config export.deepfakebench.aligned: true needs five landmarks a face, and "
@@ -296,7 +302,8 @@ def made_with(cfg: dict) -> dict:
     features. Recorded in the table (:data:`MADE_WITH`), so that a classifier trained on it
     (``classifier.train_on``) is only used on features made the same way: a crop of another
     detector or size shifts every feature, and such a classifier's scores would be wrong
-    without a sign."""
+    without a sign. Which faces a frame keeps (``detector.faces``) is not among them: it
+    chooses the faces, not how a face is measured."""
     detector, frames = cfg["detector"], cfg["frames"]
     # PNG and BMP frames hold the decoded pixels alike; JPEG frames are the pixels changed.
     pixels = f"jpg {frames['jpeg_quality']}" if frames["format"] == "jpg" else "lossless"
@@ -304,7 +311,6 @@ def made_with(cfg: dict) -> dict:
         "detector.name": detector["name"],
         "detector.params": detector["params"][detector["name"]],
         "detector.every": detector["every"],
-        "detector.choose": detector["choose"],
         "frames.pixels": pixels,
         "frames.stride": frames["stride"],
         "frames.count": frames["count"],

@@ -56,6 +56,7 @@ def shuffled_labels(
     split: Split,
     seed: int,
     pooling: str,
+    face_pooling: str = "max",
     groups: Sequence[str],
     n_boot: int,
     frames_per_video: int | None,
@@ -67,7 +68,9 @@ def shuffled_labels(
         scores = train_and_score(training, frames, features, **options)
     else:
         scores = cross_validate(shuffled(frames, seed), features, split=split, **options)
-    table = classifier_metrics(*with_thresholds(scores, pooling), groups, n_boot=n_boot, seed=seed)
+    table = classifier_metrics(
+        *with_thresholds(scores, pooling, face_pooling), groups, n_boot=n_boot, seed=seed
+    )
     return pd.DataFrame(
         {
             "control": "shuffled labels: AUC",
@@ -171,6 +174,7 @@ def run_controls(
     split: Split,
     seed: int,
     pooling: str,
+    face_pooling: str = "max",
     groups: Sequence[str],
     n_boot: int,
     frames_per_video: int | None,
@@ -186,6 +190,7 @@ def run_controls(
                 split=split,
                 seed=seed,
                 pooling=pooling,
+                face_pooling=face_pooling,
                 groups=groups,
                 n_boot=n_boot,
                 frames_per_video=frames_per_video,

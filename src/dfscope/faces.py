@@ -1,10 +1,10 @@
-"""The faces step: detect the faces in a folder of frames, keep one per frame, write crops and a
-table."""
+"""The faces step: detect the faces in a folder of frames, keep one per frame or every one
+tracked into identities, write crops and a table."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from .batches import ready, run_each
 from .choices import CHOICES
 from .columns import (
     DETECTION_COLUMNS,
+    FACE_ID,
     GEOMETRY_COLUMNS,
     LANDMARK_COLUMNS,
     MATRIX_COLUMNS,
@@ -23,7 +24,8 @@ from .columns import (
 )
 from .crops import Cropping, Geometry, cut_face
 from .geometry import Box
-from .images import frame_files, frame_name, frame_number, read_frame, write_image
+from .images import crop_name, frame_files, frame_number, read_frame, write_image
+from .tracks import Tracker
 
 if TYPE_CHECKING:  # the detector is built by the caller: its code is not this step's
     from .detectors import Detection, Detector
@@ -58,17 +60,21 @@ def detect_video(
     detector: Detector,
     cropping: Cropping,
     batch_size: int = 16,
-    choose: str = "largest",
+    faces: str = "largest",
     every: int = 1,
     ext: str = "png",
 ) -> pd.DataFrame:
     """Detect faces in the frames of ``frames_dir``; write crops (as ``cropping`` cuts them)
     and the detection table.
 
+    ``faces``: the one face a frame to keep (a module of :mod:`dfscope.choices`: ``largest``,
+    ``tracked``), face_id 0; or ``all``, every face, tracked into identities
+    (:class:`dfscope.tracks.Tracker`), a row and a crop each.
+
     The detector runs on the keyframes (every ``every``-th frame and the
     last, see :func:`keyframes`), fed in batches of ``batch_size``; the
-    chosen face of the frames in between is interpolated (see
-    :func:`interpolate_keyframes`), which divides the detector's cost,
+    faces of the frames in between are interpolated, each identity between two detections of it
+    (see :func:`interpolate_keyframes`), which divides the detector's cost,
     the bulk of this step, by about ``every``. Each frame is read once and
     gets a row and, if it has a face, a crop: a frame without a face has
     ``n_faces = 0``, ``face = -1``, NaN geometry and no crop, so that it is
@@ -86,25 +92,27 @@ def detect_video(
             detector=detector,
             cropping=cropping,
             batch_size=batch_size,
-            choose=choose,
+            faces=faces,
             ext=ext,
         )
         rows += _interpolate_between(files, numbers, keys, rows, tmp, cropping=cropping, ext=ext)
     table = detection_table(
-        [{"video": video} | row for row in sorted(rows, key=lambda r: r["frame"])]
+        [{"video": video} | row for row in sorted(rows, key=lambda r: (r["frame"], r[FACE_ID]))]
     )
     missing = int((table.face < 0).sum())
+    identities = int(table[FACE_ID].max()) + 1 if len(table) else 0
     if table.empty:
         log.warning("%s: no frames to detect faces in (see its frames manifest)", video)
     elif missing:
         log.warning("%s: no face in %d of %d frames", video, missing, len(table))
     write_parquet(table, table_path)
     log.info(
-        "%s: %d frames, %d with a face (%d interpolated)",
+        "%s: %d frames, %d with a face (%d interpolated)%s",
         video,
-        len(table),
-        len(table) - missing,
+        table.frame.nunique(),
+        table.frame[table.face >= 0].nunique(),
         int(table.interpolated.sum()),
+        f", {identities} identities" if faces == "all" else "",
     )
     return table
 
@@ -153,34 +161,50 @@ def _detect_keyframes(
     detector: Detector,
     cropping: Cropping,
     batch_size: int,
-    choose: str,
+    faces: str,
     ext: str,
 ) -> list[dict]:
-    """Rows (with crops) of the keyframes, detected in batches, the face chosen as for any frame."""
-    choose_one = CHOICES.load(choose).choose
-    rows, previous = [], None
+    """Rows (with crops) of the keyframes, detected in batches: the faces ``faces`` keeps of
+    each (:func:`_kept`)."""
+    keep = _kept(faces)
+    rows = []
     for start in range(0, len(keys), batch_size):
         batch = keys[start : start + batch_size]
         images = [read_frame(files[i]) for i in batch]
-        for index, image, faces in zip(
+        for index, image, found in zip(
             numbers[batch], images, detector.detect(images), strict=True
         ):
-            chosen = choose_one(faces, previous) if faces else -1
-            row = {
-                "frame": int(index),
-                "n_faces": len(faces),
-                "face": chosen,
-                "interpolated": False,
-            }
-            if chosen >= 0:
-                face = faces[chosen]
-                previous = face.box
+            row = {"frame": int(index), "n_faces": len(found), "interpolated": False}
+            kept = keep(found)
+            if not kept:
+                rows.append(row | {"face": -1, FACE_ID: -1})
+            for chosen, identity in kept:
+                face = found[chosen]
                 geometry = cropping.geometry(face.box, face.landmarks)
-                row |= _face_fields(face) | _write_crop(
-                    image, geometry, crops, int(index), size=cropping.size, ext=ext
+                crop = _write_crop(
+                    image, geometry, crops, int(index), identity, size=cropping.size, ext=ext
                 )
-            rows.append(row)
+                rows.append(row | {"face": chosen, FACE_ID: identity} | _face_fields(face) | crop)
     return rows
+
+
+def _kept(faces: str) -> Callable[[Sequence[Detection]], list[tuple[int, int]]]:
+    """What a frame's detections keep, as (index among them, face_id) pairs, frame after frame:
+    with ``all``, every one with its identity (:class:`dfscope.tracks.Tracker`); else the one the
+    choice module ``faces`` picks (given the box kept before), face_id 0."""
+    if faces == "all":
+        tracker = Tracker()
+        return lambda found: list(enumerate(tracker.update([face.box for face in found])))
+    choose, previous = CHOICES.load(faces).choose, [None]
+
+    def one(found: Sequence[Detection]) -> list[tuple[int, int]]:
+        if not found:
+            return []
+        chosen = choose(found, previous[0])
+        previous[0] = found[chosen].box
+        return [(chosen, 0)]
+
+    return one
 
 
 def _interpolate_between(
@@ -193,35 +217,55 @@ def _interpolate_between(
     cropping: Cropping,
     ext: str,
 ) -> list[dict]:
-    """Rows (with crops) of the frames between keyframes, their face (box and landmarks)
-    interpolated."""
+    """Rows (with crops) of the frames between keyframes: each identity's face (box and
+    landmarks) interpolated where both keyframes around the frame have it; a frame where no
+    identity has one gets a row without a face."""
     between = np.setdiff1d(np.arange(len(files)), keys)
     if not len(between):
         return []
-    key_values = pd.DataFrame(key_rows).reindex(columns=GEOMETRY_COLUMNS).to_numpy(float)
-    values = interpolate_keyframes(numbers[keys], key_values, numbers[between])
+    detected = pd.DataFrame(key_rows)
+    identities = sorted(detected[FACE_ID][detected[FACE_ID] >= 0].unique())
+    per_identity = {}
+    for identity in identities:
+        own = detected[detected[FACE_ID] == identity].set_index("frame")
+        key_values = own.reindex(numbers[keys]).reindex(columns=GEOMETRY_COLUMNS)
+        per_identity[identity] = interpolate_keyframes(
+            numbers[keys], key_values.to_numpy(float), numbers[between]
+        )
     rows = []
-    for index, row_values in zip(between, values, strict=True):
+    for position, index in enumerate(between):
         number = int(numbers[index])
-        row = {"frame": number, "n_faces": 0, "face": -1, "interpolated": False}
-        if not np.isnan(row_values[:4]).any():
-            fields = dict(zip(GEOMETRY_COLUMNS, row_values, strict=True))
+        present = [i for i in identities if not np.isnan(per_identity[i][position, :4]).any()]
+        row = {"frame": number, "n_faces": len(present), "interpolated": bool(present)}
+        if not present:
+            rows.append(row | {"face": -1, FACE_ID: -1})
+            continue
+        image = read_frame(files[index])
+        for face, identity in enumerate(present):
+            fields = dict(zip(GEOMETRY_COLUMNS, per_identity[identity][position], strict=True))
             box = Box(fields["x"], fields["y"], fields["w"], fields["h"])
             landmarks = np.array([fields[c] for c in LANDMARK_COLUMNS]).reshape(5, 2)
             geometry = cropping.geometry(box, landmarks)
-            image = read_frame(files[index])
-            row |= {"n_faces": 1, "face": 0, "interpolated": True, **fields}
-            row |= _write_crop(image, geometry, crops, number, size=cropping.size, ext=ext)
-        rows.append(row)
+            crop = _write_crop(
+                image, geometry, crops, number, identity, size=cropping.size, ext=ext
+            )
+            rows.append(row | {"face": face, FACE_ID: identity, **fields} | crop)
     return rows
 
 
 def _write_crop(
-    image: np.ndarray, geometry: Geometry, crops: Path, frame: int, *, size: int, ext: str
+    image: np.ndarray,
+    geometry: Geometry,
+    crops: Path,
+    frame: int,
+    identity: int,
+    *,
+    size: int,
+    ext: str,
 ) -> dict:
     """Cut and write the crop of ``geometry``; its fields of the table row (the square's, or
     the aligning matrix's)."""
-    name = frame_name(frame, ext)
+    name = crop_name(frame, identity, ext)
     write_image(crops / name, cut_face(image, geometry, size))
     if isinstance(geometry, np.ndarray):
         return dict(zip(MATRIX_COLUMNS, geometry.ravel().tolist(), strict=True)) | {"crop": name}
@@ -255,6 +299,7 @@ def detection_table(rows: list[dict]) -> pd.DataFrame:
             "frame": "int32",
             "n_faces": "int16",
             "face": "int16",
+            FACE_ID: "int16",
             "video": "string",
             "crop": "string",
             "interpolated": "bool",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import batches
 from .atomic import write_csv, write_parquet
-from .columns import MADE_WITH, PROBLEM_COLUMNS
+from .columns import FACE_ID, FRAME_KEY, MADE_WITH, PROBLEM_COLUMNS
 from .images import size_mismatch
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,14 @@ def gather(
     problems_out: str | Path | None = None,
     made_with: dict | None = None,
 ) -> pd.DataFrame:
-    """One frame table (every frame of every video) and one video table (means per video).
+    """One frame table (every face of every frame of every video, and every frame without
+    one) and one video table (means per video).
 
     ``faces``, ``features``, ``temporal``, ``paired`` and ``manifests`` are the batch folders
     of those steps, each holding a table (``<video>.parquet``, a manifest ``<video>.json``)
-    per video. The frame table joins, on (video, frame): the video's row of the video table,
-    the detection summary, the no-reference and temporal features and, for fakes, the paired
-    metrics (NaN for real videos). Row order is (video, frame). A video without decoded
+    per video. The frame table joins, on (video, frame, face_id): the video's row of the video
+    table, the detection summary, the no-reference and temporal features and, for fakes, the paired
+    metrics (NaN for real videos). Row order is (video, frame, face_id). A video without decoded
     frames, or one a step failed on, has no row in it and NaN means in the video table, so
     it drops out of every score by itself; ``problems_out`` (from the manifests, the
     detections and the failures the steps recorded) says which videos those are, and why,
@@ -67,22 +68,20 @@ def gather(
             problems_table(read_problems(skipped) if skipped else None, found, videos), problems_out
         )
     frames = videos.drop(columns=["path", "n_frames"]).merge(
-        detections[["video", "frame", *DETECTION_KEEP]], on="video", validate="one_to_many"
+        detections[[*FRAME_KEY, *DETECTION_KEEP]], on="video", validate="one_to_many"
     )
     for name, folders in (("features", features), ("temporal", temporal)):
         if folders:
             per_frame = _tables(folders, videos.video, left_out, name)
-            frames = frames.merge(
-                per_frame, on=["video", "frame"], how="left", validate="one_to_one"
-            )
+            frames = frames.merge(per_frame, on=FRAME_KEY, how="left", validate="one_to_one")
     if paired:
         fakes = videos.video[videos.original.isin(videos.video)]  # fakes with their original
         pairs = _tables(paired, fakes, left_out, "paired")
         frames = frames.merge(
-            pairs.drop(columns="original"), on=["video", "frame"], how="left", validate="one_to_one"
+            pairs.drop(columns="original"), on=FRAME_KEY, how="left", validate="one_to_one"
         )
         frames["paired"] = frames["paired"].fillna(False).astype(bool)
-    frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
+    frames = frames.sort_values(FRAME_KEY, kind="stable").reset_index(drop=True)
     recorded = None if made_with is None else {MADE_WITH: json.dumps(made_with, sort_keys=True)}
     write_parquet(frames, frames_out, recorded)
     per_video = video_means(frames, videos)
@@ -122,24 +121,28 @@ def _tables(
 
 
 def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
-    """Per video: its video-table row, decoded frames, frames with a face, mean of each measure.
+    """Per video: its video-table row, decoded frames, frames with a face, faces (identities,
+    ``detector.faces: all``; else 1 or 0), mean of each measure.
 
     Means skip frames without a face (NaN), so a video's score is the
-    average over the frames where it could be measured.
+    average over the frames where it could be measured; with several faces, over every face
+    of every frame.
     """
     measures = [
         c
         for c in frames.columns
         if c not in videos.columns
-        and c not in ("frame", "face", "n_faces", "paired")
+        and c not in ("frame", "face", FACE_ID, "original_face", "n_faces", "paired")
         and pd.api.types.is_float_dtype(frames[c])
     ]
     grouped = frames.groupby("video", sort=True)
     summary = grouped[measures].mean().add_prefix("mean_")
-    summary.insert(0, "frames_with_face", grouped["face"].apply(lambda f: int((f >= 0).sum())))
-    summary.insert(0, "n_decoded", grouped.size())
+    faced = frames[frames.face >= 0].groupby("video")
+    summary.insert(0, "identities", faced[FACE_ID].nunique())
+    summary.insert(0, "frames_with_face", faced.frame.nunique())
+    summary.insert(0, "n_decoded", grouped.frame.nunique())
     table = videos.merge(summary.reset_index(), on="video", how="left", validate="one_to_one")
-    counts = ["n_decoded", "frames_with_face"]  # a video without frames: 0, not NaN
+    counts = ["n_decoded", "frames_with_face", "identities"]  # a video without frames: 0, not NaN
     table[counts] = table[counts].fillna(0).astype("int64")
     return table
 
@@ -157,9 +160,9 @@ def video_problems(
     odd files or numbering gaps in a frame folder, and a fake whose frame
     size is not its original's (``originals``: video -> its original), which
     the paired step leaves unpaired. From the detections:
-    no face in any frame, no face in some, several faces in a frame (one
-    was kept, by ``detector.choose``). And every step that ``failed`` on a
-    video (:func:`dfscope.batches.failures`). Each is also logged, so that
+    no face in any frame, no face in some, several faces in a frame of which one was kept
+    (by ``detector.faces``; with ``all`` every one is kept, which is no problem). And every
+    step that ``failed`` on a video (:func:`dfscope.batches.failures`). Each is also logged, so that
     the gather log and ``problems.csv`` tell the same story. Sorted by video.
     """
     rows = []
@@ -187,18 +190,19 @@ def video_problems(
         if not (record.get("skipped") and record["video"] in own)  # told by its own failure
     ]
     for video, part in detections.groupby("video", sort=True):
-        missing, several = int((part.face < 0).sum()), int((part.n_faces > 1).sum())
-        if missing == len(part):
-            rows.append((video, "faces", f"no face in any of {len(part)} frames"))
+        kept = part.groupby("frame").agg(found=("n_faces", "max"), kept=("face", "size"))
+        n_frames, missing = len(kept), int((part.face < 0).sum())
+        several = int(((kept.found > 1) & (kept.kept < kept.found)).sum())
+        if missing == n_frames:
+            rows.append((video, "faces", f"no face in any of {n_frames} frames"))
         elif missing:
-            rows.append((video, "faces", f"no face in {missing} of {len(part)} frames"))
+            rows.append((video, "faces", f"no face in {missing} of {n_frames} frames"))
         if several:
             rows.append(
                 (
                     video,
                     "faces",
-                    f"several faces in {several} of {len(part)} frames "
-                    "(one kept by detector.choose)",
+                    f"several faces in {several} of {n_frames} frames (one kept by detector.faces)",
                 )
             )
     table = (

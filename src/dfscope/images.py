@@ -24,6 +24,15 @@ def frame_name(index: int, ext: str) -> str:
     return f"{index:0{FRAME_DIGITS}d}.{ext}"
 
 
+def crop_name(frame: int, face_id: int, ext: str) -> str:
+    """File name of the crop of face ``face_id`` of frame ``frame`` in a video's crop folder: the
+    frame's name for face 0 (the only one, unless ``detector.faces: all``; and for -1, a frame
+    without one), ``00017_2.png`` for face 2, so that a frame's second face never overwrites
+    its first."""
+    name = frame_name(frame, ext)
+    return name if face_id <= 0 else name.replace(".", f"_{face_id}.", 1)
+
+
 def frame_files(folder: str | Path) -> list[Path]:
     """The frames of an extracted frame folder, in order."""
     return sorted(p for p in Path(folder).iterdir() if p.stem.isdigit())

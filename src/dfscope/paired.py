@@ -14,8 +14,9 @@ import pandas as pd
 from . import comparison
 from .atomic import atomic_path, write_parquet
 from .batches import ready, run_each
-from .columns import PAIRED_COLUMNS, REGION_COLUMNS
+from .columns import FACE_ID, PAIRED_COLUMNS, REGION_COLUMNS
 from .crops import cut_face, face_mask, geometry_of
+from .geometry import Box, iou
 from .images import frame_files, frame_number, frame_size, read_frame, size_mismatch, write_image
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ def compare_batch(
     ``video`` and ``original``) against its original, to ``out/<video>.parquet`` and
     ``out/<video>.ssim_diff.png``. ``frames`` and ``faces`` give, by video, the batch folder
     that holds its frame folder and its detection table (an original is usually in its
-    fakes' batch). Returns the videos that failed (:func:`dfscope.batches.run_each`)."""
+    fakes' batch; a fake's own table says which faces it has). Returns the videos that
+    failed (:func:`dfscope.batches.run_each`)."""
     out = Path(out)
     originals = {row["video"]: row["original"] for row in fakes}
     pairs = pair_inputs(fakes, frames, faces)
@@ -53,14 +55,15 @@ def compare_batch(
 
 def pair_inputs(
     fakes: Sequence[dict], frames: Mapping[str, str | Path], faces: Mapping[str, str | Path]
-) -> dict[str, tuple[Path, Path, Path]]:
-    """By fake (records with ``video`` and ``original``): its frame folder, its original's
-    frame folder and its original's detection table, in the batch folders that ``frames``
+) -> dict[str, tuple[Path, Path, Path, Path]]:
+    """By fake (records with ``video`` and ``original``): its frame folder and detection table,
+    its original's frame folder and detection table, in the batch folders that ``frames``
     and ``faces`` give by video. What a fake is compared with: the paired step and the comparison
-    figures read the same three."""
+    figures read the same four."""
     return {
         row["video"]: (
             Path(frames[row["video"]]) / row["video"],
+            Path(faces[row["video"]]) / f"{row['video']}.parquet",
             Path(frames[row["original"]]) / row["original"],
             Path(faces[row["original"]]) / f"{row['original']}.parquet",
         )
@@ -70,6 +73,7 @@ def pair_inputs(
 
 def compare_video(
     fake_frames: str | Path,
+    fake_faces: str | Path,
     original_frames: str | Path,
     original_faces: str | Path,
     out: str | Path,
@@ -82,31 +86,39 @@ def compare_video(
     region_options: dict | None = None,
     mask: str = "ellipse",
 ) -> pd.DataFrame:
-    """Per frame, how and where a fake's face differs from its original's, pixel-aligned.
+    """Per face of the fake's frames (a row of its detection table ``fake_faces``), how and
+    where it differs from its original, pixel-aligned.
 
-    Both crops are cut with the *original's* geometry of that frame (its square, or the
-    matrix its aligned crop was warped with: :func:`dfscope.crops.geometry_of`; the fake
+    Both crops are cut with the *original's* geometry of that frame's face (the one
+    :func:`original_face` matches; its face_id is ``original_face``): its square, or the
+    matrix its aligned crop was warped with (:func:`dfscope.crops.geometry_of`). The fake
     was made from that very frame, so the same pixels are compared, and a
-    detector thrown off by the swapped face cannot misalign them). Per
-    frame: MSE, PSNR, SSIM (luma and colour), mean absolute difference
+    detector thrown off by the swapped face cannot misalign them. Per
+    face: MSE, PSNR, SSIM (luma and colour), mean absolute difference
     inside the face and in its surround (``mask``: the ellipse of the original's
     face box, or the hull of its 68 landmarks, :func:`dfscope.crops.face_mask`;
     NaN for a frame without a hull), and the changed regions
     of the SSIM difference map (:func:`dfscope.comparison.changed_regions`):
     their number, area fraction, and the largest one's box and centroid.
 
-    The difference maps are stored as one PNG strip (frames stacked top to
+    The difference maps are stored as one PNG strip (rows stacked top to
     bottom, ``crop_size`` rows each, 255 = SSIM 0), see :func:`read_diff_maps`.
     Frames are paired by frame number, and only frames of the same size: a
-    frame is ``paired = False`` with NaN metrics (and a black map) when the
-    original has no face in it or no frame of that number (the videos differ
-    in length), or the two frames differ in size (the original's square
+    row is ``paired = False`` with NaN metrics (and a black map) when the
+    original has no matching face in that frame or no frame of that number (the videos
+    differ in length), or the two frames differ in size (the original's square
     would cut another part of a rescaled fake; the gather step lists the
     mismatch); it is kept, never dropped.
     """
-    fakes = frame_files(fake_frames)
+    fakes = {frame_number(path): path for path in frame_files(fake_frames)}
     originals = {frame_number(path): path for path in frame_files(original_frames)}
-    detections = {row.frame: row for row in pd.read_parquet(original_faces).itertuples()}
+    found = pd.read_parquet(original_faces)
+    faces_of: dict[int, list] = {}
+    for det in found[found[FACE_ID] >= 0].itertuples():
+        faces_of.setdefault(det.frame, []).append(det)
+    own = pd.read_parquet(fake_faces)
+    own = own[own.frame.isin(fakes)]
+    rows_in_frame = own.frame.value_counts().to_dict()
     if len(fakes) != len(originals):
         log.warning(
             "%s: %d frames, its original %s has %d: paired by frame number",
@@ -115,15 +127,19 @@ def compare_video(
             original,
             len(originals),
         )
-    rows, maps, mismatches, no_mask = [], [], Counter(), 0
-    for fake_path in fakes:
-        number = frame_number(fake_path)
-        row = {"video": video, "original": original, "frame": number, "paired": False}
-        det = detections.get(number)
-        geometry = None if det is None else geometry_of(det)
+    rows, maps, mismatches, no_mask, read = [], [], Counter(), 0, {}
+    for mine in own.itertuples():
+        number = mine.frame
+        row = {"video": video, FACE_ID: mine.face_id, "original": original, "frame": number}
+        row["paired"] = False
+        det = original_face(mine, faces_of.get(number, []), rows_in_frame[number])
         difference = np.zeros((crop_size, crop_size), np.float32)
-        if geometry is not None and number in originals:
-            fake, real = read_frame(fake_path), read_frame(originals[number])
+        if det is not None and number in originals:
+            geometry = geometry_of(det)
+            if read.get("frame") != number:
+                read = {"frame": number, "fake": read_frame(fakes[number])}
+                read["real"] = read_frame(originals[number])
+            fake, real = read["fake"], read["real"]
             if fake.shape == real.shape:
                 a, b = cut_face(fake, geometry, crop_size), cut_face(real, geometry, crop_size)
                 face = face_mask(det, geometry, crop_size, mask)
@@ -131,13 +147,13 @@ def compare_video(
                 measures, difference = compare_crops(
                     a, b, face, ssim_options or {}, region_options or {}
                 )
-                row |= {"paired": True, **measures}
+                row |= {"paired": True, "original_face": det.face_id, **measures}
             else:
                 mismatches[size_mismatch(frame_size(fake), original, frame_size(real))] += 1
         rows.append(row)
         maps.append(comparison.to_uint8(difference))
     for mismatch, count in mismatches.items():
-        log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(fakes))
+        log.warning("%s: %s (%d of %d frames' faces)", video, mismatch, count, len(own))
     if no_mask:
         log.warning(
             "%s: %d frames without the %s of their face (no 68 landmarks: interpolated): "
@@ -150,11 +166,13 @@ def compare_video(
     table = table.astype(
         {
             "frame": "int32",
+            FACE_ID: "int16",
             "paired": "bool",
             "video": "string",
             "original": "string",
+            "original_face": "Int16",
             "n_regions": "Int32",
-            **{c: "float64" for c in PAIRED_COLUMNS[4:] if c != "n_regions"},
+            **{c: "float64" for c in PAIRED_COLUMNS[6:] if c != "n_regions"},
         }
     )
     with atomic_path(diff_out) as tmp:
@@ -162,6 +180,25 @@ def compare_video(
     write_parquet(table, out)
     log.info("%s: %d frames compared with %s", video, int(table.paired.sum()), original)
     return table
+
+
+def original_face(mine, candidates: Sequence, faces_in_frame: int):
+    """The original's face (a detection-table row among ``candidates``, its faces in the frame)
+    that a fake's face ``mine`` (a row of the fake's detection table; ``faces_in_frame``: its
+    rows in that frame) is compared with, or None.
+
+    One face on either side: that one, wherever the fake's detector put its box (or found
+    none), since a swapped face can throw a detector off and the fake was made from that very
+    frame. Several (``detector.faces: all``): the original's face that the fake's box overlaps
+    most, none where it overlaps none.
+    """
+    if len(candidates) == 1 and faces_in_frame == 1:
+        return candidates[0]
+    if not candidates or mine.face_id < 0:
+        return None
+    overlaps = [iou(Box.of(mine), Box.of(det)) for det in candidates]
+    best = int(np.argmax(overlaps))
+    return candidates[best] if overlaps[best] > 0 else None
 
 
 def compare_crops(

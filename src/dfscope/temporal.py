@@ -13,7 +13,7 @@ import pandas as pd
 from . import comparison
 from .atomic import write_parquet
 from .batches import ready, run_each
-from .columns import LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATURES
+from .columns import FACE_ID, LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATURES
 from .crops import cut_face, geometry_of
 from .geometry import apply_affine, similarity_transform
 from .images import frame_files, frame_number, read_frame
@@ -67,7 +67,9 @@ def measure_video(
     sampled: Sequence[int] | None = None,
     ssim_options: dict | None = None,
 ) -> pd.DataFrame:
-    """Per frame, how the face changed since the frame before: the flicker of frame-wise swaps.
+    """Per face of a frame (a row of the detection table), how it changed since the frame
+    before: the flicker of frame-wise swaps. A face is followed by its ``face_id``, so that
+    with several faces (``detector.faces: all``) each is compared with itself.
 
     ``temporal_ssim`` / ``temporal_abs_diff``: SSIM (luma) and mean absolute
     difference (grey levels) between frames t-1 and t, both cut with frame
@@ -84,10 +86,14 @@ def measure_video(
     back in time than its neighbours'. Without ``sampled`` the folder is taken as complete.
     """
     detections = pd.read_parquet(faces_table)
-    geometries = {row.frame: geometry_of(row) for row in detections.itertuples()}
+    faces_of: dict[int, list] = {}
+    for row in detections[detections[FACE_ID] >= 0].itertuples():
+        faces_of.setdefault(row.frame, []).append(row)
     points = dict(
         zip(
-            detections.frame, detections[LANDMARK_COLUMNS].to_numpy().reshape(-1, 5, 2), strict=True
+            zip(detections.frame, detections[FACE_ID], strict=True),
+            detections[LANDMARK_COLUMNS].to_numpy().reshape(-1, 5, 2),
+            strict=True,
         )
     )
     files = frame_files(frames_dir)
@@ -97,24 +103,34 @@ def measure_video(
     rows, previous, before = [], None, None
     for path, number in zip(files, numbers, strict=True):
         frame = read_frame(path)
-        row = {"video": video, "frame": number}
-        geometry = geometries.get(number)
         adjacent = before is not None and sampled_before.get(number) == before
-        if adjacent and geometry is not None and before in points:
-            a, b = cut_face(frame, geometry, crop_size), cut_face(previous, geometry, crop_size)
-            row |= {
-                "temporal_ssim": comparison.ssim(a, b, **(ssim_options or {})),
-                "temporal_abs_diff": float(np.abs(a.astype(float) - b.astype(float)).mean()),
-                "landmark_jitter": landmark_jitter(points[before], points[number]),
-            }
-        rows.append(row)
+        if number not in faces_of:
+            rows.append({"video": video, "frame": number, FACE_ID: -1})
+        for det in faces_of.get(number, []):
+            row = {"video": video, "frame": number, FACE_ID: det.face_id}
+            if adjacent and (before, det.face_id) in points:
+                geometry = geometry_of(det)
+                a, b = cut_face(frame, geometry, crop_size), cut_face(previous, geometry, crop_size)
+                row |= {
+                    "temporal_ssim": comparison.ssim(a, b, **(ssim_options or {})),
+                    "temporal_abs_diff": float(np.abs(a.astype(float) - b.astype(float)).mean()),
+                    "landmark_jitter": landmark_jitter(
+                        points[before, det.face_id], points[number, det.face_id]
+                    ),
+                }
+            rows.append(row)
         previous, before = frame, number
     table = pd.DataFrame(rows).reindex(columns=TEMPORAL_COLUMNS)
     table = table.astype(
-        {"video": "string", "frame": "int32", **{c: "float64" for c in TEMPORAL_FEATURES}}
+        {
+            "video": "string",
+            "frame": "int32",
+            FACE_ID: "int16",
+            **{c: "float64" for c in TEMPORAL_FEATURES},
+        }
     )
     write_parquet(table, out)
-    log.info("%s: temporal features of %d frames", video, len(table))
+    log.info("%s: temporal features of %d frames", video, table.frame.nunique())
     return table
 
 

@@ -156,7 +156,7 @@ rule cnn:
         crop_size=config["crops"]["size"],
         groups=STUDY.groups,
         options=config["classifier"],
-        code=code_of("cnn"),
+        code=code_of("cnn", *pooling_modules()),
     script:
         "../scripts/cnn.py"
 

@@ -113,15 +113,11 @@ def fakes_and_originals(wildcards):
     return sorted({v for row in batch_fakes(wildcards) for v in (row["video"], row["original"])})
 
 
-def originals(wildcards):
-    return sorted({row["original"] for row in batch_fakes(wildcards)})
-
-
 def paired_inputs(wildcards):
-    """The frame folders of a batch's fakes and their originals, and the originals'
-    detections (their crop squares)."""
+    """The frame folders and detections of a batch's fakes and their originals (the fakes'
+    faces, the originals' crop geometries)."""
     frames = pair_folders("results/frames/{batch}", fakes_and_originals)(wildcards)
-    faces = pair_folders("results/faces/{detector}/{batch}", originals)(wildcards)
+    faces = pair_folders("results/faces/{detector}/{batch}", fakes_and_originals)(wildcards)
     return {"frames": sorted(set(frames.values())), "faces": sorted(set(faces.values()))}
 
 
@@ -138,21 +134,27 @@ def faces_code(wildcards):
 @functools.cache
 def detector_code(detector):
     """:func:`faces_code` of a detector, hashed once a run, not once a job."""
-    return code_of(
-        "detect_faces", DETECTORS.module(detector), CHOICES.module(config["detector"]["choose"])
-    )
+    faces = config["detector"]["faces"]
+    chosen = [] if faces == "all" else [CHOICES.module(faces)]  # all: dfscope.tracks, imported
+    return code_of("detect_faces", DETECTORS.module(detector), *chosen)
 
 
 def classifier_code(wildcards):
-    """The code version of the classify job: its script's, and its model's and pooling's."""
+    """The code version of the classify job: its script's, and its model's and poolings'."""
     options = config["classifier"]
-    return code_of("classify", MODELS.module(options["model"]), POOLINGS.module(options["pooling"]))
+    return code_of("classify", MODELS.module(options["model"]), *pooling_modules())
+
+
+def pooling_modules():
+    """The modules of the poolings the config chooses, over frames and over faces."""
+    options = config["classifier"]
+    return [POOLINGS.module(options["pooling"]), POOLINGS.module(options["face_pooling"])]
 
 
 def ablation_code(wildcards):
     """The code version of the ablation: its script's, and every model's it compares."""
-    pooling = POOLINGS.module(config["classifier"]["pooling"])
-    return code_of("ablation", *(MODELS.module(m) for m in ABLATION_MODELS), pooling)
+    models = [MODELS.module(m) for m in ABLATION_MODELS]
+    return code_of("ablation", *models, *pooling_modules())
 
 
 def video_table_code(wildcards):

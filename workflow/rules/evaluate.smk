@@ -94,7 +94,7 @@ rule compare_figures:
     params:
         fakes=batch_fakes,
         frames=pair_folders("results/frames/{batch}", fakes_and_originals),
-        faces=pair_folders("results/faces/{detector}/{batch}", originals),
+        faces=pair_folders("results/faces/{detector}/{batch}", fakes_and_originals),
         n_frames=config["plots"]["compare_frames"],
         crop_size=config["crops"]["size"],
         regions=config["metrics"]["regions"],

@@ -22,7 +22,7 @@ rule faces:
         videos=batch_videos,
         detector=detector_params,
         batch_size=config["detector"]["batch_size"],
-        choose=config["detector"]["choose"],
+        faces=config["detector"]["faces"],
         every=config["detector"]["every"],
         crops=config["crops"],
         code=faces_code,

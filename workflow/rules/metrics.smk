@@ -60,7 +60,7 @@ rule paired_metrics:
     params:
         fakes=batch_fakes,
         frames=pair_folders("results/frames/{batch}", fakes_and_originals),
-        faces=pair_folders("results/faces/{detector}/{batch}", originals),
+        faces=pair_folders("results/faces/{detector}/{batch}", fakes_and_originals),
         crop_size=config["crops"]["size"],
         ssim=config["metrics"]["ssim"],
         regions=config["metrics"]["regions"],

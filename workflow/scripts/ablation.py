@@ -16,6 +16,7 @@ run_ablation(
     split=split_of(o),
     seed=o["seed"],
     pooling=o["pooling"],
+    face_pooling=o["face_pooling"],
     groups=p.groups,
     n_boot=o["n_boot"],
     frames_per_video=o["frames_per_video"],

@@ -17,6 +17,7 @@ run_classifier(
     split=split_of(o),
     seed=o["seed"],
     pooling=o["pooling"],
+    face_pooling=o["face_pooling"],
     groups=snakemake.params.groups,
     n_boot=o["n_boot"],
     frames_per_video=o["frames_per_video"],

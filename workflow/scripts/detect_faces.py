@@ -1,4 +1,4 @@
-"""Rule faces: detect, choose and crop the face in every frame of a batch's videos."""
+"""Rule faces: detect, keep and crop the faces in every frame of a batch's videos."""
 
 from dfscope import detectors
 from dfscope.crops import Cropping
@@ -15,6 +15,6 @@ detect_batch(
     detector=detectors.build(snakemake.wildcards.detector, threads=threads, **p.detector),
     cropping=Cropping(**p.crops),
     batch_size=p.batch_size,
-    choose=p.choose,
+    faces=p.faces,
     every=p.every,
 )

@@ -23,7 +23,8 @@ from sklearn.model_selection import GroupKFold
 
 from .. import mesonet
 from ..atomic import atomic_dir, write_csv, write_parquet
-from ..images import frame_name
+from ..columns import FRAME_KEY
+from ..images import crop_name
 from .fitting import INNER_FOLDS, Scores, check_training, scored_frames, thin
 from .metrics import classifier_metrics, with_thresholds
 from .splits import DatasetSplit, Split, SplitFile, TrainOn, cohorts, folds_of, present
@@ -36,11 +37,14 @@ CROP_FORMAT = "png"
 
 def crop_paths(frames: pd.DataFrame, faces: Sequence[str | Path]) -> pd.Series:
     """The crop file of every row of the frame table ``frames`` (NaN for a frame without a
-    face), found in the faces step's batch folders ``faces`` (``<batch>/<video>/00001.png``)."""
+    face), found in the faces step's batch folders ``faces`` (``<batch>/<video>/00001.png``,
+    :func:`dfscope.images.crop_name`)."""
     folder = {path.name: path for batch in faces for path in Path(batch).iterdir() if path.is_dir()}
     paths = [
-        str(folder[video] / frame_name(int(frame), CROP_FORMAT)) if face >= 0 else None
-        for video, frame, face in zip(frames.video, frames.frame, frames.face, strict=True)
+        str(folder[video] / crop_name(int(frame), int(face_id), CROP_FORMAT)) if face >= 0 else None
+        for video, frame, face_id, face in zip(
+            frames.video, frames.frame, frames.face_id, frames.face, strict=True
+        )
     ]
     return pd.Series(paths, index=frames.index, dtype=object)
 
@@ -61,7 +65,7 @@ def fit_and_score(
     size, epochs, batch_size, learning_rate, device, threads)."""
     if isinstance(split, TrainOn):
         raise ValueError("the CNN trains on this study's crops: it has no train_on")
-    frames = frames.assign(path=paths).sort_values(["video", "frame"], kind="stable")
+    frames = frames.assign(path=paths).sort_values(FRAME_KEY, kind="stable")
     frames = frames.reset_index(drop=True)
     people = cohorts(frames)
     usable = frames.path.notna().to_numpy()
@@ -139,6 +143,7 @@ def run_cnn(
     split: Split,
     seed: int,
     pooling: str,
+    face_pooling: str = "max",
     groups: Sequence[str],
     n_boot: int,
     frames_per_video: int,
@@ -157,7 +162,7 @@ def run_cnn(
         models_dir=models_dir,
         **training,
     )
-    frame_scores, videos = with_thresholds(scores, pooling)
+    frame_scores, videos = with_thresholds(scores, pooling, face_pooling)
     table = classifier_metrics(frame_scores, videos, groups, n_boot=n_boot, seed=seed)
     table["settings"] = "; ".join(scores.settings)
     write_parquet(videos, out_scores_parquet)

@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_predict
 
+from ..columns import FRAME_KEY
 from .models import MODELS
 from .splits import (
     DatasetSplit,
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 INNER_FOLDS = 3
 
 #: Columns of the per-frame score table of :func:`fit_and_score`.
-FRAME_SCORE_COLUMNS = ["video", "frame", "group", "label", "fold", "score"]
+FRAME_SCORE_COLUMNS = [*FRAME_KEY, "group", "label", "fold", "score"]
 
 
 @dataclass
@@ -249,7 +250,7 @@ def fit_and_score(
     names in the model (``feature_names_in_``).
     """
     features = list(features)
-    frames = frames.sort_values(["video", "frame"], kind="stable").reset_index(drop=True)
+    frames = frames.sort_values(FRAME_KEY, kind="stable").reset_index(drop=True)
     x = frames[features].astype("float64")
     usable = x.notna().any(axis=1).to_numpy()
     splits = [present(frames, train, test, named) for train, test in splits]
@@ -284,13 +285,13 @@ def fit_and_score(
 
 def scored_frames(frames: pd.DataFrame, fold, scores: np.ndarray) -> pd.DataFrame:
     """``frames``' ids and labels, their ``fold`` and ``scores``: :data:`FRAME_SCORE_COLUMNS`."""
-    table = frames[["video", "frame", "group", "label"]].reset_index(drop=True)
+    table = frames[[*FRAME_KEY, "group", "label"]].reset_index(drop=True)
     return table.assign(fold=fold, score=scores)[FRAME_SCORE_COLUMNS]
 
 
 def _study_columns(features: Sequence[str]) -> list[str]:
     """The frame-table columns the classifier reads: ids, labels, people and ``features``."""
-    return ["video", "frame", "group", "label", "subject", "face_source", *features]
+    return [*FRAME_KEY, "group", "label", "subject", "face_source", *features]
 
 
 def _study_frames(

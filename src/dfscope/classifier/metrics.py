@@ -11,37 +11,50 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
+from ..columns import FACE_ID
 from ..roc import ALL_MEASURES, Scored, bootstrap, equal_error_rate, per_group
 from .fitting import Scores
 from .poolings import POOLINGS
 
 
-def video_scores(frame_scores: pd.DataFrame, pooling: str = "mean") -> pd.DataFrame:
-    """One score per video from its frames' scores (the ``pool`` of the pooling module
-    ``pooling``, :mod:`dfscope.classifier.poolings`): video, group, label, fold, n_frames, score.
+def video_scores(
+    frame_scores: pd.DataFrame, pooling: str = "mean", face_pooling: str = "max"
+) -> pd.DataFrame:
+    r"""One score per video from its frames' scores: video, group, label, fold, n_frames, score.
 
-    Frames without a score are skipped (``n_frames`` counts the scored ones); a video with
-    none gets NaN.
+    Each face's frame scores are pooled by the pooling module ``pooling``
+    (:mod:`dfscope.classifier.poolings`), then a video's faces (its ``face_id``\ s, several with
+    ``detector.faces: all``) by ``face_pooling``. Frames without a score are skipped
+    (``n_frames`` counts the scored ones); a video with none gets NaN.
     """
-    how = POOLINGS.load(pooling).pool
+    how, across = POOLINGS.load(pooling).pool, POOLINGS.load(face_pooling).pool
     videos = frame_scores.drop_duplicates("video").set_index("video")[["group", "label", "fold"]]
-    scored = frame_scores.dropna(subset=["score"]).groupby("video").score
-    videos["n_frames"] = scored.size().reindex(videos.index, fill_value=0).astype("int64")
-    videos["score"] = scored.agg(lambda s: how(s.to_numpy())).reindex(videos.index)
+    scored = frame_scores.dropna(subset=["score"])
+    faces = scored.groupby(["video", FACE_ID]).score.agg(lambda s: how(s.to_numpy()))
+    pooled = faces.groupby(level="video").agg(lambda s: across(s.to_numpy()))
+    n_frames = scored.groupby("video").frame.nunique()
+    videos["n_frames"] = n_frames.reindex(videos.index, fill_value=0).astype("int64")
+    videos["score"] = pooled.reindex(videos.index)
     return videos.sort_index().reset_index()
 
 
-def with_thresholds(scores: Scores, pooling: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def with_thresholds(
+    scores: Scores, pooling: str, face_pooling: str = "max"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The held-out frame scores and the pooled video scores (:func:`video_scores`), each with
     its fold's decision threshold (``threshold``) and the decision (``fake``: 1 where the
     score reaches it), the thresholds set as the field reports them: the EER threshold of the
     fold's development scores (frame level: the development frames'; video level: their
-    videos', pooled the same way), applied to the held-out scores."""
-    frames, videos = scores.test.copy(), video_scores(scores.test, pooling)
+    videos', pooled the same way), applied to the held-out scores. ``pooling`` and
+    ``face_pooling``: :func:`video_scores`'."""
+    frames, videos = scores.test.copy(), video_scores(scores.test, pooling, face_pooling)
     by_fold = {fold: dev for fold, dev in scores.dev.groupby("fold", sort=True)}
     levels = (
         (frames, by_fold),
-        (videos, {fold: video_scores(dev, pooling) for fold, dev in by_fold.items()}),
+        (
+            videos,
+            {fold: video_scores(dev, pooling, face_pooling) for fold, dev in by_fold.items()},
+        ),
     )
     for table, development in levels:
         thresholds = {fold: _eer_threshold(dev) for fold, dev in development.items()}

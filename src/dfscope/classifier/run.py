@@ -28,6 +28,7 @@ def run_classifier(
     split: Split,
     seed: int,
     pooling: str,
+    face_pooling: str = "max",
     groups: Sequence[str],
     n_boot: int = 1000,
     frames_per_video: int | None = None,
@@ -46,7 +47,7 @@ def run_classifier(
         seed=seed,
         frames_per_video=frames_per_video,
     )
-    frame_scores, videos = with_thresholds(scores, pooling)
+    frame_scores, videos = with_thresholds(scores, pooling, face_pooling)
     table = classifier_metrics(frame_scores, videos, groups, n_boot=n_boot, seed=seed)
     table["hyperparameters"] = "; ".join(scores.settings)
     save_models(scores, frame_scores, videos, features, frames_path, models_dir)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..atomic import write_parquet
 from ..batches import ready, run_each
+from ..columns import FACE_ID, FRAME_KEY
 from ..crops import face_in_crop, geometry_of
 from ..geometry import Box
 from ..images import read_frame
@@ -77,21 +78,23 @@ def measure_video(
     video: str,
     families: Mapping[str, Mapping],
 ) -> pd.DataFrame:
-    """Per frame, the features of the ``families`` (name -> parameters) on a video's face crop
-    (NaN where it has none)."""
+    """Per row of the detection table (a face of a frame, or a frame without one), the features
+    of the ``families`` (name -> parameters) on its crop (NaN where it has none)."""
     features = feature_columns(families)
     chosen = [(FAMILIES.load(family).measure, params) for family, params in families.items()]
     rows = []
     for det in pd.read_parquet(faces_table).itertuples():
-        row = {"video": video, "frame": det.frame}
+        row = {"video": video, "frame": det.frame, FACE_ID: det.face_id}
         if not pd.isna(det.crop):
             crop = read_frame(Path(crops_dir) / det.crop)
             face = face_in_crop(Box.of(det), geometry_of(det), crop.shape[0])
             values = np.concatenate([measure(crop, face, **params) for measure, params in chosen])
             row |= dict(zip(features, values.tolist(), strict=True))
         rows.append(row)
-    table = pd.DataFrame(rows).reindex(columns=["video", "frame", *features])
-    table = table.astype({"video": "string", "frame": "int32", **{f: "float64" for f in features}})
+    table = pd.DataFrame(rows).reindex(columns=[*FRAME_KEY, *features])
+    table = table.astype(
+        {"video": "string", "frame": "int32", FACE_ID: "int16", **{f: "float64" for f in features}}
+    )
     write_parquet(table, out)
-    log.info("%s: %d features of %d frames", video, len(features), len(table))
+    log.info("%s: %d features of %d frames", video, len(features), table.frame.nunique())
     return table

@@ -14,7 +14,7 @@ from .. import comparison
 from ..atomic import atomic_dir
 from ..batches import ready, run_each
 from ..crops import cut_face, geometry_of
-from ..images import frame_files, frame_number, read_frame
+from ..images import crop_name, frame_files, frame_number, read_frame
 from ..paired import pair_inputs, read_diff_maps
 from . import save
 
@@ -87,8 +87,8 @@ def plot_batch(
 ) -> list[str]:
     """The comparison figures of a batch's ``fakes`` (records with ``video`` and ``original``):
     :func:`plot_comparisons` of each into ``out/<video>/``, from its and its original's
-    frame folders (in the batch folders ``frames[video]``), the original's detections (in
-    ``faces[original]``) and the fake's paired table and map strip (in ``paired``). Returns
+    frame folders (in the batch folders ``frames[video]``) and detections (in
+    ``faces[video]``) and the fake's paired table and map strip (in ``paired``). Returns
     the fakes that failed (:func:`dfscope.batches.run_each`)."""
     paired, out = Path(paired), Path(out)
     pairs = pair_inputs(fakes, frames, faces)
@@ -108,6 +108,7 @@ def plot_batch(
 
 def plot_comparisons(
     fake_frames: str | Path,
+    fake_faces: str | Path,
     original_frames: str | Path,
     original_faces: str | Path,
     paired: str | Path,
@@ -120,16 +121,17 @@ def plot_comparisons(
     region_options: dict,
     figure: ComparisonFigure,
 ) -> list[int]:
-    """Draw ``figure`` (:class:`ComparisonFigure`) for ``n_frames`` evenly spaced paired frames
-    of a fake, each a PNG in ``out_dir``.
+    """Draw ``figure`` (:class:`ComparisonFigure`) for ``n_frames`` evenly spaced paired rows
+    of a fake (its faces of a frame), each a PNG in ``out_dir``: ``frame_00017.png``, and
+    ``frame_00017_2.png`` for its face 2 (``detector.faces: all``).
 
     The crops are cut again with the original's geometries (as the paired
     metrics were) and the regions found again, with the same options, on the
-    stored difference maps, so the boxes are those the tables count.
-    Returns the frame numbers drawn.
+    stored difference maps, so the boxes are those the tables count. ``fake_faces`` is
+    not read: it is what the paired table was made from. Returns the frame numbers drawn.
     """
     table = pd.read_parquet(paired)
-    map_of = {frame: i for i, frame in enumerate(table.frame)}  # the strip's order: the table's
+    table = table.assign(map=np.arange(len(table)))  # the strip's order: the table's
     table = table[table.paired]
     picks = (
         table.iloc[np.unique(np.linspace(0, len(table) - 1, n_frames).round().astype(int))]
@@ -137,7 +139,8 @@ def plot_comparisons(
         else table
     )
     geometries = {
-        row.frame: geometry_of(row) for row in pd.read_parquet(original_faces).itertuples()
+        (row.frame, row.face_id): geometry_of(row)
+        for row in pd.read_parquet(original_faces).itertuples()
     }
     fakes, originals = (
         {frame_number(path): path for path in frame_files(folder)}
@@ -146,18 +149,19 @@ def plot_comparisons(
     maps = read_diff_maps(diff_strip, crop_size)
     with atomic_dir(out_dir) as tmp:
         for row in picks.itertuples():
-            geometry = geometries[row.frame]
+            geometry = geometries[row.frame, row.original_face]
             fake = cut_face(read_frame(fakes[row.frame]), geometry, crop_size)
             original = cut_face(read_frame(originals[row.frame]), geometry, crop_size)
-            difference = maps[map_of[row.frame]]
+            difference = maps[row.map]
             _, regions, _ = comparison.changed_regions(difference, **region_options)
+            face = f" face {row.face_id}" if row.face_id > 0 else ""
             title = (
-                f"{video} frame {row.frame}: MSE {row.mse:.1f}, SSIM {row.ssim:.3f}, "
+                f"{video} frame {row.frame}{face}: MSE {row.mse:.1f}, SSIM {row.ssim:.3f}, "
                 f"{len(regions)} changed region(s)"
             )
             save(
                 figure.draw(original, fake, difference, regions, title),
-                tmp / f"frame_{row.frame:05d}.png",
+                tmp / f"frame_{crop_name(row.frame, row.face_id, 'png')}",
                 close=False,
             )
     return [int(f) for f in picks.frame]
