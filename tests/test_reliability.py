@@ -554,7 +554,7 @@ def test_frames_of_another_size_than_the_originals_are_not_paired(tmp_path, capl
     assert not read_diff_maps(tmp_path / "diff.png", 32)[:2].any()
     assert (
         "lq-a-sa1-b: frame size 64x48 differs from its original real-a-sa1's 128x96: "
-        "not paired (2 of 3 frames' faces)"
+        "not paired (2 of 3 frames)"
     ) in caplog.text
 
 

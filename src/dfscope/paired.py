@@ -153,7 +153,7 @@ def compare_video(
         rows.append(row)
         maps.append(comparison.to_uint8(difference))
     for mismatch, count in mismatches.items():
-        log.warning("%s: %s (%d of %d frames' faces)", video, mismatch, count, len(own))
+        log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(own))
     if no_mask:
         log.warning(
             "%s: %d frames without the %s of their face (no 68 landmarks: interpolated): "
