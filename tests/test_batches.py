@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 
 from dfscope import batches
+from dfscope import video as video_module
 from dfscope.detectors import Resizing
 from dfscope.gather import gather
-from dfscope.images import frame_files, frame_number, write_image
+from dfscope.images import frame_files, frame_number, read_frame, write_image
 from dfscope.runtime import quiet_stderr
-from dfscope.video import extract_frames, frame_filter
+from dfscope.video import extract_frames, frame_filter, iter_video
 
 
 def videos_of(subjects: dict[str, int]) -> pd.DataFrame:
@@ -177,6 +178,66 @@ def test_kept_frames_keep_their_number_and_are_listed_in_the_manifest(tmp_path):
     assert [frame_number(p) for p in frame_files(tmp_path / "out")] == [1, 4, 7] == info["kept"]
     assert json.loads((tmp_path / "m.json").read_text())["kept"] == [1, 4, 7]
     assert info["n_decoded"] == 7 and info["count_ok"]
+
+
+def _clip(path, n):
+    """A lossless (FFV1) clip of ``n`` frames, frame k's pixels all 10 * k."""
+    import cv2
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"FFV1"), 25, (32, 24))
+    for k in range(1, n + 1):
+        writer.write(np.full((24, 32, 3), 10 * k, np.uint8))
+    writer.release()
+    return path
+
+
+def test_frames_not_kept_are_decoded_but_never_converted(tmp_path):
+    clip = _clip(tmp_path / "clip.avi", 6)
+    frames = list(iter_video(clip, lambda number: number % 2 == 1))
+    assert [None if f is None else int(f[0, 0, 0]) for f in frames] == [
+        10,
+        None,
+        30,
+        None,
+        50,
+        None,
+    ]
+
+
+def test_a_frame_folder_reads_only_the_frames_it_keeps(tmp_path):
+    source = tmp_path / "sa1"
+    source.mkdir()
+    for n in range(1, 8):
+        write_image(source / f"{n:03d}.jpg", np.full((24, 32, 3), 10 * n, np.uint8))
+        (source / f"{n:03d}.jpg").rename(source / f"{n:03d}")
+    (source / "002").write_bytes(b"not a JPEG")  # not kept: never read, so no error
+    info = extract_frames(
+        source, tmp_path / "out", tmp_path / "m.json", video="real-a-sa1", expected=None, count=3
+    )
+    assert info["kept"] == [1, 4, 7] and info["error"] is None and info["n_decoded"] == 7
+
+
+@pytest.mark.parametrize("stated", [9, 0, 14])
+def test_a_video_without_a_known_count_is_decoded_once_unless_its_container_is_wrong(
+    tmp_path, monkeypatch, caplog, stated
+):
+    """``frames.count`` spreads its frames over the container's stated count, checked against
+    what was decoded: right (9), the video is decoded once; none stated (0), it is counted
+    first without converting a frame; wrong (14), it is decoded again over its 9 frames."""
+    clip = _clip(tmp_path / "clip.avi", 9)
+    monkeypatch.setattr(video_module, "container_count", lambda path: stated)
+    calls = []
+    decode = video_module._decode
+    monkeypatch.setattr(video_module, "_decode", lambda *a: calls.append(a) or decode(*a))
+    with caplog.at_level(logging.INFO):
+        info = extract_frames(
+            clip, tmp_path / "out", tmp_path / "m.json", video="v", expected=None, count=3
+        )
+    assert info["kept"] == [1, 5, 9] and info["n_decoded"] == 9
+    kept = [int(read_frame(path)[0, 0, 0]) for path in frame_files(tmp_path / "out")]
+    assert kept == [10, 50, 90]
+    assert len(calls) == (2 if stated == 14 else 1)
+    assert ("decoded again" in caplog.text) == (stated == 14)
 
 
 def test_a_large_frame_is_detected_at_a_bounded_size_and_mapped_back():

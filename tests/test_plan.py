@@ -46,6 +46,7 @@ def test_a_study_reads_its_dataset_and_plans_its_batches_and_pairs(data):
         "lq-fcol0-sa1-fhop0",
         "lq-fhop0-sa1-fcol0",
     ]
+    assert study.drawn == study.reported and study.drawn_batches == ["fcol0", "fhop0"]
     assert study.classifier_problem is None
     targets = study.targets()
     assert len(targets) == len(OUTPUTS)  # two folders of comparison figures, no export
@@ -90,6 +91,20 @@ def test_targets_and_the_end_message_list_every_output_once():
         assert re.sub(r"compare/.*", "compare/<batch>/<video>/", path) in message
     assert "ROC curves (LQ and HQ):" in message and message.endswith("  no problem")
     assert "ROC curves (LQ):" in results_message("haar", ["LQ"], "")
+
+
+def test_figures_are_drawn_for_a_bounded_number_of_fakes_a_group_the_reported_first(data):
+    _, config = data
+    one = Study.from_config(config | {"plots": config["plots"] | {"compare_fakes": 1}})
+    # At least the report's 2 a group; with report_fakes 0, one a group: one batch's figures.
+    assert one.drawn == one.reported
+    fewer = config["plots"] | {"compare_fakes": 1, "report_fakes": 0}
+    study = Study.from_config(config | {"plots": fewer})
+    assert study.drawn == ["hq-fcol0-sa1-fhop0", "lq-fcol0-sa1-fhop0"] and study.reported == []
+    assert study.drawn_batches == ["fcol0"]
+    assert [t for t in study.targets() if "/compare/" in t] == ["results/plots/mtcnn/compare/fcol0"]
+    every = Study.from_config(config | {"plots": fewer | {"compare_fakes": None}})
+    assert sorted(every.drawn) == sorted(every.paired.index)
 
 
 def test_the_report_shows_fakes_of_different_people_first():

@@ -23,7 +23,7 @@ from .sample import SampleSpec, ensure, is_sample
 
 #: What a study delivers, in the order the end-of-run message lists it: (what, path).
 #: ``{detector}`` is the face detector's name; ``{batch}`` runs over the batches of the fakes
-#: measured against their original, whose folders hold one folder of figures per fake.
+#: whose comparison figures are drawn, whose folders hold one folder of figures per fake.
 OUTPUTS = [
     ("ROC curves ({groups})", "results/plots/{detector}/roc.png"),
     ("paired-metric histograms", "results/plots/{detector}/paired_hist.png"),
@@ -151,12 +151,15 @@ def results_message(
     return "\n".join([*lines, problems])
 
 
-def reported_fakes(fakes: pd.DataFrame, per_group: int) -> list[str]:
-    """The fakes whose comparison figures the Snakemake report embeds: ``per_group`` of each
-    group, one per target subject in turn (by name), so that they show different people.
+def reported_fakes(fakes: pd.DataFrame, per_group: int | None) -> list[str]:
+    """``per_group`` of the ``fakes`` of each group (all where None), one per target subject in
+    turn (by name), so that they show different people: the fakes whose comparison figures
+    are drawn (``plots.compare_fakes``), and the fewer the Snakemake report embeds
+    (``plots.report_fakes``), the first of the same order.
 
-    Embedding every fake's (three ~560 KB figures each) would make the full dataset's report
-    about 1.6 GB; the other fakes' figures stay on disk.
+    Drawing every fake's (three five-panel figures) costs as much as detecting its faces on
+    short clips, and embedding every one (~560 KB a figure) would make the full dataset's
+    report about 1.6 GB.
     """
     by_name = fakes.reset_index(drop=True).sort_values("video", kind="stable")
     turn = by_name.groupby(["group", "subject"]).cumcount()
@@ -164,7 +167,7 @@ def reported_fakes(fakes: pd.DataFrame, per_group: int) -> list[str]:
         by_name.assign(turn=turn)
         .sort_values("turn", kind="stable")
         .groupby("group")
-        .head(per_group)
+        .head(len(by_name) if per_group is None else per_group)
     )
     return chosen.video.tolist()
 
@@ -257,10 +260,25 @@ class Study:
         }
 
     @cached_property
+    def drawn(self) -> list[str]:
+        """The paired fakes whose comparison figures are drawn (:func:`reported_fakes`): at
+        least those the report embeds."""
+        plots = self.config["plots"]
+        per_group = plots["compare_fakes"]
+        return reported_fakes(
+            self.paired, None if per_group is None else max(per_group, plots["report_fakes"])
+        )
+
+    @cached_property
+    def drawn_batches(self) -> list[str]:
+        """The batches of the fakes whose figures are drawn: a figures job each."""
+        return sorted(set(self.batch[self.drawn]))
+
+    @cached_property
     def reported(self) -> list[str]:
-        """The fakes whose comparison figures the report embeds (:func:`reported_fakes`)."""
-        fakes = self.videos[self.videos.label == 1]
-        return reported_fakes(fakes, self.config["plots"]["report_fakes"])
+        """The fakes whose comparison figures the report embeds (:func:`reported_fakes`), the
+        first of those drawn."""
+        return reported_fakes(self.paired, self.config["plots"]["report_fakes"])
 
     @cached_property
     def reported_batches(self) -> list[str]:
@@ -298,7 +316,7 @@ class Study:
 
     def targets(self) -> list[str]:
         """Every file the study delivers (:func:`targets`)."""
-        return targets(self.detector, self.paired_batches, **self._made())
+        return targets(self.detector, self.drawn_batches, **self._made())
 
     def end_message(self, problems: str) -> str:
         """What a finished run says (:func:`results_message`), ``problems`` its last line."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import cv2
@@ -23,8 +23,14 @@ class VideoError(ImageError):
     """A video or frame folder that cannot be read; the message names the file."""
 
 
-def iter_video(path: str | Path) -> Iterator[np.ndarray]:
-    """Yield the frames of a video file as (H, W, 3) uint8 BGR arrays, decoding them all.
+#: Which frames (1-based numbers) a caller wants as pixels; the others are only counted.
+Keep = Callable[[int], bool]
+
+
+def iter_video(path: str | Path, keep: Keep | None = None) -> Iterator[np.ndarray | None]:
+    """Yield the frames of a video file as (H, W, 3) uint8 BGR arrays, decoding them all;
+    None for a frame that ``keep`` does not want, which is decoded (a video's frames depend on
+    the ones before) but never converted to BGR nor copied out (``grab`` without ``retrieve``).
 
     The container's frame count is not trusted (it is wrong for some AVI
     files): callers count what was decoded.
@@ -33,8 +39,13 @@ def iter_video(path: str | Path) -> Iterator[np.ndarray]:
     if not capture.isOpened():
         raise VideoError(f"{path}: cannot be opened as a video")
     try:
-        while True:
-            ok, frame = capture.read()
+        number = 0
+        while capture.grab():
+            number += 1
+            if keep is not None and not keep(number):
+                yield None
+                continue
+            ok, frame = capture.retrieve()
             if not ok:
                 return
             yield frame
@@ -42,21 +53,36 @@ def iter_video(path: str | Path) -> Iterator[np.ndarray]:
         capture.release()
 
 
-def _read_images(paths: list[Path]) -> Iterator[np.ndarray]:
-    for path in paths:
-        yield read_frame(path)
+def container_count(path: str | Path) -> int:
+    """The frame count a video's container states (0 where it states none): a plan to be
+    checked against what is decoded, never a result (:func:`iter_video`)."""
+    capture = cv2.VideoCapture(str(path))
+    try:
+        return max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0) if capture.isOpened() else 0
+    finally:
+        capture.release()
 
 
-def open_source(path: str | Path) -> tuple[Iterator[np.ndarray], list[str]]:
+def _read_images(paths: list[Path], keep: Keep | None) -> Iterator[np.ndarray | None]:
+    """The frames of a frame folder, read only where ``keep`` wants them (None elsewhere)."""
+    for number, path in enumerate(paths, start=1):
+        yield read_frame(path) if keep is None or keep(number) else None
+
+
+def open_source(
+    path: str | Path, keep: Keep | None = None
+) -> tuple[Iterator[np.ndarray | None], list[str]]:
     """Frames of a dataset video (video file or frame folder), and what is odd about its folder.
 
-    The notes (files that are not frames, gaps in the numbering) are for
+    Frames that ``keep`` does not want come as None, at the least cost: a video's are decoded
+    but not converted; a frame folder's are not read at all. The notes (files that are not
+    frames, gaps in the numbering) are for
     the manifest: each is already logged, but a run over hundreds of videos
     needs them collected where the gather step can list them.
     """
     path = Path(path)
     if not path.is_dir():
-        return iter_video(path), []
+        return iter_video(path, keep), []
     files, extra = frame_folder_listing(path)
     notes = [f"{entry.name}: not a frame name, ignored" for entry in extra]
     gaps = numbering_gaps(files)
@@ -67,7 +93,7 @@ def open_source(path: str | Path) -> tuple[Iterator[np.ndarray], list[str]]:
             _numbers(gaps),
         )
         notes.append(f"frame numbering skips {_numbers(gaps)}")
-    return _read_images(files), notes
+    return _read_images(files, keep), notes
 
 
 def _numbers(gaps: list[int]) -> str:
@@ -134,10 +160,14 @@ def frame_filter(expected: int, *, stride: int = 1, count: int | None = None):
     return lambda number: (number - 1) % stride == 0
 
 
-def _length(source: str | Path) -> int:
-    """The number of frames of a dataset video, decoded to be counted: a container's count is
-    not to be trusted (:func:`iter_video`)."""
-    return sum(1 for _ in open_source(source)[0])
+def planned_length(source: str | Path) -> int:
+    """How many frames a dataset video is expected to hold when its layout does not say: a
+    frame folder's frame files, a video container's stated count. :func:`extract_frames`
+    spreads ``frames.count`` over it and checks it against what it decodes."""
+    source = Path(source)
+    if source.is_dir():
+        return len(frame_folder_listing(source)[0])
+    return container_count(source) or sum(1 for _ in iter_video(source, lambda number: False))
 
 
 def extract_frames(
@@ -171,7 +201,10 @@ def extract_frames(
     frames are kept, so that pairing by frame number can go on and nothing
     is dropped silently. Where no count is known (``expected`` None) nothing is
     checked (``count_ok`` None), and ``count`` spreads its frames over the
-    video's own length.
+    video's own length: the one :func:`planned_length` expects, checked against the frames
+    decoded, and the video decoded a second time only where they differ (a container that
+    states a wrong count). Frames not kept are never converted nor written
+    (:func:`open_source`).
 
     A video's frames must have one size, since every later step cuts the
     face's square at the same place in consecutive frames and in a fake and
@@ -197,13 +230,21 @@ def extract_frames(
     n, error, sizes, notes = 0, None, {}, []
     with atomic_dir(out_dir) as tmp:
         try:
-            length = expected if known or count is None else _length(source)
+            length = expected if known or count is None else planned_length(source)
             keep = frame_filter(length or 0, stride=stride, count=count)
-            frames, notes = open_source(source)
-            for n, frame in enumerate(frames, start=1):
-                if keep(n):
-                    write_image(tmp / frame_name(n, ext), frame, jpeg_quality)
-                    sizes[n] = frame_size(frame)
+            n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality)
+            if not known and count is not None and n != length:
+                log.info(
+                    "%s: %d frames decoded where its container states %d: decoded again, to "
+                    "spread frames.count over the frames it has",
+                    source,
+                    n,
+                    length,
+                )
+                for path in tmp.iterdir():
+                    path.unlink()
+                keep = frame_filter(n, stride=stride, count=count)
+                n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality)
             if n == 0:
                 raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
         except (ImageError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
@@ -255,6 +296,20 @@ def extract_frames(
     with atomic_path(manifest) as tmp:
         tmp.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
     return info
+
+
+def _decode(
+    source: str | Path, out: Path, keep: Keep, ext: str, jpeg_quality: int
+) -> tuple[int, dict[int, tuple[int, int]], list[str]]:
+    """Decode ``source`` and write the frames ``keep`` wants into ``out``: the number of frames
+    decoded, the size of each one kept, and the folder's notes (:func:`open_source`)."""
+    n, sizes = 0, {}
+    frames, notes = open_source(source, keep)
+    for n, frame in enumerate(frames, start=1):
+        if frame is not None:
+            write_image(out / frame_name(n, ext), frame, jpeg_quality)
+            sizes[n] = frame_size(frame)
+    return n, sizes, notes
 
 
 def _one_size(sizes: dict[int, tuple[int, int]]) -> tuple[tuple[int, int], list[int]]:

@@ -96,6 +96,15 @@ def batch_fakes(wildcards):
     return STUDY.fakes_of.get(wildcards.batch, [])
 
 
+#: The fakes whose comparison figures are drawn (dfscope.plan.Study.drawn).
+DRAWN = set(STUDY.drawn)
+
+
+def drawn_fakes(wildcards):
+    """The fakes of a batch whose comparison figures are drawn: their ids and originals'."""
+    return [row for row in batch_fakes(wildcards) if row["video"] in DRAWN]
+
+
 def pair_folders(pattern, videos):
     """Input function: ``pattern`` (with ``{batch}``, maybe ``{detector}``) for the batch of
     each of ``videos(wildcards)``, by video: where a step finds them."""

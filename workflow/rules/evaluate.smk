@@ -92,7 +92,7 @@ rule compare_figures:
     conda:
         "../../environment.yml"
     params:
-        fakes=batch_fakes,
+        fakes=drawn_fakes,
         frames=pair_folders("results/frames/{batch}", fakes_and_originals),
         faces=pair_folders("results/faces/{detector}/{batch}", fakes_and_originals),
         n_frames=config["plots"]["compare_frames"],
