@@ -1,6 +1,7 @@
 """dfscope through Snakemake at dataset scale: throughput, start-up share, memory per resolution.
 
-    .venv/bin/python benchmarks/scale.py [--only scale memory dryrun] [--out benchmarks/results]
+    .venv/bin/python benchmarks/scale.py [--only scale memory dryrun] [--settings defaults fast]
+        [--out benchmarks/results]
 
 Everything runs as a user runs it: from the repository root, ``snakemake --cores 2 --directory
 <study>`` (the workstation profile applied by Snakemake itself), each study's settings in its
@@ -13,7 +14,9 @@ MiB) and ``scale.md`` (the figures docs/speed.md quotes) to ``--out``; the memor
   frames with batches of at most 3 videos (more jobs, the same work). Sample generation is run
   first and not timed. From the walls: frames/s, the cost of a frame and of a job, the share of
   the wall that does not grow with the frames (per-job start-up, scheduling, study-level jobs),
-  and a projection of the full DeepfakeTIMIT on 8 cores.
+  a projection of the full DeepfakeTIMIT on 8 cores, and each rule's core ms a frame. Each
+  MTCNN alone (two threads, frames in memory) is timed on the defaults' frames: the limit the
+  throughput is stated against (times ``detector.every`` for the fast settings).
 - ``memory``: GHOST's real clip and its three real face swaps (``../shared/media/ghost``),
   letterboxed into 512x384, 1280x720 and 1920x1080, through the per-video steps with the
   default settings and each face detector of ``--detectors``: every job's peak memory (each
@@ -50,6 +53,8 @@ FAST = {
     "detector": {"name": "mtcnn_torch", "every": 4},
     "frames": {"format": "bmp", "temporary": True},
 }
+#: The face detector of each settings and the share of frames it sees (``detector.every``).
+DETECTOR = {"defaults": ("mtcnn", 1), "fast": ("mtcnn_torch", 4)}
 #: The full DeepfakeTIMIT: 640 fakes and their 320 originals, ~34,000 frames a quality.
 FULL = {"videos": 960, "frames": 102_000, "subjects": 32}
 RESOLUTIONS = {"512x384": (512, 384), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}
@@ -103,10 +108,13 @@ def job_memory(workdir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["step", "peak_mib"])
 
 
-def stage_scale(work: Path) -> list[dict]:
-    """The scaled sample through Snakemake, 100 and 25 frames, defaults and fast settings."""
-    runs = []
+def stage_scale(work: Path, settings_run: list[str]) -> list[dict]:
+    """The scaled sample through Snakemake, 100 and 25 frames, with each of ``settings_run``
+    (``defaults``, ``fast``)."""
+    runs, alone = [], {}
     for settings, extra in (("defaults", {}), ("fast", FAST)):
+        if settings not in settings_run:
+            continue
         for n_frames, max_videos in ((100, 32), (25, 32), (25, 3)):
             name = f"{settings}_{n_frames}_{max_videos}"
             config = {
@@ -135,7 +143,38 @@ def stage_scale(work: Path) -> list[dict]:
                 json.dumps({k: v for k, v in runs[-1].items() if k not in ("times", "memory")}),
                 flush=True,
             )
+            if name == "defaults_100_32":
+                alone = detector_alone(workdir / "results/frames")
+                print(json.dumps({"detector_alone_frames_per_s": alone}), flush=True)
+    for run in runs:
+        run["detector_alone"] = alone
     return runs
+
+
+#: Videos of the defaults' 100-frame run whose frames each face detector alone is timed on.
+ALONE_VIDEOS = 12
+
+
+def detector_alone(frames: Path, names: tuple[str, ...] = ("mtcnn", "mtcnn_torch")) -> dict:
+    """Frames a second of each face detector alone (two threads, batches of
+    ``detector.batch_size``, frames read beforehand) on the frames of the first
+    ``ALONE_VIDEOS`` videos under ``frames``: the limit the pipeline is held against."""
+    from dfscope.config import defaults
+    from dfscope.detectors import build
+    from dfscope.images import frame_files, read_frame
+
+    config = defaults(REPO / "workflow/schemas/config.schema.yaml")["detector"]
+    videos = sorted(video for batch in frames.iterdir() for video in batch.iterdir())
+    images = [read_frame(p) for video in videos[:ALONE_VIDEOS] for p in frame_files(video)]
+    batch, rates = config["batch_size"], {}
+    for name in names:
+        detector = build(name, threads=2, **config["params"][name])
+        detector.detect(images[:batch])  # warm-up: graphs and allocators
+        start = time.perf_counter()
+        for i in range(0, len(images), batch):
+            detector.detect(images[i : i + batch])
+        rates[name] = len(images) / (time.perf_counter() - start)
+    return rates
 
 
 def letterbox(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -235,16 +274,12 @@ def stage_dryrun(work: Path) -> dict:
 
 
 #: The per-video steps (one job per batch each); the rest are the study's, one job each.
-VIDEO_RULES = [
-    "frames",
-    "faces",
-    "features",
-    "temporal_features",
-    "paired_metrics",
-    "compare_figures",
-    "compare_figures_in_report",
-]
-#: The study-level jobs on the longest path after the per-video steps.
+VIDEO_RULES = ["frames", "faces", "features", "temporal_features", "paired_metrics"]
+#: Jobs whose work is a fixed number of fakes (``plots.compare_fakes`` a group), not frames.
+FIXED_RULES = ["compare_figures"]
+#: The study-level jobs on the longest path after the per-video steps, grown with the frames.
+#: The ablation, the controls and the CNN are left out: what they cost at the full size is
+#: measured there by ``study_scale.py`` (the CNN's per-crop rate is in docs/detection.md).
 STUDY_PATH = [("gather",), ("feature_auc", "plots", "classify"), ("classifier_plot",)]
 
 
@@ -252,16 +287,20 @@ def derive(runs: list[dict]) -> pd.DataFrame:
     """Per settings: frames/s at 100 frames a video, the wall of a frame and of a job, the share
     of the wall that does not grow with the frames, and the projection of the full dataset."""
     rows = []
-    for settings in ("defaults", "fast"):
+    for settings in dict.fromkeys(run["settings"] for run in runs):
         by = {(r["n_frames"], r["max_videos"]): r for r in runs if r["settings"] == settings}
         long, short, many = by[100, 32], by[25, 32], by[25, 3]
         per_frame = (long["wall"] - short["wall"]) / (long["frames"] - short["frames"])
         fixed = long["wall"] - per_frame * long["frames"]
         per_job = (many["wall"] - short["wall"]) / (many["jobs"] - short["jobs"])
+        name, every = DETECTOR[settings]
+        limit = long["detector_alone"].get(name, float("nan")) * every
         rows.append(
             {
                 "settings": settings,
                 "frames_per_s": long["frames"] / long["wall"],
+                "detector_limit": limit,
+                "share_of_limit": long["frames"] / long["wall"] / limit,
                 "wall_100": long["wall"],
                 "wall_25": short["wall"],
                 "marginal_frames_per_s": 1 / per_frame,
@@ -279,17 +318,18 @@ def project(long: dict, short: dict, cores: int = 8) -> float:
     """The full DeepfakeTIMIT's wall on ``cores`` cores, from two runs that differ in frames.
 
     The per-video steps' job seconds (single-threaded jobs) are a cost per frame and a cost
-    per job, and spread over the cores; the study-level jobs after them run one after the
-    other along their longest path, each grown from 1,200 to 4,800 frames and extrapolated
-    to the full dataset by the power of the frames that growth shows (the classifier's SVM
-    grows faster than its training set).
+    per job, and spread over the cores, as are the comparison figures' (as many fakes at any
+    size: the scaled sample has 16 a group, 8 drawn); the study-level jobs after them run one
+    after the other along their longest path, each grown from 1,200 to 4,800 frames and
+    extrapolated to the full dataset by the power of the frames that growth shows.
     """
     video = [run["times"][run["times"].rule.isin(VIDEO_RULES)] for run in (long, short)]
     per_frame = (video[0].seconds.sum() - video[1].seconds.sum()) / (
         long["frames"] - short["frames"]
     )
     per_job = (video[1].seconds.sum() - per_frame * short["frames"]) / len(video[1])
-    jobs = FULL["subjects"] * len(VIDEO_RULES[:-1])
+    jobs = FULL["subjects"] * len(VIDEO_RULES)
+    fixed = long["times"].seconds[long["times"].rule.isin(FIXED_RULES)].sum()
     path = 0.0
     for step in STUDY_PATH:
         times = []
@@ -300,7 +340,29 @@ def project(long: dict, short: dict, cores: int = 8) -> float:
             )
             times.append(grown[0] * (FULL["frames"] / long["frames"]) ** power)
         path += max(times)
-    return (per_frame * FULL["frames"] + per_job * jobs) / cores + path
+    return (per_frame * FULL["frames"] + per_job * jobs + fixed) / cores + path
+
+
+def step_costs(runs: list[dict]) -> pd.DataFrame:
+    """Per settings and rule: core ms a frame (the job seconds of the 100-frame run less the
+    25-frame run's, over the frames between) and the 100-frame run's job seconds."""
+    rows = []
+    for settings in dict.fromkeys(run["settings"] for run in runs):
+        by = {(r["n_frames"], r["max_videos"]): r for r in runs if r["settings"] == settings}
+        long, short = by[100, 32]["times"], by[25, 32]["times"]
+        frames = by[100, 32]["frames"] - by[25, 32]["frames"]
+        for rule in long.rule.unique():
+            seconds = long.seconds[long.rule == rule].sum()
+            grown = seconds - short.seconds[short.rule == rule].sum()
+            rows.append(
+                {
+                    "settings": settings,
+                    "rule": rule,
+                    "ms_a_frame": 1000 * grown / frames,
+                    "seconds_100": seconds,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def write(out: Path, scale: list[dict], dry: dict | None) -> None:
@@ -313,16 +375,35 @@ def write(out: Path, scale: list[dict], dry: dict | None) -> None:
     if scale:
         table = derive(scale)
         lines += [
-            "| settings | frames/s (100 a video) | wall 100 / 25 frames | frames/s of the "
-            "frames alone | fixed s | start-up share | s a job | jobs | full DeepfakeTIMIT, "
-            "8 cores |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| settings | frames/s (100 a video) | detector alone (x every) | share of it "
+            "| wall 100 / 25 frames | frames/s of the frames alone | fixed s | start-up share "
+            "| s a job | jobs | full DeepfakeTIMIT, 8 cores |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {r.settings} | {r.frames_per_s:.1f} | {r.wall_100:.0f} s / {r.wall_25:.0f} s "
+            f"| {r.settings} | {r.frames_per_s:.1f} | {r.detector_limit:.1f} "
+            f"| {100 * r.share_of_limit:.0f} % | {r.wall_100:.0f} s / {r.wall_25:.0f} s "
             f"| {r.marginal_frames_per_s:.1f} | {r.fixed_s:.1f} | {100 * r.fixed_share:.0f} % "
             f"| {r.per_job_s:.2f} | {r.jobs_100} | {r.projected_8_cores_s / 60:.1f} min |"
             for r in table.itertuples()
+        ]
+        costs = step_costs(scale).pivot(index="rule", columns="settings")
+        lines += [
+            "",
+            "Job seconds of each rule at 100 frames a video, and the core ms a frame they grow "
+            "by (100 less 25 frames):",
+            "",
+            "| rule | " + " | ".join(f"{s}: s, ms a frame" for s in costs.ms_a_frame) + " |",
+            "| --- |" + " --- |" * len(costs.ms_a_frame.columns),
+        ]
+        lines += [
+            f"| {rule} | "
+            + " | ".join(
+                f"{costs.seconds_100[s][rule]:.0f} s, {costs.ms_a_frame[s][rule]:.1f}"
+                for s in costs.ms_a_frame
+            )
+            + " |"
+            for rule in costs.index
         ]
     if dry:
         lines += [
@@ -358,13 +439,16 @@ def main() -> None:
         default=["scale", "memory", "dryrun"],
     )
     parser.add_argument(
+        "--settings", nargs="+", choices=["defaults", "fast"], default=["defaults", "fast"]
+    )
+    parser.add_argument(
         "--detectors", nargs="+", default=["mtcnn", "dlib"], help="face detectors (memory)"
     )
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (OUT/work)")
     args = parser.parse_args()
     work = args.work or args.out / "work"
-    scale = stage_scale(work) if "scale" in args.only else []
+    scale = stage_scale(work, args.settings) if "scale" in args.only else []
     if "memory" in args.only and (SHARED / "media").exists():
         write_memory(args.out, stage_memory(work, args.detectors))
         print((args.out / "memory.md").read_text())

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import cv2
 import numpy as np
 import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from dfscope import comparison
+from dfscope.crops import cut
 from dfscope.features.quality import face_blur_ratio, face_sharpness, laplacian_variance
 from dfscope.geometry import Box, ellipse_mask
+from dfscope.images import write_image
+from dfscope.paired import original_crop
 
 RNG = np.random.default_rng(0)
 
@@ -251,3 +256,21 @@ def test_ssim_takes_a_window_as_large_as_the_image():
     )
     score = comparison.ssim(a, b, gaussian_weights=False, win_size=31)
     assert score == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("ext", "size", "read"),
+    [("png", 32, True), ("bmp", 32, True), ("jpg", 32, False), ("png", 16, False)],
+)
+def test_the_originals_side_is_its_lossless_crop_else_cut_from_its_frame(tmp_path, ext, size, read):
+    """The paired step reads the crop the faces step wrote instead of decoding the original's
+    frame, but only where that crop holds the very pixels a cut gives: a lossless file of the
+    size asked for."""
+    frame = _image(96)
+    square = (16, 8, 64)
+    stored = np.zeros((size, size, 3), np.uint8)  # not what a cut gives: shows which was used
+    write_image(tmp_path / f"00001.{ext}", stored)
+    write_image(tmp_path / "frame.png", frame)
+    det = SimpleNamespace(crop=f"00001.{ext}")
+    crop = original_crop(det, tmp_path, tmp_path / "frame.png", square, 32)
+    assert np.array_equal(crop, stored if read else cut(frame, square, 32))

@@ -26,7 +26,7 @@ import pytest
 
 from dfscope.atomic import atomic_path, write_parquet
 from dfscope.columns import DETECTION_COLUMNS
-from dfscope.crops import Cropping
+from dfscope.crops import Cropping, cut
 from dfscope.detectors import Detection
 from dfscope.faces import detect_video
 from dfscope.gather import video_problems
@@ -535,6 +535,9 @@ def test_frames_of_another_size_than_the_originals_are_not_paired(tmp_path, capl
         for index, frame in enumerate(frames, start=1):
             write_image(tmp_path / name / f"{index:05d}.png", frame)
     _one_face(tmp_path / "faces.parquet", "real-a-sa1", 3)
+    (tmp_path / "faces").mkdir()  # the original's crops, as its faces step cuts them
+    for index, frame in enumerate(originals, start=1):
+        write_image(tmp_path / "faces" / f"{index:05d}.png", cut(frame, (16, 8, 64), 32))
     with caplog.at_level("WARNING"):
         table = compare_video(
             tmp_path / "fake",

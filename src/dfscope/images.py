@@ -33,6 +33,16 @@ def crop_name(frame: int, face_id: int, ext: str) -> str:
     return name if face_id <= 0 else name.replace(".", f"_{face_id}.", 1)
 
 
+def crop_folder(table: str | Path) -> Path:
+    """The folder of a video's crops, beside its detection table: the faces step writes
+    ``<video>/`` and ``<video>.parquet`` side by side."""
+    return Path(table).with_suffix("")
+
+
+#: Formats that keep pixels exactly: a crop read back from one is the crop that was cut.
+LOSSLESS = frozenset({".png", ".bmp"})
+
+
 def frame_files(folder: str | Path) -> list[Path]:
     """The frames of an extracted frame folder, in order."""
     return sorted(p for p in Path(folder).iterdir() if p.stem.isdigit())

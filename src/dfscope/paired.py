@@ -15,9 +15,18 @@ from . import comparison
 from .atomic import atomic_path, write_parquet
 from .batches import ready, run_each
 from .columns import FACE_ID, PAIRED_COLUMNS, REGION_COLUMNS
-from .crops import cut_face, face_mask, geometry_of
+from .crops import Geometry, cut_face, face_mask, geometry_of
 from .geometry import Box, iou
-from .images import frame_files, frame_number, frame_size, read_frame, size_mismatch, write_image
+from .images import (
+    LOSSLESS,
+    crop_folder,
+    frame_files,
+    frame_number,
+    frame_size,
+    read_frame,
+    size_mismatch,
+    write_image,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +118,10 @@ def compare_video(
     differ in length), or the two frames differ in size (the original's square
     would cut another part of a rescaled fake; the gather step lists the
     mismatch); it is kept, never dropped.
+
+    Only the fake's frames are decoded: the original's side is the crop its faces step wrote
+    beside ``original_faces`` (:func:`original_crop`), and its frame size is its first frame's
+    (the frames step keeps a video's frames at one size and lists the others).
     """
     fakes = {frame_number(path): path for path in frame_files(fake_frames)}
     originals = {frame_number(path): path for path in frame_files(original_frames)}
@@ -127,6 +140,8 @@ def compare_video(
             original,
             len(originals),
         )
+    crops = crop_folder(original_faces)
+    real_size = frame_size(read_frame(next(iter(originals.values())))) if originals else None
     rows, maps, mismatches, no_mask, read = [], [], Counter(), 0, {}
     for mine in own.itertuples():
         number = mine.frame
@@ -138,10 +153,10 @@ def compare_video(
             geometry = geometry_of(det)
             if read.get("frame") != number:
                 read = {"frame": number, "fake": read_frame(fakes[number])}
-                read["real"] = read_frame(originals[number])
-            fake, real = read["fake"], read["real"]
-            if fake.shape == real.shape:
-                a, b = cut_face(fake, geometry, crop_size), cut_face(real, geometry, crop_size)
+            fake = read["fake"]
+            if frame_size(fake) == real_size:
+                a = cut_face(fake, geometry, crop_size)
+                b = original_crop(det, crops, originals[number], geometry, crop_size)
                 face = face_mask(det, geometry, crop_size, mask)
                 no_mask += face is None
                 measures, difference = compare_crops(
@@ -149,7 +164,7 @@ def compare_video(
                 )
                 row |= {"paired": True, "original_face": det.face_id, **measures}
             else:
-                mismatches[size_mismatch(frame_size(fake), original, frame_size(real))] += 1
+                mismatches[size_mismatch(frame_size(fake), original, real_size)] += 1
         rows.append(row)
         maps.append(comparison.to_uint8(difference))
     for mismatch, count in mismatches.items():
@@ -180,6 +195,20 @@ def compare_video(
     write_parquet(table, out)
     log.info("%s: %d frames compared with %s", video, int(table.paired.sum()), original)
     return table
+
+
+def original_crop(det, crops: Path, frame: Path, geometry: Geometry, crop_size: int) -> np.ndarray:
+    """The original's face ``det`` (a detection-table row) cut with its own ``geometry``: the
+    crop the faces step wrote to ``crops``, where its format is lossless and its size
+    ``crop_size`` (the same pixels as cutting the frame again, a 128-pixel crop read instead of a
+    full frame decoded); else cut from its ``frame``, since a JPEG crop went through a second
+    compression that the fake's side did not."""
+    path = crops / det.crop
+    if path.suffix in LOSSLESS:
+        crop = read_frame(path)
+        if crop.shape[:2] == (crop_size, crop_size):
+            return crop
+    return cut_face(read_frame(frame), geometry, crop_size)
 
 
 def original_face(mine, candidates: Sequence, faces_in_frame: int):
