@@ -164,7 +164,7 @@ def detector_alone(frames: Path, names: tuple[str, ...] = ("mtcnn", "mtcnn_torch
     from dfscope.images import frame_files, read_frame
 
     config = defaults(REPO / "workflow/schemas/config.schema.yaml")["detector"]
-    videos = sorted(video for batch in frames.iterdir() for video in batch.iterdir())
+    videos = sorted(folder for folder in frames.glob("*/*") if folder.is_dir())
     images = [read_frame(p) for video in videos[:ALONE_VIDEOS] for p in frame_files(video)]
     batch, rates = config["batch_size"], {}
     for name in names:
@@ -276,7 +276,7 @@ def stage_dryrun(work: Path) -> dict:
 #: The per-video steps (one job per batch each); the rest are the study's, one job each.
 VIDEO_RULES = ["frames", "faces", "features", "temporal_features", "paired_metrics"]
 #: Jobs whose work is a fixed number of fakes (``plots.compare_fakes`` a group), not frames.
-FIXED_RULES = ["compare_figures"]
+FIXED_RULES = ["compare_figures", "compare_figures_in_report"]
 #: The study-level jobs on the longest path after the per-video steps, grown with the frames.
 #: The ablation, the controls and the CNN are left out: what they cost at the full size is
 #: measured there by ``study_scale.py`` (the CNN's per-crop rate is in docs/detection.md).
