@@ -25,6 +25,7 @@ include: "workflow/rules/common.smk"
 wildcard_constraints:
     batch=STUDY.batch_pattern,
     detector=r"[a-z0-9_]+",
+    feature_set=r"[A-Za-z0-9_.-]+",
 
 
 include: "workflow/rules/frames.smk"

@@ -1,6 +1,6 @@
 """dfscope through Snakemake at dataset scale: throughput, start-up share, memory per resolution.
 
-    .venv/bin/python benchmarks/scale.py [--only scale memory dryrun] [--settings defaults fast]
+    .venv/bin/python benchmarks/scale.py [--only scale memory dryrun] [--settings defaults bmp fast]
         [--out benchmarks/results]
 
 Everything runs as a user runs it: from the repository root, ``snakemake --cores 2 --directory
@@ -53,8 +53,11 @@ FAST = {
     "detector": {"name": "mtcnn_torch", "every": 4},
     "frames": {"format": "bmp", "temporary": True},
 }
+#: Each settings the benchmark can run, as a config over the defaults: ``bmp`` is the defaults
+#: with BMP frames (decoded pixels kept as they are, uncompressed), to weigh PNG's cost.
+SETTINGS = {"defaults": {}, "bmp": {"frames": {"format": "bmp"}}, "fast": FAST}
 #: The face detector of each settings and the share of frames it sees (``detector.every``).
-DETECTOR = {"defaults": ("mtcnn", 1), "fast": ("mtcnn_torch", 4)}
+DETECTOR = {"defaults": ("mtcnn", 1), "bmp": ("mtcnn", 1), "fast": ("mtcnn_torch", 4)}
 #: The full DeepfakeTIMIT: 640 fakes and their 320 originals, ~34,000 frames a quality.
 FULL = {"videos": 960, "frames": 102_000, "subjects": 32}
 RESOLUTIONS = {"512x384": (512, 384), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}
@@ -110,11 +113,10 @@ def job_memory(workdir: Path) -> pd.DataFrame:
 
 def stage_scale(work: Path, settings_run: list[str]) -> list[dict]:
     """The scaled sample through Snakemake, 100 and 25 frames, with each of ``settings_run``
-    (``defaults``, ``fast``)."""
+    (:data:`SETTINGS`)."""
     runs, alone = [], {}
-    for settings, extra in (("defaults", {}), ("fast", FAST)):
-        if settings not in settings_run:
-            continue
+    for settings in settings_run:
+        extra = SETTINGS[settings]
         for n_frames, max_videos in ((100, 32), (25, 32), (25, 3)):
             name = f"{settings}_{n_frames}_{max_videos}"
             config = {
@@ -439,7 +441,7 @@ def main() -> None:
         default=["scale", "memory", "dryrun"],
     )
     parser.add_argument(
-        "--settings", nargs="+", choices=["defaults", "fast"], default=["defaults", "fast"]
+        "--settings", nargs="+", choices=list(SETTINGS), default=["defaults", "fast"]
     )
     parser.add_argument(
         "--detectors", nargs="+", default=["mtcnn", "dlib"], help="face detectors (memory)"

@@ -1,5 +1,7 @@
 """The study steps (classify, ablation, controls) at the full DeepfakeTIMIT's size, on a
-synthesised frame table, each as its rule runs it: one process, one thread, the defaults.
+synthesised frame table, each as its rule runs it: one process, one thread, the defaults; the
+ablation as its jobs run it, one a feature set (side by side where there are cores), then one
+that puts their rows together.
 
     .venv/bin/python benchmarks/study_scale.py [--out benchmarks/results] [--frames 104]
 
@@ -32,6 +34,8 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 STEPS = ("classify", "ablation", "controls")
+#: The ablation job that puts the feature sets' rows together (rule ``ablation``).
+COMBINE = "combine"
 
 
 def default_config() -> dict:
@@ -71,12 +75,21 @@ def synthesise(features: list[str], frames: int, seed: int = 0) -> pd.DataFrame:
     return table.astype({"video": "string", "group": "string", "subject": "string"})
 
 
-def run_step(step: str, table: Path, out: Path) -> dict:
-    """Run ``step`` as its rule does (one thread); its wall time and peak memory."""
-    from dfscope.ablation import feature_sets, run_ablation
+def ablation_sets(config: dict) -> dict[str, list[str]]:
+    """The ablation's feature sets with the defaults, by name."""
+    from dfscope.ablation import feature_sets
+    from dfscope.config import families
+
+    return feature_sets(families(config), config["metrics"]["temporal"], None)
+
+
+def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) -> dict:
+    """Run ``step`` as its rule does (one thread); its wall time and peak memory. For the
+    ablation, ``feature_set`` is the set its job scores, or :data:`COMBINE`."""
+    from dfscope.ablation import run_combine, run_score_set
     from dfscope.classifier.run import run_classifier
     from dfscope.classifier.splits import split_of
-    from dfscope.config import classifier_features, families
+    from dfscope.config import classifier_features
     from dfscope.controls import run_controls
     from dfscope.runtime import limit_threads
 
@@ -100,9 +113,20 @@ def run_step(step: str, table: Path, out: Path) -> dict:
             features=features, model=o["model"], **common,
         )  # fmt: skip
     elif step == "ablation":
-        sets = feature_sets(families(config), config["metrics"]["temporal"], None)
+        sets = ablation_sets(config)
         models = config["ablation"]["models"] or list(dict.fromkeys([o["model"], "single"]))
-        run_ablation(table, out / "ablation.csv", sets=sets, models=models, **common)
+        if feature_set == COMBINE:  # the sets' tables, made beforehand, are not timed
+            parts = [out / f"{name}.parquet" for name in sets]
+            for name, part in zip(sets, parts, strict=True):
+                run_score_set(table, part, name=name, features=sets[name], models=models, **common)
+            start = time.perf_counter()
+            groups = common["groups"]
+            run_combine(table, parts, out / "ablation.csv", sets=sets, models=models, groups=groups)
+        else:
+            run_score_set(
+                table, out / "set.parquet", name=feature_set, features=sets[feature_set],
+                models=models, **common,
+            )  # fmt: skip
     else:
         run_controls(table, out / "controls.csv", features=features, model=o["model"], **common)
     wall = time.perf_counter() - start
@@ -116,10 +140,14 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=104, help="frames a video")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--table", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--set", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--steps", nargs="+", choices=STEPS, default=list(STEPS), help="the steps to time"
+    )
     args = parser.parse_args()
     if args.step:  # the child: one step, its figures as JSON on the last line
         with tempfile.TemporaryDirectory() as work:
-            print(json.dumps(run_step(args.step, args.table, Path(work))))
+            print(json.dumps(run_step(args.step, args.table, Path(work), args.set)))
         return
     config = default_config()
     from dfscope.config import classifier_features
@@ -130,16 +158,16 @@ def main() -> None:
         table = Path(work) / "frames.parquet"
         frames = synthesise(features, args.frames)
         frames.to_parquet(table)
-        for step in STEPS:
-            done = subprocess.run(
-                [sys.executable, __file__, "--step", step, "--table", str(table)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            row = json.loads(done.stdout.strip().splitlines()[-1])
-            rows.append(row | {"frames": len(frames), "features": len(features)})
-            print(row, flush=True)
+        for step in args.steps:
+            jobs = [*ablation_sets(config), COMBINE] if step == "ablation" else [None]
+            for feature_set in jobs:
+                command = [sys.executable, __file__, "--step", step, "--table", str(table)]
+                command += ["--set", feature_set] if feature_set else []
+                done = subprocess.run(command, check=True, capture_output=True, text=True)
+                row = json.loads(done.stdout.strip().splitlines()[-1])
+                row |= {"job": feature_set or step, "frames": len(frames)}
+                rows.append(row | {"features": len(features)})
+                print(row, flush=True)
     write(rows, config, args.out)
 
 
@@ -158,12 +186,30 @@ def write(rows: list[dict], config: dict, out: Path) -> None:
         "replicates), each step's library function in a fresh process with one thread, as its "
         "rule runs it.",
         "",
-        "| step | wall (s) | peak memory (MiB) |",
-        "| --- | --- | --- |",
-        *(f"| {r.step} | {r.wall_s} | {r.peak_mib} |" for r in table.itertuples()),
+        "| step | job | wall (s) | peak memory (MiB) |",
+        "| --- | --- | --- | --- |",
+        *(f"| {r.step} | {r.job} | {r.wall_s} | {r.peak_mib} |" for r in table.itertuples()),
         "",
+        *side_by_side(table),
     ]
     (out / "study_scale.md").write_text("\n".join(lines))
+
+
+def side_by_side(table: pd.DataFrame) -> list[str]:
+    """What the ablation's jobs take one after the other and side by side (its longest set's
+    job, then the one that puts them together)."""
+    jobs = table[table.step == "ablation"]
+    if jobs.empty:
+        return []
+    sets, combine = jobs[jobs.job != COMBINE], jobs[jobs.job == COMBINE]
+    total = jobs.wall_s.sum()
+    longest = sets.wall_s.max() + combine.wall_s.sum()
+    return [
+        f"The ablation's {len(sets)} feature-set jobs and the one that puts them together: "
+        f"{total:.1f} s one after the other, {longest:.1f} s with the sets side by side "
+        f"(on {len(sets)} cores or more).",
+        "",
+    ]
 
 
 if __name__ == "__main__":

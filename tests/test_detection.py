@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from dfscope.ablation import ALL, SINGLE, ablation, feature_sets
+from dfscope.ablation import ALL, SINGLE, ablation, feature_sets, run_combine, run_score_set
+from dfscope.atomic import write_csv
 from dfscope.classifier import cnn
 from dfscope.classifier.metrics import classifier_metrics, with_thresholds
 from dfscope.classifier.models import MODELS
@@ -54,6 +55,34 @@ def test_the_ablation_scores_each_model_on_each_set_beside_the_best_single_featu
     single = table[table.model == SINGLE]
     assert len(single) == 4 and set(single.features) == {"f1"} and (single.auc > 0.95).all()
     assert single.hter.isna().all()  # no threshold was set beforehand for it
+
+
+def test_the_ablation_jobs_of_each_set_give_the_table_of_one_job(tmp_path):
+    """Each feature set scored in its own job (written to Parquet, in any order) and the rows
+    put together: the same CSV, byte for byte, as the whole ablation in one process."""
+    frames = synthetic(2)
+    frames["f1"] += 2 * frames.label
+    frames_path = tmp_path / "frames.parquet"
+    frames.to_parquet(frames_path)
+    sets = {"signal": ["f1"], "noise": ["f2", "f3"], ALL: FEATURES}
+    models = ["logistic", "single"]
+    protocol = {
+        "split": KFold(3, 0), "seed": 0, "pooling": "mean", "groups": GROUPS, "n_boot": 20,
+        "frames_per_video": None,
+    }  # fmt: skip
+    whole = ablation(frames, sets, models, **protocol)
+    parts = {name: tmp_path / f"{name}.parquet" for name in reversed(sets)}
+    for name, part in parts.items():
+        run_score_set(frames_path, part, name=name, features=sets[name], models=models, **protocol)
+    table = run_combine(
+        frames_path, list(parts.values()), tmp_path / "ablation.csv", sets=sets, models=models,
+        groups=GROUPS,
+    )  # fmt: skip
+    assert list(dict.fromkeys(zip(table.model, table.features, strict=True)))[:6] == [
+        (model, name) for model in models for name in sets
+    ]
+    write_csv(whole, tmp_path / "whole.csv")
+    assert (tmp_path / "ablation.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
 
 
 def test_shuffled_labels_keep_the_counts_and_leave_nothing_to_learn():

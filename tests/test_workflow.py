@@ -31,6 +31,9 @@ from .conftest import (
 )
 
 pytestmark = pytest.mark.integration
+#: The ablation's jobs, one a feature set: the sample's 4 families alone, the temporal features
+#: alone and all together.
+ABLATION_SETS = 6
 #: The study-level jobs that any change upstream of the gathered tables reruns.
 STUDY = {
     "gather": 1,
@@ -38,6 +41,7 @@ STUDY = {
     "plots": 1,
     "classify": 1,
     "classifier_plot": 1,
+    "ablation_set": ABLATION_SETS,
     "ablation": 1,
     "ablation_plot": 1,
     "controls": 1,
@@ -192,6 +196,7 @@ def repo_copy(tmp_path_factory):
 CLASSIFIER = {
     "classify": 1,
     "classifier_plot": 1,
+    "ablation_set": ABLATION_SETS,
     "ablation": 1,
     "ablation_plot": 1,
     "controls": 1,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from .atomic import write_csv
+from .atomic import write_csv, write_parquet
 from .classifier.fitting import score_split
 from .classifier.metrics import classifier_metrics, with_thresholds
 from .classifier.splits import Split
@@ -56,6 +56,25 @@ def ablation(
     sets: Mapping[str, Sequence[str]],
     models: Sequence[str],
     *,
+    groups: Sequence[str],
+    **protocol,
+) -> pd.DataFrame:
+    """One row per model, feature set (``sets``: name -> feature columns), group and level:
+    :func:`score_set` of each set, put together by :func:`combine`. ``protocol``:
+    :func:`score_set`'s keywords."""
+    parts = [
+        score_set(frames, name, features, models, groups=groups, **protocol)
+        for name, features in sets.items()
+    ]
+    return combine(parts, frames, sets, models, groups)
+
+
+def score_set(
+    frames: pd.DataFrame,
+    name: str,
+    features: Sequence[str],
+    models: Sequence[str],
+    *,
     split: Split,
     seed: int,
     pooling: str,
@@ -64,28 +83,43 @@ def ablation(
     n_boot: int,
     frames_per_video: int | None,
 ) -> pd.DataFrame:
-    """One row per model, feature set (``sets``: name -> feature columns), group and level:
-    the classifier's metrics (:func:`dfscope.classifier.metrics.classifier_metrics`); then the
-    rows of the best single feature (:func:`best_single_feature`)."""
+    """The rows of one feature set (``name``: its ``features``), model after model: the
+    classifier's metrics (:func:`dfscope.classifier.metrics.classifier_metrics`). A set is the
+    unit of work of the ablation's jobs, so that the sets are fitted side by side."""
     tables = []
     for model in models:
-        for name, features in sets.items():
-            scores = score_split(
-                frames,
-                features,
-                split=split,
-                model=model,
-                seed=seed,
-                frames_per_video=frames_per_video,
-            )
-            table = classifier_metrics(
-                *with_thresholds(scores, pooling, face_pooling), groups, n_boot=n_boot, seed=seed
-            )
-            tables.append(table.assign(model=model, features=name, n_features=len(features)))
-            log.info("%s on %s (%d features) done", model, name, len(features))
+        scores = score_split(
+            frames,
+            features,
+            split=split,
+            model=model,
+            seed=seed,
+            frames_per_video=frames_per_video,
+        )
+        table = classifier_metrics(
+            *with_thresholds(scores, pooling, face_pooling), groups, n_boot=n_boot, seed=seed
+        )
+        tables.append(table.assign(model=model, features=name, n_features=len(features)))
+        log.info("%s on %s (%d features) done", model, name, len(features))
+    return pd.concat(tables, ignore_index=True)
+
+
+def combine(
+    parts: Sequence[pd.DataFrame],
+    frames: pd.DataFrame,
+    sets: Mapping[str, Sequence[str]],
+    models: Sequence[str],
+    groups: Sequence[str],
+) -> pd.DataFrame:
+    """The ablation table from the rows of each set (:func:`score_set`): model after model,
+    set after set in the order of ``models`` and ``sets``, then the rows of the best single
+    feature of every set's features (:func:`best_single_feature`)."""
+    scored = pd.concat(parts, ignore_index=True)
+    model_rank = scored.model.map({model: i for i, model in enumerate(models)})
+    set_rank = scored.features.map({name: i for i, name in enumerate(sets)})
+    scored = scored.iloc[(model_rank * len(sets) + set_rank).argsort(kind="stable")]
     every = sorted({feature for features in sets.values() for feature in features})
-    tables.append(best_single_feature(frames, every, groups))
-    table = pd.concat(tables, ignore_index=True)
+    table = pd.concat([scored, best_single_feature(frames, every, groups)], ignore_index=True)
     return table[KEYS + [c for c in table.columns if c not in KEYS]]
 
 
@@ -115,32 +149,34 @@ def best_single_feature(
     return best.groupby(["group", "level"], sort=False).head(1).round(6)
 
 
-def run_ablation(
+def run_score_set(
     frames_path: str | Path,
+    out: str | Path,
+    *,
+    name: str,
+    features: Sequence[str],
+    models: Sequence[str],
+    **protocol,
+) -> pd.DataFrame:
+    """An ablation job of one feature set: :func:`score_set` of the study's frame table,
+    written as Parquet (every digit kept for :func:`run_combine`)."""
+    table = score_set(pd.read_parquet(frames_path), name, features, models, **protocol)
+    write_parquet(table, out)
+    return table
+
+
+def run_combine(
+    frames_path: str | Path,
+    parts: Sequence[str | Path],
     out_csv: str | Path,
     *,
     sets: Mapping[str, Sequence[str]],
     models: Sequence[str],
-    split: Split,
-    seed: int,
-    pooling: str,
-    face_pooling: str = "max",
     groups: Sequence[str],
-    n_boot: int,
-    frames_per_video: int | None,
 ) -> pd.DataFrame:
-    """The ablation step: :func:`ablation` of the study's frame table, written as CSV."""
-    table = ablation(
-        pd.read_parquet(frames_path),
-        sets,
-        models,
-        split=split,
-        seed=seed,
-        pooling=pooling,
-        face_pooling=face_pooling,
-        groups=groups,
-        n_boot=n_boot,
-        frames_per_video=frames_per_video,
-    )
+    """The ablation step: :func:`combine` of the sets' tables (:func:`run_score_set`), with
+    the best single feature of the study's frame table, written as CSV."""
+    frames = pd.read_parquet(frames_path)
+    table = combine([pd.read_parquet(part) for part in parts], frames, sets, models, groups)
     write_csv(table, out_csv)
     return table

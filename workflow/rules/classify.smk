@@ -58,10 +58,36 @@ rule classifier_plot:
         "../scripts/classifier_plot.py"
 
 
-rule ablation:
+rule ablation_set:
     input:
         unpack(classifier_inputs),
         frames="results/tables/{detector}/frames.parquet",
+    output:
+        "results/metrics/{detector}/ablation/{feature_set}.parquet",
+    log:
+        "results/logs/ablation_set/{detector}/{feature_set}.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        features=lambda wildcards: ABLATION_SETS[wildcards.feature_set],
+        models=ABLATION_MODELS,
+        groups=STUDY.groups,
+        options=config["classifier"],
+        code=ablation_set_code,
+    script:
+        "../scripts/ablation_set.py"
+
+
+rule ablation:
+    input:
+        frames="results/tables/{detector}/frames.parquet",
+        sets=expand(
+            "results/metrics/{{detector}}/ablation/{feature_set}.parquet",
+            feature_set=ABLATION_SETS,
+        ),
     output:
         report(
             "results/tables/{detector}/ablation.csv",
@@ -72,15 +98,11 @@ rule ablation:
         "results/logs/ablation/{detector}.log",
     conda:
         "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=2000,
     params:
         sets=ABLATION_SETS,
         models=ABLATION_MODELS,
         groups=STUDY.groups,
-        options=config["classifier"],
-        code=ablation_code,
+        code=code_of("ablation"),
     script:
         "../scripts/ablation.py"
 

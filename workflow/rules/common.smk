@@ -160,10 +160,10 @@ def pooling_modules():
     return [POOLINGS.module(options["pooling"]), POOLINGS.module(options["face_pooling"])]
 
 
-def ablation_code(wildcards):
-    """The code version of the ablation: its script's, and every model's it compares."""
+def ablation_set_code(wildcards):
+    """The code version of an ablation job: its script's, and every model's it compares."""
     models = [MODELS.module(m) for m in ABLATION_MODELS]
-    return code_of("ablation", *models, *pooling_modules())
+    return code_of("ablation_set", *models, *pooling_modules())
 
 
 def video_table_code(wildcards):

@@ -1,23 +1,15 @@
-"""Rule ablation: each model on each feature set, with the classifier's protocol."""
+"""Rule ablation: the feature sets' rows in one table, beside the best single feature."""
 
-from dfscope.ablation import run_ablation
-from dfscope.classifier.splits import split_of
-from dfscope.runtime import configure_logging, limit_threads
+from dfscope.ablation import run_combine
+from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
-limit_threads(snakemake.threads)
 p = snakemake.params
-o = p.options
-run_ablation(
+run_combine(
     snakemake.input.frames,
+    snakemake.input.sets,
     snakemake.output[0],
     sets=p.sets,
     models=p.models,
-    split=split_of(o),
-    seed=o["seed"],
-    pooling=o["pooling"],
-    face_pooling=o["face_pooling"],
     groups=p.groups,
-    n_boot=o["n_boot"],
-    frames_per_video=o["frames_per_video"],
 )
