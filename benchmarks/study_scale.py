@@ -115,17 +115,16 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
     elif step == "ablation":
         sets = ablation_sets(config)
         models = config["ablation"]["models"] or list(dict.fromkeys([o["model"], "single"]))
-        if feature_set == COMBINE:  # the sets' tables, made beforehand, are not timed
-            parts = [out / f"{name}.parquet" for name in sets]
-            for name, part in zip(sets, parts, strict=True):
-                run_score_set(table, part, name=name, features=sets[name], models=models, **common)
-            start = time.perf_counter()
-            groups = common["groups"]
-            run_combine(table, parts, out / "ablation.csv", sets=sets, models=models, groups=groups)
+        parts = table.parent / "ablation"  # beside the table: the sets' jobs write, one reads
+        if feature_set == COMBINE:
+            run_combine(
+                table, [parts / f"{name}.parquet" for name in sets], out / "ablation.csv",
+                sets=sets, models=models, groups=common["groups"],
+            )  # fmt: skip
         else:
             run_score_set(
-                table, out / "set.parquet", name=feature_set, features=sets[feature_set],
-                models=models, **common,
+                table, parts / f"{feature_set}.parquet", name=feature_set,
+                features=sets[feature_set], models=models, **common,
             )  # fmt: skip
     else:
         run_controls(table, out / "controls.csv", features=features, model=o["model"], **common)
