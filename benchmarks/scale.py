@@ -1,6 +1,6 @@
 """dfscope through Snakemake at dataset scale: throughput, start-up share, memory per resolution.
 
-    .venv/bin/python benchmarks/scale.py [--only scale memory dryrun] [--settings defaults bmp fast]
+    .venv/bin/python benchmarks/scale.py [--only scale memory dryrun] [--settings defaults png fast]
         [--out benchmarks/results]
 
 Everything runs as a user runs it: from the repository root, ``snakemake --cores 2 --directory
@@ -48,16 +48,16 @@ SHARED = REPO.parent / "shared"
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 #: The scaled sample: 4 subjects (2 swap pairs) x 4 sentences, an original and 2 fakes each.
 SCALED = {"sentences": ["sa1", "sa2", "si1", "sx1"]}
-#: The fast settings: the PyTorch MTCNN on every 4th frame, BMP frames deleted once read.
+#: The fast settings: the PyTorch MTCNN on every 4th frame, frames deleted once read.
 FAST = {
     "detector": {"name": "mtcnn_torch", "every": 4},
     "frames": {"format": "bmp", "temporary": True},
 }
-#: Each settings the benchmark can run, as a config over the defaults: ``bmp`` is the defaults
-#: with BMP frames (decoded pixels kept as they are, uncompressed), to weigh PNG's cost.
-SETTINGS = {"defaults": {}, "bmp": {"frames": {"format": "bmp"}}, "fast": FAST}
+#: Each settings the benchmark can run, as a config over the defaults: ``png`` is the defaults
+#: with PNG frames (the same pixels, compressed), to weigh PNG's cost against BMP's disk.
+SETTINGS = {"defaults": {}, "png": {"frames": {"format": "png"}}, "fast": FAST}
 #: The face detector of each settings and the share of frames it sees (``detector.every``).
-DETECTOR = {"defaults": ("mtcnn", 1), "bmp": ("mtcnn", 1), "fast": ("mtcnn_torch", 4)}
+DETECTOR = {"defaults": ("mtcnn", 1), "png": ("mtcnn", 1), "fast": ("mtcnn_torch", 4)}
 #: The full DeepfakeTIMIT: 640 fakes and their 320 originals, ~34,000 frames a quality.
 FULL = {"videos": 960, "frames": 102_000, "subjects": 32}
 RESOLUTIONS = {"512x384": (512, 384), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}

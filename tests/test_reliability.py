@@ -356,11 +356,11 @@ def test_a_frame_of_another_size_is_left_out_of_its_video_and_of_every_measure(d
     assert manifest["odd_size"] == [4] and manifest["kept"] == [1, 2, 3, 5, 6]
     assert (manifest["width"], manifest["height"], manifest["count_ok"]) == (512, 384, True)
     assert [p.name for p in frame_files(of_video(workdir, "results/frames", video))] == [
-        "00001.png",
-        "00002.png",
-        "00003.png",
-        "00005.png",
-        "00006.png",
+        "00001.bmp",
+        "00002.bmp",
+        "00003.bmp",
+        "00005.bmp",
+        "00006.bmp",
     ]
     frames = pd.read_parquet(workdir / "results/tables/haar/frames.parquet")
     mine = frames[frames.video == video].set_index("frame")
@@ -628,14 +628,16 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     _config(tmp_path, *clean)
     snakemake(tmp_path)
     again = table_bytes(tmp_path)
-    assert len(reference) == 34 and "results/tables/haar/classifier.csv" in reference
+    assert len(reference) == 40 and "results/tables/haar/classifier.csv" in reference
+    assert len([name for name in reference if "/ablation/" in name]) == 6  # a job's table a set
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
 
 
-def test_temporary_bmp_frames_are_deleted_and_change_no_table(tmp_path, clean, reference):
-    """The fast frame settings: uncompressed (lossless) BMP, deleted once read."""
-    _config(tmp_path, *clean, frames={"temporary": True, "format": "bmp"})
+def test_temporary_png_frames_are_deleted_and_change_no_table(tmp_path, clean, reference):
+    """Frames in the other lossless format (PNG, not the default BMP), deleted once read:
+    the same tables."""
+    _config(tmp_path, *clean, frames={"temporary": True, "format": "png"})
     snakemake(tmp_path)
     assert list((tmp_path / "results/frames").glob("*")) == []  # every batch's frame folder
     assert len(list((tmp_path / "results/manifests").glob("*/*.json"))) == 6  # the counts stay

@@ -76,7 +76,7 @@ def test_every_frame_is_decoded_detected_and_measured(run):
         manifest = json.loads(of_video(workdir, "results/manifests", video, ".json").read_text())
         assert manifest["n_decoded"] == N_FRAMES and manifest["count_ok"]
         assert manifest["kept"] == list(range(1, N_FRAMES + 1))
-        assert len(list(of_video(workdir, "results/frames", video).glob("*.png"))) == N_FRAMES
+        assert len(list(of_video(workdir, "results/frames", video).glob("*.bmp"))) == N_FRAMES
         faces = pd.read_parquet(of_video(workdir, "results/faces/mtcnn", video, ".parquet"))
         assert len(faces) == N_FRAMES and (faces.n_faces >= 1).all(), f"{video}: frame without face"
         assert faces.confidence.min() > 0.9

@@ -174,8 +174,8 @@ def video_table_code(wildcards):
 
 def frame_folder(pattern):
     """A batch's frame folder; with ``frames.temporary`` it is deleted once every job that
-    reads it (faces, metrics, figures) is done, saving the decoded dataset's disk (PNG frames
-    of the sample take 280 KB each: about 28 GB for the full DeepfakeTIMIT). Changing a
+    reads it (faces, metrics, figures) is done, saving the decoded dataset's disk (BMP frames
+    of the sample take 576 KB each: about 59 GB for the full DeepfakeTIMIT). Changing a
     setting upstream of the metrics then decodes the batch again."""
     return temp(directory(pattern)) if config["frames"]["temporary"] else directory(pattern)
 
