@@ -98,6 +98,8 @@ rule ablation:
         "results/logs/ablation/{detector}.log",
     conda:
         "../../environment.yml"
+    resources:
+        mem_mb=2000,  # the frame table for the best single feature: 654 MiB at 100,000 frames
     params:
         sets=ABLATION_SETS,
         models=ABLATION_MODELS,
