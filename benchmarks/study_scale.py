@@ -88,7 +88,7 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
     ablation, ``feature_set`` is the set its job scores, or :data:`COMBINE`."""
     from dfscope.ablation import run_combine, run_score_set
     from dfscope.classifier.run import run_classifier
-    from dfscope.classifier.splits import split_of
+    from dfscope.classifier.splits import protocol_of
     from dfscope.config import classifier_features
     from dfscope.controls import run_controls
     from dfscope.runtime import limit_threads
@@ -96,15 +96,7 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
     limit_threads(1)
     config = default_config()
     o = config["classifier"]
-    common = {
-        "split": split_of(o),
-        "seed": o["seed"],
-        "pooling": o["pooling"],
-        "face_pooling": o["face_pooling"],
-        "groups": ["LQ", "HQ"],
-        "n_boot": o["n_boot"],
-        "frames_per_video": o["frames_per_video"],
-    }
+    common = protocol_of(o, ["LQ", "HQ"])
     features = classifier_features(config)
     start = time.perf_counter()
     if step == "classify":

@@ -21,6 +21,7 @@ from dfscope.classifier.splits import (
     TrainOn,
     cohorts,
     folds,
+    protocol_of,
     read_split,
     split_of,
 )
@@ -539,3 +540,14 @@ def test_the_split_is_a_value_decided_when_the_config_is_read():
     assert split_of(options | {"split": "dataset"}) == DatasetSplit()
     assert split_of(options | {"split": "s.csv"}) == SplitFile(Path("s.csv"))
     assert split_of(options | {"train_on": "f.parquet"}) == TrainOn(Path("f.parquet"))
+
+
+def test_every_classifier_step_runs_the_protocol_the_config_says():
+    options = {
+        "train_on": None, "split": None, "folds": 5, "seed": 3, "pooling": "median",
+        "face_pooling": "max", "n_boot": 200, "frames_per_video": 8, "model": "svm",
+    }  # fmt: skip
+    assert protocol_of(options, ["LQ"]) == {
+        "split": KFold(5, 3), "seed": 3, "pooling": "median", "face_pooling": "max",
+        "groups": ["LQ"], "n_boot": 200, "frames_per_video": 8,
+    }  # fmt: skip

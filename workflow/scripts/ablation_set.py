@@ -1,24 +1,17 @@
 """Rule ablation_set: each ablation model on one feature set, with the classifier's protocol."""
 
 from dfscope.ablation import run_score_set
-from dfscope.classifier.splits import split_of
+from dfscope.classifier.splits import protocol_of
 from dfscope.runtime import configure_logging, limit_threads
 
 configure_logging(snakemake.log[0])
 limit_threads(snakemake.threads)
 p = snakemake.params
-o = p.options
 run_score_set(
     snakemake.input.frames,
     snakemake.output[0],
     name=snakemake.wildcards.feature_set,
     features=p.features,
     models=p.models,
-    split=split_of(o),
-    seed=o["seed"],
-    pooling=o["pooling"],
-    face_pooling=o["face_pooling"],
-    groups=p.groups,
-    n_boot=o["n_boot"],
-    frames_per_video=o["frames_per_video"],
+    **protocol_of(p.options, p.groups),
 )

@@ -1,7 +1,7 @@
 """Rule cnn: MesoNet trained per fold on the face crops, scored and evaluated as the classifier."""
 
 from dfscope.classifier.cnn import run_cnn
-from dfscope.classifier.splits import split_of
+from dfscope.classifier.splits import protocol_of
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
@@ -13,13 +13,7 @@ run_cnn(
     snakemake.output.scores,
     snakemake.output.table,
     snakemake.output.models,
-    split=split_of(o),
-    seed=o["seed"],
-    pooling=o["pooling"],
-    face_pooling=o["face_pooling"],
-    groups=p.groups,
-    n_boot=o["n_boot"],
-    frames_per_video=c["frames_per_video"],
+    **(protocol_of(o, p.groups) | {"frames_per_video": c["frames_per_video"]}),
     training={
         "architecture": c["architecture"],
         "size": p.crop_size,
