@@ -83,6 +83,11 @@ def test_the_ablation_jobs_of_each_set_give_the_table_of_one_job(tmp_path):
     ]
     write_csv(whole, tmp_path / "whole.csv")
     assert (tmp_path / "ablation.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    with pytest.raises(ValueError, match=r"\('single', 'all'\).* beyond"):  # made with single
+        run_combine(
+            frames_path, list(parts.values()), tmp_path / "again.csv", sets=sets,
+            models=["logistic"], groups=GROUPS,
+        )  # fmt: skip
 
 
 def test_shuffled_labels_keep_the_counts_and_leave_nothing_to_learn():

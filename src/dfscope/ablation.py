@@ -113,8 +113,17 @@ def combine(
 ) -> pd.DataFrame:
     """The ablation table from the rows of each set (:func:`score_set`): model after model,
     set after set in the order of ``models`` and ``sets``, then the rows of the best single
-    feature of every set's features (:func:`best_single_feature`)."""
+    feature of every set's features (:func:`best_single_feature`). Tables that hold another
+    model or set than ``models`` and ``sets`` (made with other settings) are refused, not
+    ordered by guess."""
     scored = pd.concat(parts, ignore_index=True)
+    expected = {(model, name) for model in models for name in sets}
+    found = set(zip(scored.model, scored.features, strict=True))
+    if found != expected:
+        raise ValueError(
+            f"the feature sets' tables hold {sorted(found - expected)} beyond the models and "
+            f"sets asked for, and lack {sorted(expected - found)}"
+        )
     model_rank = scored.model.map({model: i for i, model in enumerate(models)})
     set_rank = scored.features.map({name: i for i, name in enumerate(sets)})
     scored = scored.iloc[(model_rank * len(sets) + set_rank).argsort(kind="stable")]
