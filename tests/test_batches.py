@@ -43,6 +43,33 @@ def test_a_batch_is_a_subjects_videos_split_into_whole_originals_with_their_fake
     assert batches.assign(table, max_videos=2).value_counts().max() == 3  # a unit is never split
 
 
+def lone_videos(names: list[str]) -> pd.DataFrame:
+    """A list that names no subject: each video its own subject, no originals."""
+    return pd.DataFrame({"video": names, "subject": names, "original": None})
+
+
+def test_lone_videos_share_batches_whose_ends_a_video_added_does_not_move():
+    names = [f"clip-{i:04d}" for i in range(400)]
+    batch = batches.assign(lone_videos(names), max_videos=32)
+    sizes = batch.value_counts()
+    assert sizes.max() <= 32 and 8 <= sizes.mean() <= 24  # 16 on average, not 400 jobs of one
+    assert batch.nunique() == len(set(batch))
+    for name, members in batch.groupby(batch):  # each named after its first, in id order
+        assert name == members.index.min()
+    # A video added (or removed) changes its own batch, at most split in two, and no other.
+    before = {frozenset(members.index) for _, members in batch.groupby(batch)}
+    for added in ("clip-0100a", "clip-0399a", "aaa"):
+        more = batches.assign(lone_videos([*names, added]), max_videos=32)
+        after = {frozenset(members.index) for _, members in more.groupby(more)}
+        assert len(before - after) == 1 and 1 <= len(after - before) <= 2, added
+    # A subject with more than one video keeps its batch; a lone one beside it is pooled.
+    mixed = pd.concat([videos_of({"fadg0": 1}), lone_videos(["solo-a", "solo-b"])])
+    batch = batches.assign(mixed, max_videos=32)
+    assert set(batch[mixed.video[mixed.subject == "fadg0"]]) == {"fadg0"}
+    assert batch["solo-a"] == batch["solo-b"] == "solo-a"
+    assert batches.assign(lone_videos(names[:5]), max_videos=1).tolist() == names[:5]
+
+
 def test_one_failing_video_is_recorded_and_the_batch_goes_on(tmp_path, caplog):
     out = tmp_path / "faces"
 

@@ -8,7 +8,10 @@ imports and models are paid once per batch.
 A batch is the videos of one subject (the person whose video the fakes were made from: an
 original with all its fakes), split into chunks of at most ``max_videos`` when it has more.
 Membership depends on the subject's own videos only, so adding or changing a video reruns its
-subject's batches and no other. Within a batch each video is a step of its own
+subject's batches and no other. A *lone* video, the only one of its subject (a list that names
+no subject, Celeb-DF's YouTube clips, a fake without its original), shares a batch with other
+lone videos, since a batch of one would pay a job's start-up (seconds, TensorFlow's most) for
+a clip's work (:func:`_lone_chunks`). Within a batch each video is a step of its own
 (:func:`run_each`): one that fails is recorded for that video, and the others go on.
 """
 
@@ -34,7 +37,8 @@ FAILED = ".failed"
 
 def assign(videos: pd.DataFrame, max_videos: int) -> pd.Series:
     """The batch of each video (index: video id): its subject, or ``<subject>-<i>`` for the
-    i-th chunk of a subject with more than ``max_videos`` videos.
+    i-th chunk of a subject with more than ``max_videos`` videos; lone videos (the only one of
+    their subject) together in chunks of :func:`_lone_chunks`, each named after its first.
 
     A chunk takes whole units (an original and its fakes, in id order), so that a fake is
     measured, and its frames checked against its original's, in the job that has its
@@ -49,16 +53,42 @@ def assign(videos: pd.DataFrame, max_videos: int) -> pd.Series:
     paired = table.original.notna() & table.original.isin(table.index)
     unit = table.original.where(paired, table.video)  # an original, its fakes
     subject = table.subject[unit].set_axis(table.index)
-    batches: dict[str, str] = {}
-    used: set[str] = set()
+    named: list[tuple[str, list[str]]] = []
+    lone: list[str] = []
     for person, part in table.groupby(subject, sort=True):
+        if len(part) == 1:
+            lone += list(part.video)
+            continue
         chunks = _chunks(
             [list(p.video) for _, p in part.groupby(unit[part.index], sort=True)], max_videos
         )
-        for i, chunk in enumerate(chunks, start=1):
-            name = _unique(id_piece(person) + (f"-{i}" if len(chunks) > 1 else ""), person, used)
-            batches |= dict.fromkeys(chunk, name)
+        named += [
+            (id_piece(person) + (f"-{i}" if len(chunks) > 1 else ""), chunk)
+            for i, chunk in enumerate(chunks, start=1)
+        ]
+    named += [(id_piece(chunk[0]), chunk) for chunk in _lone_chunks(sorted(lone), max_videos)]
+    batches: dict[str, str] = {}
+    used: set[str] = set()
+    for name, chunk in named:
+        batches |= dict.fromkeys(chunk, _unique(name, subject[chunk[0]], used))
     return pd.Series(batches, name="batch").reindex(videos.video).rename_axis("video")
+
+
+def _lone_chunks(videos: list[str], size: int) -> list[list[str]]:
+    """Lone ``videos`` (in id order) in chunks of at most ``size`` whose ends are set by their
+    content: a chunk ends after a video whose id's CRC-32 is a multiple of ``size // 2`` (or at
+    ``size`` videos). A video added or removed changes its own chunk (splits or joins it at
+    most), not the others, as packing them in order would: every later chunk would shift and
+    be redone. Chunks hold ``size // 2`` videos on average."""
+    period = max(1, size // 2)
+    chunks: list[list[str]] = [[]]
+    for video in videos:
+        if len(chunks[-1]) == size:
+            chunks.append([])
+        chunks[-1].append(video)
+        if zlib.crc32(video.encode()) % period == 0:
+            chunks.append([])
+    return [chunk for chunk in chunks if chunk]
 
 
 def _unique(name: str, person: str, used: set[str]) -> str:
