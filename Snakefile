@@ -26,6 +26,7 @@ wildcard_constraints:
     batch=STUDY.batch_pattern,
     detector=r"[a-z0-9_]+",
     feature_set=r"[A-Za-z0-9_.-]+",
+    fold=r"\d+",
 
 
 include: "workflow/rules/frames.smk"

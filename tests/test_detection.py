@@ -12,9 +12,11 @@ import yaml
 from dfscope.ablation import ALL, SINGLE, ablation, feature_sets, run_combine, run_score_set
 from dfscope.atomic import write_csv
 from dfscope.classifier import cnn
+from dfscope.classifier.cnn_evaluation import run_cnn
+from dfscope.classifier.cnn_folds import write_folds
 from dfscope.classifier.metrics import classifier_metrics, with_thresholds
 from dfscope.classifier.models import MODELS
-from dfscope.classifier.splits import KFold, SplitFile
+from dfscope.classifier.splits import KFold, SplitFile, TrainOn
 from dfscope.controls import identity_in_features, people_on_both_sides, shuffled, shuffled_labels
 from dfscope.features import FAMILIES
 from dfscope.sample import SampleSpec, in_layout
@@ -164,6 +166,40 @@ def test_the_cnn_trains_per_fold_and_scores_every_crop_of_its_held_out_videos(cr
     assert (table.auc > 0.9).all()
     again = cnn.fit_and_score(frames, paths, KFold(3, 0), seed=0, frames_per_video=4, **training)
     pd.testing.assert_frame_equal(scores.test, again.test)  # one seed, one thread: the same
+
+
+def test_folds_trained_in_jobs_of_their_own_give_the_table_of_all_folds_in_one(crops, tmp_path):
+    """The workflow's path (the checkpoint's folds, a job a fold in any order, the pooling job)
+    gives the very table that training the folds one after the other in one process gives."""
+    frames, batch = crops
+    training = {"architecture": "meso4", "size": 32, "epochs": 2, "batch_size": 16, "threads": 1}
+    together = cnn.fit_and_score(
+        frames, cnn.crop_paths(frames, [batch]), KFold(3, 0), seed=0, frames_per_video=4, **training
+    )
+    expected = classifier_metrics(*with_thresholds(together, "mean"), GROUPS, n_boot=20, seed=0)
+    expected["settings"] = "; ".join(together.settings)
+    frames.to_parquet(tmp_path / "frames.parquet")
+    folds = write_folds(tmp_path / "frames.parquet", tmp_path / "folds.json", split=KFold(3, 0))
+    assert len(folds) == 3 and not set(folds[0][1]) & set(folds[0][0])
+    parts = [tmp_path / f"fold_{i}.parquet" for i in range(3)]
+    models = [tmp_path / f"fold_{i}.pt" for i in range(3)]
+    for i in (2, 0, 1):
+        cnn.run_fold(
+            tmp_path / "frames.parquet",
+            tmp_path / "folds.json",
+            [batch],
+            i,
+            parts[i],
+            models[i],
+            seed=0,
+            frames_per_video=4,
+            training=training,
+        )
+    options = {"seed": 0, "pooling": "mean", "groups": GROUPS, "n_boot": 20}
+    table = run_cnn(parts, tmp_path / "v.parquet", tmp_path / "cnn.csv", **options)
+    pd.testing.assert_frame_equal(table, expected)
+    with pytest.raises(ValueError, match="no train_on"):
+        write_folds(tmp_path / "frames.parquet", tmp_path / "x.json", split=TrainOn("other"))
 
 
 def test_the_cnn_holds_out_development_cohorts_only_where_both_sides_keep_both_classes():

@@ -188,6 +188,11 @@ def test_every_job_ran_as_a_slurm_job_of_the_users_partition_and_account(slurm_r
     planned = jobs_planned(subprocess.CompletedProcess([], 0, output, ""))
     # `all` only names the targets: Snakemake finishes it itself, it is no job to submit.
     assert planned.pop("all") == 1 and "localrule all:" in output
+    # A job a CNN fold is planned once the checkpoint cnn_folds has run, after that table: the
+    # sample's 2 swap pairs make 2 folds, each named as Snakemake submits it.
+    assert "cnn_fold" not in planned and planned["cnn_folds"] == 1
+    planned["cnn_fold"] = len(re.findall(r"^rule cnn_fold:$", output, re.M))
+    assert planned["cnn_fold"] == 2
     assert jobs.rule.value_counts().to_dict() == planned
     assert (jobs.partition == slurm.partition).all() and (jobs.account == slurm.account).all()
     # The profile's per-rule resources are what SLURM was asked for.

@@ -34,6 +34,12 @@ pytestmark = pytest.mark.integration
 #: The ablation's jobs, one a feature set: the sample's 4 families alone, the temporal features
 #: alone and all together.
 ABLATION_SETS = 6
+#: The CNN's jobs that a change upstream of its folds plans: the folds' plan (a checkpoint) and
+#: the job that pools them. A job a fold is planned once the checkpoint has run again: a dry run
+#: cannot list them.
+CNN = {"cnn_folds": 1, "cnn": 1}
+#: A job a CNN fold: the sample's 2 swap pairs make 2 folds of the configured 5.
+CNN_FOLDS = {"cnn_fold": 2}
 #: The study-level jobs that any change upstream of the gathered tables reruns.
 STUDY = {
     "gather": 1,
@@ -45,7 +51,7 @@ STUDY = {
     "ablation": 1,
     "ablation_plot": 1,
     "controls": 1,
-    "cnn": 1,
+    **CNN,
     "cnn_plot": 1,
     "all": 1,
 }
@@ -202,9 +208,10 @@ CLASSIFIER = {
     "controls": 1,
     "all": 1,
 }
-#: ... and of the classifiers' shared code (splits, fitting, metrics): the CNN's too.
-CLASSIFIERS = {**CLASSIFIER, "cnn": 1, "cnn_plot": 1}
-SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIERS}
+#: ... and of the classifiers' shared code (splits, fitting): the CNN's folds' plan too.
+CLASSIFIERS = {**CLASSIFIER, **CNN, "cnn_plot": 1}
+#: ... and of the metrics: the CNN's evaluation, not its folds' plan or training.
+SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIER, "cnn": 1, "cnn_plot": 1}
 
 
 @pytest.mark.parametrize(
@@ -228,7 +235,7 @@ SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIERS}
         ("classifier/fitting.py", CLASSIFIERS),
         ("classifier/models/logistic.py", CLASSIFIER),
         ("classifier/models/svm.py", {}),  # not a configured model
-        ("mesonet.py", {"cnn": 1, "cnn_plot": 1, "all": 1}),
+        ("mesonet.py", {**CNN_FOLDS, "cnn": 1, "cnn_plot": 1, "all": 1}),
         ("classifier/poolings/median.py", {}),  # not the configured pooling
     ],
 )

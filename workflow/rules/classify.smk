@@ -155,20 +155,32 @@ rule controls:
         "../scripts/controls.py"
 
 
-rule cnn:
+checkpoint cnn_folds:
+    input:
+        "results/tables/{detector}/frames.parquet",
+    output:
+        "results/metrics/{detector}/cnn/folds.json",
+    log:
+        "results/logs/cnn_folds/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        options=config["classifier"],
+        code=code_of("cnn_folds"),
+    script:
+        "../scripts/cnn_folds.py"
+
+
+rule cnn_fold:
     input:
         frames="results/tables/{detector}/frames.parquet",
+        folds="results/metrics/{detector}/cnn/folds.json",
         faces=per_batch("results/faces/{detector}/{batch}"),
     output:
-        table=report(
-            "results/tables/{detector}/cnn.csv",
-            caption="../report/cnn.rst",
-            category="CNN",
-        ),
-        scores="results/metrics/{detector}/cnn/video_scores.parquet",
-        models=directory("results/cnn_models/{detector}"),
+        scores="results/metrics/{detector}/cnn/fold_{fold}.parquet",
+        model="results/cnn_models/{detector}/fold_{fold}.pt",
     log:
-        "results/logs/cnn/{detector}.log",
+        "results/logs/cnn/{detector}/fold_{fold}.log",
     conda:
         "../../environment.yml"
     threads: config["cnn"]["threads"]
@@ -178,6 +190,27 @@ rule cnn:
     params:
         cnn=config["cnn"],
         crop_size=config["crops"]["size"],
+        seed=config["classifier"]["seed"],
+        code=code_of("cnn_fold"),
+    script:
+        "../scripts/cnn_fold.py"
+
+
+rule cnn:
+    input:
+        cnn_folds("results/metrics/{detector}/cnn/fold_{fold}.parquet"),
+    output:
+        table=report(
+            "results/tables/{detector}/cnn.csv",
+            caption="../report/cnn.rst",
+            category="CNN",
+        ),
+        scores="results/metrics/{detector}/cnn/video_scores.parquet",
+    log:
+        "results/logs/cnn/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
         groups=STUDY.groups,
         options=config["classifier"],
         code=code_of("cnn", *pooling_modules()),

@@ -6,6 +6,7 @@ from pathlib import Path
 from snakemake.logging import logger
 from snakemake.utils import validate
 
+from dfscope.classifier.cnn_folds import read_folds
 from dfscope.classifier.models import MODELS
 from dfscope.classifier.poolings import POOLINGS
 from dfscope.config import (
@@ -201,6 +202,18 @@ def per_batch(pattern, batches=None):
     def inputs(wildcards):
         chosen = STUDY.batches if batches is None else batches  # none paired: an empty list
         return expand(pattern, batch=chosen, detector=wildcards.detector)
+
+    return inputs
+
+
+def cnn_folds(pattern):
+    """Input function: ``pattern`` for every fold of the CNN, as many as the checkpoint
+    cnn_folds found in the frame table (dfscope.classifier.cnn_folds)."""
+
+    def inputs(wildcards):
+        plan = checkpoints.cnn_folds.get(detector=wildcards.detector).output[0]
+        folds = range(len(read_folds(plan)))
+        return expand(pattern, fold=folds, detector=wildcards.detector)
 
     return inputs
 

@@ -8,11 +8,14 @@ the fold's thresholds, and the network trains on the rest; with a single trainin
 trains on all and the thresholds come from its own training scores (the table says which).
 Training frames are thinned to ``frames_per_video`` evenly spaced frames a video (consecutive
 frames are nearly the same image); every frame with a face is scored.
+
+The workflow trains each fold in a job of its own (:func:`run_fold`, over the folds
+:mod:`dfscope.classifier.cnn_folds` fixed), side by side, and
+:func:`dfscope.classifier.cnn_evaluation.run_cnn` evaluates them together.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,12 +25,11 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from .. import mesonet
-from ..atomic import atomic_dir, write_csv, write_parquet
 from ..columns import FRAME_KEY
 from ..images import crop_name
-from .fitting import INNER_FOLDS, Scores, check_training, scored_frames, thin
-from .metrics import classifier_metrics, with_thresholds
-from .splits import DatasetSplit, Split, SplitFile, TrainOn, cohorts, folds_of, present
+from .cnn_folds import DEVELOPMENT, TEST, fold_videos, read_folds, scores_of, write_fold_scores
+from .fitting import INNER_FOLDS, Scores, scored_frames, thin
+from .splits import Fold, Split, cohorts
 
 log = logging.getLogger(__name__)
 
@@ -56,58 +58,74 @@ def fit_and_score(
     *,
     seed: int,
     frames_per_video: int,
-    models_dir: str | Path | None = None,
     **training,
 ) -> Scores:
     """Train a network per fold of ``split`` on the crops ``paths`` (one per row of ``frames``,
     NaN where none) of its training videos and score every crop of its test videos; and each
     fold's development scores. ``training`` goes to :func:`dfscope.mesonet.train` (architecture,
-    size, epochs, batch_size, learning_rate, device, threads)."""
-    if isinstance(split, TrainOn):
-        raise ValueError("the CNN trains on this study's crops: it has no train_on")
-    frames = frames.assign(path=paths).sort_values(FRAME_KEY, kind="stable")
-    frames = frames.reset_index(drop=True)
-    people = cohorts(frames)
+    size, epochs, batch_size, learning_rate, device, threads). The folds one after the other
+    in this process: the workflow runs :func:`train_fold` in a job per fold instead."""
+    frames = frames.assign(path=paths)
+    trained = [
+        train_fold(frames, fold, i, seed=seed, frames_per_video=frames_per_video, **training)
+        for i, fold in enumerate(fold_videos(frames, split))
+    ]
+    return scores_of(
+        [part for part, _, _ in trained],
+        [settings for _, settings, _ in trained],
+        [model for _, _, model in trained],
+    )
+
+
+def train_fold(
+    frames: pd.DataFrame,
+    fold: Fold,
+    index: int,
+    *,
+    seed: int,
+    frames_per_video: int,
+    **training,
+) -> tuple[pd.DataFrame, str, mesonet.MesoNet]:
+    """Fold ``index`` (its ``(train, test)`` videos) of the frame table ``frames``, whose
+    ``path`` column holds each row's crop (NaN where none): a network trained on the thinned
+    crops of its training videos, less its development cohorts (:func:`_development`).
+
+    Returns the fold's scores (the frame score columns of the feature classifier and ``role``:
+    every row of its test videos, NaN where no crop, and its development rows), what it was
+    trained on, and the network.
+    Seeded by ``seed`` alone, so a fold trained in a job of its own is the fold trained after
+    others in one process."""
+    frames = frames.sort_values(FRAME_KEY, kind="stable").reset_index(drop=True)
     usable = frames.path.notna().to_numpy()
-    scores = np.full(len(frames), np.nan)
-    fold_of = np.full(len(frames), -1)
-    settings, development, models = [], [], []
-    saving = atomic_dir(models_dir) if models_dir is not None else contextlib.nullcontext()
-    named = isinstance(split, SplitFile | DatasetSplit)
-    splits = [present(frames, *fold, named) for fold in folds_of(split, frames, people)]
-    check_training(frames, splits, usable)
-    with saving as out:
-        for i, (train, test) in enumerate(splits):
-            rows = frames.video.isin(train).to_numpy() & usable & frames.label.notna().to_numpy()
-            fit_rows, dev_rows, dev_how = _development(frames, rows, people)
-            fit_rows[fit_rows] = thin(frames.video[fit_rows], frames_per_video)
-            dev_rows[dev_rows] = thin(frames.video[dev_rows], frames_per_video)
-            model, _ = mesonet.train(
-                frames.path[fit_rows].tolist(),
-                frames.label[fit_rows].astype(int).tolist(),
-                seed=seed,
-                **training,
-            )
-            scoring = {k: training[k] for k in ("batch_size", "device", "threads") if k in training}
-            dev = mesonet.score(model, frames.path[dev_rows].tolist(), **scoring)
-            development.append(scored_frames(frames[dev_rows], i, dev))
-            models.append(model)
-            tested = frames.video.isin(test).to_numpy()
-            scores[tested & usable] = mesonet.score(
-                model, frames.path[tested & usable].tolist(), **scoring
-            )
-            fold_of[tested] = i
-            settings.append(
-                f"fold {i}: trained on {int(fit_rows.sum())} crops of "
-                f"{frames.video[fit_rows].nunique()} videos; {dev_how}"
-            )
-            log.info(settings[-1])
-            if out is not None:
-                mesonet.save(
-                    model, Path(out) / f"fold_{i}.pt", {"fold": i, "settings": settings[-1]}
-                )
-    test_scores = scored_frames(frames[fold_of >= 0], fold_of[fold_of >= 0], scores[fold_of >= 0])
-    return Scores(test_scores, pd.concat(development, ignore_index=True), settings, models)
+    train, test = fold
+    rows = frames.video.isin(train).to_numpy() & usable & frames.label.notna().to_numpy()
+    fit_rows, dev_rows, dev_how = _development(frames, rows, cohorts(frames))
+    fit_rows[fit_rows] = thin(frames.video[fit_rows], frames_per_video)
+    dev_rows[dev_rows] = thin(frames.video[dev_rows], frames_per_video)
+    model, _ = mesonet.train(
+        frames.path[fit_rows].tolist(),
+        frames.label[fit_rows].astype(int).tolist(),
+        seed=seed,
+        **training,
+    )
+    scoring = {k: training[k] for k in ("batch_size", "device", "threads") if k in training}
+    dev = mesonet.score(model, frames.path[dev_rows].tolist(), **scoring)
+    tested = frames.video.isin(test).to_numpy()
+    scores = np.full(int(tested.sum()), np.nan)
+    scores[usable[tested]] = mesonet.score(model, frames.path[tested & usable].tolist(), **scoring)
+    settings = (
+        f"fold {index}: trained on {int(fit_rows.sum())} crops of "
+        f"{frames.video[fit_rows].nunique()} videos; {dev_how}"
+    )
+    log.info(settings)
+    part = pd.concat(
+        [
+            scored_frames(frames[tested], index, scores).assign(role=TEST),
+            scored_frames(frames[dev_rows], index, dev).assign(role=DEVELOPMENT),
+        ],
+        ignore_index=True,
+    )
+    return part, settings, model
 
 
 def _development(
@@ -133,38 +151,31 @@ def _development(
     return rows.copy(), rows.copy(), f"threshold on the training scores ({why})"
 
 
-def run_cnn(
+def run_fold(
     frames_path: str | Path,
+    folds_json: str | Path,
     faces: Sequence[str | Path],
+    index: int,
     out_scores_parquet: str | Path,
-    out_table_csv: str | Path,
-    models_dir: str | Path,
+    out_model: str | Path,
     *,
-    split: Split,
     seed: int,
-    pooling: str,
-    face_pooling: str = "max",
-    groups: Sequence[str],
-    n_boot: int,
     frames_per_video: int,
     training: Mapping,
 ) -> pd.DataFrame:
-    """The CNN step: :func:`fit_and_score` over the study's crops; the video scores (with each
-    fold's threshold and decision) and the metrics table (as the feature classifier's, its
-    settings per fold), written atomically; the fold networks under ``models_dir``."""
+    """The job of fold ``index`` of the checkpoint's ``folds_json``
+    (:func:`dfscope.classifier.cnn_folds.write_folds`): :func:`train_fold` on the study's
+    crops; its scores and its network (with what it was trained on) written atomically."""
     frames = pd.read_parquet(frames_path)
-    scores = fit_and_score(
+    frames = frames.assign(path=crop_paths(frames, faces))
+    part, settings, model = train_fold(
         frames,
-        crop_paths(frames, faces),
-        split,
+        read_folds(folds_json)[index],
+        index,
         seed=seed,
         frames_per_video=frames_per_video,
-        models_dir=models_dir,
         **training,
     )
-    frame_scores, videos = with_thresholds(scores, pooling, face_pooling)
-    table = classifier_metrics(frame_scores, videos, groups, n_boot=n_boot, seed=seed)
-    table["settings"] = "; ".join(scores.settings)
-    write_parquet(videos, out_scores_parquet)
-    write_csv(table, out_table_csv)
-    return table
+    mesonet.save(model, out_model, {"fold": index, "settings": settings})
+    write_fold_scores(part, settings, out_scores_parquet)
+    return part
