@@ -1,7 +1,7 @@
 """``frames.count: 32`` on long 720p clips through Snakemake: videos a minute, and what decoding
 costs.
 
-    .venv/bin/python benchmarks/sampling.py [--videos 8] [--out benchmarks/results]
+    .venv/bin/python benchmarks/sampling.py [--videos 10] [--out benchmarks/results]
 
 FaceForensics++, Celeb-DF and DFDC clips are 300-500 frames at 720p or more, and the field samples
 32 frames of each (DeepfakeBench). Decoding is then most of the frames step: every frame must be
@@ -58,7 +58,7 @@ def decode_times(clip: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=int, default=8)
+    parser.add_argument("--videos", type=int, default=10)
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--work", type=Path, default=HERE / "results/work/sampling")
     args = parser.parse_args()
