@@ -13,7 +13,7 @@ import pytest
 from dfscope import batches
 from dfscope import video as video_module
 from dfscope.detectors import Resizing
-from dfscope.gather import gather
+from dfscope.gather import crop_table, gather
 from dfscope.images import frame_files, frame_number, read_frame, write_image
 from dfscope.runtime import quiet_stderr
 from dfscope.video import extract_frames, frame_filter, iter_video
@@ -175,6 +175,11 @@ def test_gather_lists_a_failed_video_and_refuses_one_lost_without_a_record(tmp_p
             "failed, left out: MemoryError: too big (traceback in its faces log)",
         ]
     ]
+    # The CNN's table: the frame table's rows, with no measure to join, and the same checks.
+    crops = crop_table(videos, [faces, tmp_path / "faces/b"], tmp_path / "crops.parquet")
+    pd.testing.assert_frame_equal(crops, frames)
+    with pytest.raises(ValueError, match="faces: no table of 1 video.*real-b-s1"):
+        crop_table(videos, [faces], tmp_path / "crops.parquet")
 
 
 @pytest.mark.parametrize(

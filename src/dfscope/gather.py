@@ -67,9 +67,7 @@ def gather(
         write_csv(
             problems_table(read_problems(skipped) if skipped else None, found, videos), problems_out
         )
-    frames = videos.drop(columns=["path", "n_frames"]).merge(
-        detections[[*FRAME_KEY, *DETECTION_KEEP]], on="video", validate="one_to_many"
-    )
+    frames = _with_videos(videos, detections)
     for name, folders in (("features", features), ("temporal", temporal)):
         if folders:
             per_frame = _tables(folders, videos.video, left_out, name)
@@ -88,6 +86,38 @@ def gather(
     write_parquet(per_video, videos_out)
     log.info("%d frames of %d videos gathered", len(frames), len(per_video))
     return frames
+
+
+def crop_table(
+    videos: pd.DataFrame,
+    faces: Sequence[str | Path],
+    out: str | Path,
+    *,
+    manifests: Sequence[str | Path] = (),
+) -> pd.DataFrame:
+    """The frame table's rows without a measure: every face of every frame (and every frame
+    without one) with its video's row of the video table, in (video, frame, face_id) order.
+
+    For the steps that learn from the crops themselves (the CNN), which need the labels,
+    people and faces of the frame table but none of its measures: a table of its own, which
+    changes only when the videos or the faces do, so that editing a feature or a metric does
+    not train the networks again (rewritten, the frame table would redo them). A video the
+    frames or faces step failed on has no row, as in the frame table.
+    """
+    failed = batches.failures([*manifests, *faces])
+    detections = _tables(faces, videos.video, {record["video"] for record in failed}, "faces")
+    frames = _with_videos(videos, detections).sort_values(FRAME_KEY, kind="stable")
+    frames = frames.reset_index(drop=True)
+    write_parquet(frames, out)
+    log.info("%d frames of %d videos with their faces", len(frames), frames.video.nunique())
+    return frames
+
+
+def _with_videos(videos: pd.DataFrame, detections: pd.DataFrame) -> pd.DataFrame:
+    """Each row of the detection tables ``detections`` with its video's row of ``videos``."""
+    return videos.drop(columns=["path", "n_frames"]).merge(
+        detections[[*FRAME_KEY, *DETECTION_KEEP]], on="video", validate="one_to_many"
+    )
 
 
 def _originals(videos: pd.DataFrame) -> dict[str, str]:

@@ -157,7 +157,7 @@ rule controls:
 
 checkpoint cnn_folds:
     input:
-        "results/tables/{detector}/frames.parquet",
+        "results/tables/{detector}/crops.parquet",
     output:
         "results/metrics/{detector}/cnn/folds.json",
     log:
@@ -173,7 +173,7 @@ checkpoint cnn_folds:
 
 rule cnn_fold:
     input:
-        frames="results/tables/{detector}/frames.parquet",
+        frames="results/tables/{detector}/crops.parquet",
         folds="results/metrics/{detector}/cnn/folds.json",
         faces=per_batch("results/faces/{detector}/{batch}"),
     output:

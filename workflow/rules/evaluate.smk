@@ -26,6 +26,23 @@ rule gather:
         "../scripts/gather.py"
 
 
+rule crop_table:
+    input:
+        videos="results/tables/videos.parquet",
+        faces=per_batch("results/faces/{detector}/{batch}"),
+        manifests=expand("results/manifests/{batch}", batch=STUDY.batches),
+    output:
+        "results/tables/{detector}/crops.parquet",
+    log:
+        "results/logs/crop_table/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        code=code_of("crop_table"),
+    script:
+        "../scripts/crop_table.py"
+
+
 rule feature_auc:
     input:
         frames="results/tables/{detector}/frames.parquet",

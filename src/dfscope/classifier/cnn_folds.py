@@ -3,9 +3,11 @@ and their scores put together after.
 
 Training MesoNet is the study's longest step (about 13 minutes a fold on 2 cores for the full
 DeepfakeTIMIT, docs/detection.md): one job training five folds one after the other took an hour,
-while the folds share nothing but their data. Which videos a fold holds depends on the frame
-table (a video that failed upstream drops out, and a cohort with it), so the workflow computes
-the folds from it in a checkpoint (:func:`write_folds`), then runs one job per fold
+while the folds share nothing but their data. Which videos a fold holds depends on the videos
+left after the faces step (a video that failed drops out, and a cohort with it), so the workflow
+computes the folds from the crop table (:func:`dfscope.gather.crop_table`: the frame table's
+rows without a measure, so that editing a feature trains nothing again) in a checkpoint
+(:func:`write_folds`), then runs one job per fold
 (:func:`dfscope.classifier.cnn.run_fold`, which writes :func:`write_fold_scores`) and one that
 evaluates them together (:func:`dfscope.classifier.cnn_evaluation.run_cnn`, over
 :func:`scores_of`).
