@@ -52,16 +52,19 @@ def test_lone_videos_share_batches_whose_ends_a_video_added_does_not_move():
     names = [f"clip-{i:04d}" for i in range(400)]
     batch = batches.assign(lone_videos(names), max_videos=32)
     sizes = batch.value_counts()
-    assert sizes.max() <= 32 and 8 <= sizes.mean() <= 24  # 16 on average, not 400 jobs of one
-    assert batch.nunique() == len(set(batch))
+    assert sizes.max() <= 32 and 5 <= sizes.mean() <= 12  # 8 on average, not 400 jobs of one
     for name, members in batch.groupby(batch):  # each named after its first, in id order
         assert name == members.index.min()
-    # A video added (or removed) changes its own batch, at most split in two, and no other.
+        assert list(members.index) == names[names.index(name) : names.index(name) + len(members)]
+    # A video added changes its own batch, at most split in two, and no other; wherever it goes.
     before = {frozenset(members.index) for _, members in batch.groupby(batch)}
-    for added in ("clip-0100a", "clip-0399a", "aaa"):
+    moved = 0
+    for added in ["aaa", "zzz", *(f"clip-{i:04d}x" for i in range(0, 400, 2))]:
         more = batches.assign(lone_videos([*names, added]), max_videos=32)
         after = {frozenset(members.index) for _, members in more.groupby(more)}
-        assert len(before - after) == 1 and 1 <= len(after - before) <= 2, added
+        assert 1 <= len(after - before) <= 2, added
+        moved += len(before - after) > 1
+    assert moved == 0
     # A subject with more than one video keeps its batch; a lone one beside it is pooled.
     mixed = pd.concat([videos_of({"fadg0": 1}), lone_videos(["solo-a", "solo-b"])])
     batch = batches.assign(mixed, max_videos=32)

@@ -145,6 +145,18 @@ def test_second_run_has_nothing_to_do(run):
     assert jobs_planned(snakemake(workdir, "-n")) == {}
 
 
+def test_a_classifier_key_that_does_not_decide_the_folds_trains_no_cnn_again(run):
+    """The frame pooling is the classifiers' evaluation: the CNN's evaluation job redoes it, its
+    folds' plan and training do not."""
+    workdir, _, _ = run
+    write_config(workdir, classifier={"pooling": "median"})
+    try:
+        planned = jobs_planned(snakemake(workdir, "-n"))
+    finally:
+        write_config(workdir)
+    assert planned == {**CLASSIFIER, "cnn": 1, "cnn_plot": 1}
+
+
 def test_margin_change_reruns_faces_and_downstream_only(run):
     workdir, _, _ = run
     write_config(workdir, crops={"margin": 0.3})

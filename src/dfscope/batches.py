@@ -11,7 +11,8 @@ Membership depends on the subject's own videos only, so adding or changing a vid
 subject's batches and no other. A *lone* video, the only one of its subject (a list that names
 no subject, Celeb-DF's YouTube clips, a fake without its original), shares a batch with other
 lone videos, since a batch of one would pay a job's start-up (seconds, TensorFlow's most) for
-a clip's work (:func:`_lone_chunks`). Within a batch each video is a step of its own
+a clip's work; which ones, the ids decide (:func:`_lone_chunks`), so that a lone video added
+redoes its own batch and, almost always, no other. Within a batch each video is a step of its own
 (:func:`run_each`): one that fails is recorded for that video, and the others go on.
 """
 
@@ -76,11 +77,13 @@ def assign(videos: pd.DataFrame, max_videos: int) -> pd.Series:
 
 def _lone_chunks(videos: list[str], size: int) -> list[list[str]]:
     """Lone ``videos`` (in id order) in chunks of at most ``size`` whose ends are set by their
-    content: a chunk ends after a video whose id's CRC-32 is a multiple of ``size // 2`` (or at
-    ``size`` videos). A video added or removed changes its own chunk (splits or joins it at
-    most), not the others, as packing them in order would: every later chunk would shift and
-    be redone. Chunks hold ``size // 2`` videos on average."""
-    period = max(1, size // 2)
+    content: a chunk ends after a video whose id's CRC-32 is a multiple of ``size // 4``. A
+    video added or removed changes its own chunk (splits or joins it at most), not the others,
+    as packing them in order would: every later chunk would shift and be redone. Chunks hold
+    ``size // 4`` videos on average (8 of the default 32: a job's start-up shared eight ways),
+    so that a run of more than ``size`` ids without an end, which is cut at ``size`` by
+    position and so shifts when a video joins it, is rare (1 in 70 at 32)."""
+    period = max(1, size // 4)
     chunks: list[list[str]] = [[]]
     for video in videos:
         if len(chunks[-1]) == size:
@@ -92,9 +95,14 @@ def _lone_chunks(videos: list[str], size: int) -> list[list[str]]:
 
 
 def _unique(name: str, person: str, used: set[str]) -> str:
-    """``name``, or ``name`` and ``person``'s CRC-32 where another batch has it already."""
+    """``name``, or ``name`` and ``person``'s CRC-32 where another batch has it already (and a
+    count after that, should that be taken too: two batches never share a name)."""
     if name in used:
-        name = f"{name}-{zlib.crc32(person.encode()):08x}"
+        base, n = f"{name}-{zlib.crc32(person.encode()):08x}", 1
+        name = base
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
     used.add(name)
     return name
 

@@ -157,7 +157,8 @@ rule controls:
 
 checkpoint cnn_folds:
     input:
-        "results/tables/{detector}/crops.parquet",
+        unpack(classifier_inputs),
+        crops="results/tables/{detector}/crops.parquet",
     output:
         "results/metrics/{detector}/cnn/folds.json",
     log:
@@ -165,7 +166,9 @@ checkpoint cnn_folds:
     conda:
         "../../environment.yml"
     params:
-        options=config["classifier"],
+        # What decides the folds, not the rest of classifier: (pooling, n_boot, ...), which
+        # the evaluation job takes, so that editing those trains nothing again.
+        options={k: config["classifier"][k] for k in FOLD_KEYS},
         code=code_of("cnn_folds"),
     script:
         "../scripts/cnn_folds.py"
@@ -210,6 +213,8 @@ rule cnn:
         "results/logs/cnn/{detector}.log",
     conda:
         "../../environment.yml"
+    resources:
+        mem_mb=2000,  # every frame's score and the bootstrap, as classify (938 MiB at 100,000)
     params:
         groups=STUDY.groups,
         options=config["classifier"],

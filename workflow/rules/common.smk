@@ -206,9 +206,13 @@ def per_batch(pattern, batches=None):
     return inputs
 
 
+#: The keys of ``classifier`` that decide the folds (dfscope.classifier.splits.split_of).
+FOLD_KEYS = ("train_on", "split", "folds", "seed")
+
+
 def cnn_folds(pattern):
     """Input function: ``pattern`` for every fold of the CNN, as many as the checkpoint
-    cnn_folds found in the frame table (dfscope.classifier.cnn_folds)."""
+    cnn_folds found in the crop table (dfscope.classifier.cnn_folds)."""
 
     def inputs(wildcards):
         plan = checkpoints.cnn_folds.get(detector=wildcards.detector).output[0]

@@ -1,8 +1,8 @@
-"""Checkpoint cnn_folds: the CNN's folds over the frame table, one training job each."""
+"""Checkpoint cnn_folds: the CNN's folds over the crop table, one training job each."""
 
 from dfscope.classifier.cnn_folds import write_folds
 from dfscope.classifier.splits import split_of
 from dfscope.runtime import configure_logging
 
 configure_logging(snakemake.log[0])
-write_folds(snakemake.input[0], snakemake.output[0], split=split_of(snakemake.params.options))
+write_folds(snakemake.input.crops, snakemake.output[0], split=split_of(snakemake.params.options))

@@ -64,7 +64,8 @@ def fit_and_score(
     NaN where none) of its training videos and score every crop of its test videos; and each
     fold's development scores. ``training`` goes to :func:`dfscope.mesonet.train` (architecture,
     size, epochs, batch_size, learning_rate, device, threads). The folds one after the other
-    in this process: the workflow runs :func:`train_fold` in a job per fold instead."""
+    in this process, for a library caller and as the tests' reference: the workflow runs
+    :func:`train_fold` in a job per fold instead."""
     frames = frames.assign(path=paths)
     trained = [
         train_fold(frames, fold, i, seed=seed, frames_per_video=frames_per_video, **training)

@@ -83,7 +83,11 @@ def read_fold_scores(path: str | Path) -> tuple[pd.DataFrame, str]:
 def scores_of(parts: Sequence[pd.DataFrame], settings: list[str], models: list) -> Scores:
     """The folds' scores (:func:`dfscope.classifier.cnn.train_fold`, in fold order) as the feature
     classifier's :class:`~dfscope.classifier.fitting.Scores`: the test rows in frame order, the
-    development rows fold by fold."""
+    development rows fold by fold. Part ``i`` must be fold ``i``'s: a part of another fold
+    (a file mixed up) would put its scores under the wrong threshold."""
+    for i, part in enumerate(parts):
+        if not part.fold.eq(i).all():
+            raise ValueError(f"the scores of fold {i} hold folds {sorted(set(part.fold))}")
     rows = pd.concat(parts, ignore_index=True)
     role = rows.pop("role")
     test = rows[role == TEST].sort_values(FRAME_KEY, kind="stable").reset_index(drop=True)
