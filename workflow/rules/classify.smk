@@ -168,7 +168,7 @@ checkpoint cnn_folds:
     params:
         # What decides the folds, not the rest of classifier: (pooling, n_boot, ...), which
         # the evaluation job takes, so that editing those trains nothing again.
-        options={k: config["classifier"][k] for k in FOLD_KEYS},
+        options={k: config["classifier"][k] for k in SPLIT_KEYS},
         code=code_of("cnn_folds"),
     script:
         "../scripts/cnn_folds.py"

@@ -9,6 +9,7 @@ from snakemake.utils import validate
 from dfscope.classifier.cnn_folds import read_folds
 from dfscope.classifier.models import MODELS
 from dfscope.classifier.poolings import POOLINGS
+from dfscope.classifier.splits import SPLIT_KEYS
 from dfscope.config import (
     check_config,
     check_renamed,
@@ -204,10 +205,6 @@ def per_batch(pattern, batches=None):
         return expand(pattern, batch=chosen, detector=wildcards.detector)
 
     return inputs
-
-
-#: The keys of ``classifier`` that decide the folds (dfscope.classifier.splits.split_of).
-FOLD_KEYS = ("train_on", "split", "folds", "seed")
 
 
 def cnn_folds(pattern):

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from ..atomic import atomic_path, write_parquet
 from ..columns import FRAME_KEY
 from .fitting import Scores, check_training
-from .splits import DatasetSplit, Fold, Split, SplitFile, TrainOn, cohorts, folds_of, present
+from .splits import Fold, Split, TrainOn, cohorts, present_folds
 
 #: The ``role`` of a fold's score rows: a test video's, or a development one.
 TEST, DEVELOPMENT = "test", "development"
@@ -44,8 +44,7 @@ def fold_videos(frames: pd.DataFrame, split: Split) -> list[Fold]:
     if isinstance(split, TrainOn):
         raise ValueError("the CNN trains on this study's crops: it has no train_on")
     frames = frames.sort_values(FRAME_KEY, kind="stable").reset_index(drop=True)
-    named = isinstance(split, SplitFile | DatasetSplit)
-    folds = [present(frames, *fold, named) for fold in folds_of(split, frames, cohorts(frames))]
+    folds = present_folds(split, frames, cohorts(frames))
     check_training(frames, folds, frames.face.ge(0).to_numpy(dtype=bool))
     return folds
 

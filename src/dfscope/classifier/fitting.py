@@ -25,11 +25,10 @@ from .splits import (
     DatasetSplit,
     Fold,
     Split,
-    SplitFile,
     TrainOn,
     cohorts,
-    folds_of,
     present,
+    present_folds,
     require,
 )
 
@@ -169,11 +168,10 @@ def cross_validate(
     return fit_and_score(
         frames,
         features,
-        folds_of(split, frames, people),
+        present_folds(split, frames, people),
         people,
         model=model,
         seed=seed,
-        named=isinstance(split, SplitFile | DatasetSplit),
         frames_per_video=frames_per_video,
     )
 
@@ -213,8 +211,9 @@ def train_and_score(
     external = _study_frames(train_frames, features)
     external = external.assign(video="train:" + external.video.astype(str))
     frames = _study_frames(frames, features)
-    splits = [(np.unique(external.video), np.unique(frames.video.astype(str)))]
+    fold = (np.unique(external.video), np.unique(frames.video.astype(str)))
     frames = pd.concat([external, frames], ignore_index=True)
+    splits = [present(frames, *fold, named=False)]
     return fit_and_score(
         frames,
         features,
@@ -234,11 +233,10 @@ def fit_and_score(
     *,
     model: str,
     seed: int,
-    named: bool = False,
     frames_per_video: int | None = None,
 ) -> Scores:
-    """Train one classifier per fold of ``splits`` and score that fold's test frames (``named``:
-    the folds are a split that names its videos, whose omissions are told).
+    """Train one classifier per fold of ``splits`` (each over videos of ``frames``:
+    :func:`dfscope.classifier.splits.present`) and score that fold's test frames.
 
     Each fold's classifier is trained on the frames of its training videos,
     all groups together, and scores all frames of its test videos.
@@ -253,7 +251,6 @@ def fit_and_score(
     frames = frames.sort_values(FRAME_KEY, kind="stable").reset_index(drop=True)
     x = frames[features].astype("float64")
     usable = x.notna().any(axis=1).to_numpy()
-    splits = [present(frames, train, test, named) for train, test in splits]
     check_training(frames, splits, usable)
     scores = np.full(len(frames), np.nan)
     fold_of = np.full(len(frames), -1)

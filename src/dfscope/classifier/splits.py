@@ -62,6 +62,11 @@ class TrainOn:
 Split = KFold | SplitFile | DatasetSplit | TrainOn
 
 
+#: The keys of a config's ``classifier`` section that :func:`split_of` reads: what decides the
+#: folds (and so what the CNN's folds, planned apart from its evaluation, are redone for).
+SPLIT_KEYS = ("train_on", "split", "folds", "seed")
+
+
 def split_of(options: Mapping) -> Split:
     """The split a config's ``classifier`` section says: ``train_on`` a frame table, a
     ``split`` file or ``dataset``, or k-fold with ``folds`` and ``seed``."""
@@ -209,6 +214,14 @@ def dataset_split(frames: pd.DataFrame) -> list[Fold]:
             "(set dataset.splits to the split's files)"
         )
     return [(train, test)]
+
+
+def present_folds(split: Split, frames: pd.DataFrame, people: pd.Series) -> list[Fold]:
+    """The folds of ``split`` (:func:`folds_of`, not :class:`TrainOn`) over the videos of
+    ``frames`` that are in it (:func:`present`), what a split that names its videos (a file or
+    the dataset's) leaves out said."""
+    named = isinstance(split, SplitFile | DatasetSplit)
+    return [present(frames, *fold, named) for fold in folds_of(split, frames, people)]
 
 
 def present(frames: pd.DataFrame, train: np.ndarray, test: np.ndarray, named: bool) -> Fold:
