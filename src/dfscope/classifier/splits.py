@@ -260,12 +260,6 @@ def _people(frames: pd.DataFrame, videos: np.ndarray) -> set[str]:
     return set(part.subject) | set(part.face_source.dropna())
 
 
-def _people(frames: pd.DataFrame, videos: np.ndarray) -> set[str]:
-    """Everyone shown in ``videos``: their subjects (bodies) and face sources (faces)."""
-    part = frames[frames.video.isin(videos)]
-    return set(part.subject) | set(part.face_source.dropna())
-
-
 def require(table: pd.DataFrame, columns: Sequence[str], what: str = "frame table") -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
