@@ -22,7 +22,8 @@ MiB) and ``scale.md`` (the figures docs/speed.md quotes) to ``--out``; the memor
   default settings and each face detector of ``--detectors``: every job's peak memory (each
   job logs it when it ends).
 - ``dryrun``: ``snakemake -n`` on a stub of the full DeepfakeTIMIT (``stub_dataset.py``, from
-  ``../shared/dataset/lq_listing.csv``): planning time and job count.
+  ``../shared/dataset/lq_listing.csv``): planning time and job count; its comparison-figure
+  jobs give the figures' cost and share of the projected full run (run first, with ``scale``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ SETTINGS = {"defaults": {}, "png": {"frames": {"format": "png"}}, "fast": FAST}
 DETECTOR = {"defaults": ("mtcnn", 1), "png": ("mtcnn", 1), "fast": ("mtcnn_torch", 4)}
 #: The full DeepfakeTIMIT: 640 fakes and their 320 originals, ~34,000 frames a quality.
 FULL = {"videos": 960, "frames": 102_000, "subjects": 32}
+#: The cores the full run is projected on.
+FULL_CORES = 8
 RESOLUTIONS = {"512x384": (512, 384), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}
 
 
@@ -266,18 +269,21 @@ def stage_dryrun(work: Path) -> dict:
         text=True,
     )
     seconds = time.perf_counter() - start
-    planned = int(re.search(r"^total\s+(\d+)$", result.stdout + result.stderr, re.M)[1])
+    stats = (result.stdout + result.stderr).split("Job stats:", 1)[1].split("\n\n", 1)[0]
+    counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", stats, re.M)}
     return {
         "videos": len(table),
         "seconds": seconds,
-        "jobs": planned,
+        "jobs": counts.pop("total"),
         "batches": int(table.subject.nunique()),
+        "rule_jobs": counts,
     }
 
 
 #: The per-video steps (one job per batch each); the rest are the study's, one job each.
 VIDEO_RULES = ["frames", "faces", "features", "temporal_features", "paired_metrics"]
-#: Jobs whose work is a fixed number of fakes (``plots.compare_fakes`` a group), not frames.
+#: Jobs whose work is a fixed number of fakes (``plots.compare_fakes`` a group), not frames:
+#: the comparison figures.
 FIXED_RULES = ["compare_figures", "compare_figures_in_report"]
 #: The study-level jobs on the longest path after the per-video steps, grown with the frames.
 #: The ablation, the controls and the CNN are left out: what they cost at the full size is
@@ -285,9 +291,11 @@ FIXED_RULES = ["compare_figures", "compare_figures_in_report"]
 STUDY_PATH = [("gather",), ("feature_auc", "plots", "classify"), ("classifier_plot",)]
 
 
-def derive(runs: list[dict]) -> pd.DataFrame:
+def derive(runs: list[dict], full_plan: dict | None = None) -> pd.DataFrame:
     """Per settings: frames/s at 100 frames a video, the wall of a frame and of a job, the share
-    of the wall that does not grow with the frames, and the projection of the full dataset."""
+    of the wall that does not grow with the frames, and the projection of the full dataset,
+    with the comparison figures' job seconds and share of it (:func:`figures_cost`;
+    ``full_plan``: the full-size stub's jobs by rule, from :func:`stage_dryrun`)."""
     rows = []
     for settings in dict.fromkeys(run["settings"] for run in runs):
         by = {(r["n_frames"], r["max_videos"]): r for r in runs if r["settings"] == settings}
@@ -297,6 +305,8 @@ def derive(runs: list[dict]) -> pd.DataFrame:
         per_job = (many["wall"] - short["wall"]) / (many["jobs"] - short["jobs"])
         name, every = DETECTOR[settings]
         limit = long["detector_alone"].get(name, float("nan")) * every
+        figures = figures_cost(long, full_plan)
+        projected = project(long, short, figures)
         rows.append(
             {
                 "settings": settings,
@@ -310,20 +320,36 @@ def derive(runs: list[dict]) -> pd.DataFrame:
                 "fixed_share": fixed / long["wall"],
                 "per_job_s": per_job,
                 "jobs_100": long["jobs"],
-                "projected_8_cores_s": project(long, short),
+                "projected_8_cores_s": projected,
+                "figures_s_full": figures,
+                "figures_share_full": figures / FULL_CORES / projected,
             }
         )
     return pd.DataFrame(rows)
 
 
-def project(long: dict, short: dict, cores: int = 8) -> float:
+def figures_cost(run: dict, full_plan: dict | None) -> float:
+    """The comparison figures' job seconds at the full size: the run's seconds a comparison job
+    times the jobs the full-size stub's plan has (``full_plan``, jobs by rule), or the run's own
+    seconds without a plan. Each job draws the ``plots.compare_fakes`` fakes of a group that
+    fall in its batch (16 in all at either size), so its cost is a job's start-up and a few
+    fakes' figures, not the frames; a full-size job draws fewer fakes than one of the sample,
+    so the estimate errs high."""
+    times = run["times"][run["times"].rule.isin(FIXED_RULES)]
+    if full_plan is None:
+        return float(times.seconds.sum())
+    jobs = sum(full_plan.get(rule, 0) for rule in FIXED_RULES)
+    return float(times.seconds.mean() * jobs) if len(times) else 0.0
+
+
+def project(long: dict, short: dict, figures: float, cores: int = FULL_CORES) -> float:
     """The full DeepfakeTIMIT's wall on ``cores`` cores, from two runs that differ in frames.
 
     The per-video steps' job seconds (single-threaded jobs) are a cost per frame and a cost
-    per job, and spread over the cores, as are the comparison figures' (as many fakes at any
-    size: the scaled sample has 16 a group, 8 drawn); the study-level jobs after them run one
-    after the other along their longest path, each grown from 1,200 to 4,800 frames and
-    extrapolated to the full dataset by the power of the frames that growth shows.
+    per job (one a step and subject), and spread over the cores, as are the comparison
+    figures' ``figures`` job seconds (:func:`figures_cost`); the study-level jobs after them
+    run one after the other along their longest path, each grown from 1,200 to 4,800 frames
+    and extrapolated to the full dataset by the power of the frames that growth shows.
     """
     video = [run["times"][run["times"].rule.isin(VIDEO_RULES)] for run in (long, short)]
     per_frame = (video[0].seconds.sum() - video[1].seconds.sum()) / (
@@ -331,7 +357,6 @@ def project(long: dict, short: dict, cores: int = 8) -> float:
     )
     per_job = (video[1].seconds.sum() - per_frame * short["frames"]) / len(video[1])
     jobs = FULL["subjects"] * len(VIDEO_RULES)
-    fixed = long["times"].seconds[long["times"].rule.isin(FIXED_RULES)].sum()
     path = 0.0
     for step in STUDY_PATH:
         times = []
@@ -342,7 +367,7 @@ def project(long: dict, short: dict, cores: int = 8) -> float:
             )
             times.append(grown[0] * (FULL["frames"] / long["frames"]) ** power)
         path += max(times)
-    return (per_frame * FULL["frames"] + per_job * jobs + fixed) / cores + path
+    return (per_frame * FULL["frames"] + per_job * jobs + figures) / cores + path
 
 
 def step_costs(runs: list[dict]) -> pd.DataFrame:
@@ -375,18 +400,19 @@ def write(out: Path, scale: list[dict], dry: dict | None) -> None:
         pd.concat(rows, ignore_index=True).to_csv(out / "scale.csv", index=False)
     lines = []
     if scale:
-        table = derive(scale)
+        table = derive(scale, dry and dry["rule_jobs"])
         lines += [
             "| settings | frames/s (100 a video) | detector alone (x every) | share of it "
             "| wall 100 / 25 frames | frames/s of the frames alone | fixed s | start-up share "
-            "| s a job | jobs | full DeepfakeTIMIT, 8 cores |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| s a job | jobs | full DeepfakeTIMIT, 8 cores | its comparison figures |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         lines += [
             f"| {r.settings} | {r.frames_per_s:.1f} | {r.detector_limit:.1f} "
             f"| {100 * r.share_of_limit:.0f} % | {r.wall_100:.0f} s / {r.wall_25:.0f} s "
             f"| {r.marginal_frames_per_s:.1f} | {r.fixed_s:.1f} | {100 * r.fixed_share:.0f} % "
-            f"| {r.per_job_s:.2f} | {r.jobs_100} | {r.projected_8_cores_s / 60:.1f} min |"
+            f"| {r.per_job_s:.2f} | {r.jobs_100} | {r.projected_8_cores_s / 60:.1f} min "
+            f"| {r.figures_s_full:.0f} job s, {100 * r.figures_share_full:.1f} % of it |"
             for r in table.itertuples()
         ]
         costs = step_costs(scale).pivot(index="rule", columns="settings")
@@ -450,11 +476,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (OUT/work)")
     args = parser.parse_args()
     work = args.work or args.out / "work"
+    dry = stage_dryrun(work) if "dryrun" in args.only and (SHARED / "dataset").exists() else None
     scale = stage_scale(work, args.settings) if "scale" in args.only else []
     if "memory" in args.only and (SHARED / "media").exists():
         write_memory(args.out, stage_memory(work, args.detectors))
         print((args.out / "memory.md").read_text())
-    dry = stage_dryrun(work) if "dryrun" in args.only and (SHARED / "dataset").exists() else None
     write(args.out, scale, dry)
     if scale or dry:
         print((args.out / "scale.md").read_text())
