@@ -334,12 +334,13 @@ def figures_cost(run: dict, full_plan: dict | None) -> float:
     seconds without a plan. Each job draws the ``plots.compare_fakes`` fakes of a group that
     fall in its batch (16 in all at either size), so its cost is a job's start-up and a few
     fakes' figures, not the frames; a full-size job draws fewer fakes than one of the sample,
-    so the estimate errs high."""
+    so the estimate errs high. NaN, not 0, where the plan has comparison jobs but the run none
+    to time them by: the projection then says it cannot be made."""
     times = run["times"][run["times"].rule.isin(FIXED_RULES)]
     if full_plan is None:
         return float(times.seconds.sum())
     jobs = sum(full_plan.get(rule, 0) for rule in FIXED_RULES)
-    return float(times.seconds.mean() * jobs) if len(times) else 0.0
+    return float(times.seconds.mean() * jobs) if jobs else 0.0
 
 
 def project(long: dict, short: dict, figures: float, cores: int = FULL_CORES) -> float:
