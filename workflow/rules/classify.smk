@@ -25,7 +25,7 @@ rule classify:
         features=ALL_FEATURES,
         groups=STUDY.groups,
         options=config["classifier"],
-        code=classifier_code,
+        code=model_code("classify"),
     script:
         "../scripts/classify.py"
 
@@ -150,7 +150,7 @@ rule controls:
         features=ALL_FEATURES,
         groups=STUDY.groups,
         options=config["classifier"],
-        code=classifier_code,
+        code=model_code("controls"),
     script:
         "../scripts/controls.py"
 

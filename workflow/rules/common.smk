@@ -150,10 +150,10 @@ def detector_code(detector):
     return code_of("detect_faces", DETECTORS.module(detector), *chosen)
 
 
-def classifier_code(wildcards):
-    """The code version of the classify job: its script's, and its model's and poolings'."""
-    options = config["classifier"]
-    return code_of("classify", MODELS.module(options["model"]), *pooling_modules())
+def model_code(script):
+    """The code version of a step that fits the configured model (classify, controls): its own
+    ``script``'s, and its model's and poolings'."""
+    return code_of(script, MODELS.module(config["classifier"]["model"]), *pooling_modules())
 
 
 def pooling_modules():
