@@ -99,6 +99,10 @@ def test_cross_key_checks_name_the_key_and_the_value(default):
     with pytest.raises(ValueError, match="metrics.mask: 'hull' needs .* detector.name is 'mtcnn'"):
         check_config(config)
     check_config(config | {"detector": default["detector"] | {"name": "dlib"}})
+    # Passed the dry run, then failed every video and the gather step (issue #29, case 6).
+    config = default | {"frames": default["frames"] | {"count": 16, "stride": 2}}
+    with pytest.raises(ValueError, match=r"config frames.count \(16\) and frames.stride \(2\)"):
+        check_config(config)
 
 
 @pytest.mark.parametrize(
@@ -171,6 +175,34 @@ def test_a_training_table_must_be_made_as_this_study_is(default, tmp_path):
     (tmp_path / "text.parquet").write_text("not parquet")
     with pytest.raises(ValueError, match=r"text.parquet is not a Parquet table"):
         check_training_table(tmp_path / "text.parquet", ours, [])
+
+
+def test_a_training_table_of_other_feature_settings_is_refused(default, tmp_path):
+    """A table made with features.iqm.size 48 was accepted by a study at 64, though its IQMs
+    differ by 0.7 to 2.3 standard deviations between the two sizes (issue #29, case 2)."""
+
+    def with_features(**families):
+        return made_with(default | {"features": default["features"] | families})
+
+    ours = made_with(default)
+    small = with_features(iqm={"size": 48})
+    table = _frame_table(tmp_path / "iqm48.parquet", small)
+    with pytest.raises(
+        ValueError, match=r"features.iqm: \{'size': 48\} there, \{'size': 64\} here"
+    ):
+        check_training_table(table, ours, ["face_noise"])
+    # Which features of a family are computed is no setting of how they are measured ...
+    fewer = with_features(quality={"names": ["face_noise"]})
+    check_training_table(_frame_table(tmp_path / "fewer.parquet", fewer), ours, ["face_noise"])
+    # ... and a table with more families than this study uses serves it.
+    more = with_features(families=[*default["features"]["families"], "distortion"])
+    check_training_table(_frame_table(tmp_path / "more.parquet", more), ours, ["face_noise"])
+    assert {k for k in ours if k.startswith("features.")} == {
+        "features.quality",
+        "features.iqm",
+        "features.spectral",
+        "features.residual",
+    }
 
 
 def test_an_unknown_key_names_the_likely_one_and_the_sections_keys():

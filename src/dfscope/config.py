@@ -223,6 +223,13 @@ def check_config(cfg: dict) -> None:
             f"config metrics.ssim.win_size: {win_size} is not smaller than crops.size "
             f"({crop_size}): the SSIM window must fit inside the face crop"
         )
+    frames = cfg["frames"]
+    if frames["count"] is not None and frames["stride"] > 1:
+        raise ValueError(
+            f"config frames.count ({frames['count']}) and frames.stride ({frames['stride']}): "
+            "give one of the two (count spreads its frames over the whole video; stride keeps "
+            "every stride-th)"
+        )
     classifier = cfg["classifier"]
     if classifier["split"] and classifier["train_on"]:
         raise ValueError(
@@ -298,12 +305,15 @@ def with_defaults(cfg: dict, schema: str | Path) -> dict:
 
 def made_with(cfg: dict) -> dict:
     """The settings a study's frame table depends on, besides the videos: the face detector and
-    its parameters, how frames are sampled and stored, the crops and the SSIM of the temporal
-    features. Recorded in the table (:data:`MADE_WITH`), so that a classifier trained on it
-    (``classifier.train_on``) is only used on features made the same way: a crop of another
-    detector or size shifts every feature, and such a classifier's scores would be wrong
-    without a sign. Which faces a frame keeps (``detector.faces``) is not among them: it
-    chooses the faces, not how a face is measured."""
+    its parameters, how frames are sampled and stored, the crops, the parameters of each
+    feature family and the SSIM of the temporal features. Recorded in the table
+    (:data:`MADE_WITH`), so that a classifier trained on it (``classifier.train_on``) is only
+    used on features made the same way: a crop of another detector or size shifts every
+    feature, the IQMs of a face resized to 48 px are not those of one at 64 (0.7 to 2.3
+    standard deviations apart), and such a classifier's scores would be wrong without a sign.
+    Which faces a frame keeps (``detector.faces``) is not among them, nor which features of a
+    family are computed (``names``): they choose what is measured, not how (a feature that
+    is not there is told by its missing column)."""
     detector, frames = cfg["detector"], cfg["frames"]
     # PNG and BMP frames hold the decoded pixels alike; JPEG frames are the pixels changed.
     pixels = f"jpg {frames['jpeg_quality']}" if frames["format"] == "jpg" else "lossless"
@@ -319,6 +329,9 @@ def made_with(cfg: dict) -> dict:
         "crops.align": cfg["crops"]["align"],
         "crops.scale": cfg["crops"]["scale"] if cfg["crops"]["align"] == "similarity" else None,
         "metrics.ssim": cfg["metrics"]["ssim"],
+    } | {
+        f"features.{family}": {key: value for key, value in params.items() if key != "names"}
+        for family, params in families(cfg).items()
     }
 
 
