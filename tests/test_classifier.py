@@ -254,6 +254,27 @@ def test_training_videos_without_a_face_are_named_before_any_fold_is_trained():
         cross_validate(frames, FEATURES, model="svm", seed=0, split=KFold(5, 0))
 
 
+def test_a_fold_whose_test_videos_have_no_face_scores_nothing_and_stops_nothing():
+    """A CSV list makes each video a cohort of its own; leave-one-out put a faceless fake alone in
+    its fold, and scoring its 0 frames stopped classify, the ablation, the controls and the CNN
+    (``Found array with 0 sample(s)``; issue #29, case 5)."""
+    frames = synthetic(3, pairs=PAIRS[:2])
+    faceless = frames.video == "hq-fcol0-sa1-fhop0"
+    frames.loc[faceless, FEATURES] = np.nan
+    alone = (frames.subject == "fcol0").to_numpy()  # the faceless fake's cohort, on its own
+    frames.loc[alone, "subject"] = frames.loc[alone, "video"]  # ... as a list makes it
+    frames.loc[alone & frames.label.eq(1).to_numpy(), "face_source"] = None
+    scores = cross_validate(frames, FEATURES, model="logistic", seed=0, split=KFold(99, 0))
+    frame_scores, videos = with_thresholds(scores, "mean")
+    assert videos.set_index("video").score.isna().to_dict() == {
+        video: video == "hq-fcol0-sa1-fhop0" for video in videos.video
+    }
+    table = classifier_metrics(frame_scores, videos, ["LQ", "HQ"], n_boot=100)
+    video_rows = table[table.level == "video"].set_index("group")
+    assert video_rows.n_fake.to_dict() == {"LQ": 8, "HQ": 7}  # scored fakes only
+    assert video_rows.auc.notna().all()
+
+
 # --- Pooling and metrics -------------------------------------------------------------------------
 
 

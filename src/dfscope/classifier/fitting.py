@@ -267,7 +267,15 @@ def fit_and_score(
         development.append(scored_frames(frames[rows], i, fit.dev))
         models.append(fit.classifier)
         scored = in_test & usable
-        scores[scored] = fit.classifier.decision_function(x[scored])
+        if scored.any():
+            scores[scored] = fit.classifier.decision_function(x[scored])
+        else:  # its videos get no score and drop out of every measure; problems.csv says why
+            log.warning(
+                "fold %d: none of its %d test videos has a frame with features (no face was "
+                "found in them): nothing to score",
+                i,
+                len(test),
+            )
         fold_of[in_test] = i
         log.info(
             "fold %d: trained on %d frames of %d videos, scored %d videos",

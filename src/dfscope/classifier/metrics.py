@@ -73,7 +73,8 @@ def _calibrated(table: pd.DataFrame, development: dict[int, pd.DataFrame]) -> np
         dev = dev.dropna(subset=["score", "label"])
         curve = LogisticRegression(C=1e4).fit(dev[["score"]], dev.label.astype(int))
         rows = (table.fold == fold).to_numpy() & table.score.notna().to_numpy()
-        probabilities[rows] = curve.predict_proba(table.loc[rows, ["score"]])[:, 1]
+        if rows.any():  # a fold whose test videos have no face has no score to map
+            probabilities[rows] = curve.predict_proba(table.loc[rows, ["score"]])[:, 1]
     return probabilities
 
 
