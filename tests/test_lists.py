@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -130,7 +131,8 @@ def test_a_fake_shorter_than_its_original_is_reported_and_keeps_its_frame_number
         return json.loads((workdir / f"results/manifests/{batch}/{video}.json").read_text())
 
     original, fake = manifest("table-real-a"), manifest("table-fake-a-b")
-    assert original["kept"] == [1, 5, 8, 12] and original["n_expected"] is None
+    assert original["kept"] == [1, 5, 8, 12] and original["n_expected"] == 12  # its container's
+    assert original["expected_from"] == "its container" and original["count_ok"]
     assert fake["n_decoded"] == 5 and fake["n_expected"] == 12 and fake["count_ok"] is False
     assert fake["expected_from"] == "its original table-real-a" and fake["kept"] == [1, 5]
     problems = pd.read_csv(workdir / "results/tables/haar/problems.csv")
@@ -160,3 +162,62 @@ def test_a_list_without_fakes_says_so_at_the_start_and_makes_all_else(reals_only
     assert "classifier (AUC/EER, CIs)" not in result.stdout
     for made in ("tables/haar/feature_auc.csv", "plots/haar/roc.png", "tables/haar/videos.parquet"):
         assert (workdir / "results" / made).exists(), made
+
+
+@pytest.fixture(scope="module")
+def faceless(tmp_path_factory, sample):
+    """A list in leave-one-out folds (each video its own cohort) with a fake in which no face
+    can be found, alone in its fold, and a real video cut short of its container's length."""
+    base = tmp_path_factory.mktemp("faceless")
+    data = base / "data"
+    names = ["real-fcol0-sa1", "real-fhop0-sa1", "lq-fcol0-sa1-fhop0", "hq-fcol0-sa1-fhop0"]
+    names += ["lq-fhop0-sa1-fcol0", "hq-fhop0-sa1-fcol0"]
+    for name in names:
+        _write(sample[name], data / f"{name}.mp4")
+    _write(sample["real-fcol0-sa1"], data / "cut.avi", fourcc="MJPG")
+    whole = (data / "cut.avi").read_bytes()
+    (data / "cut.avi").write_bytes(whole[: len(whole) // 2])  # a download that stopped
+    blank = cv2.VideoWriter(
+        str(data / "blank.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), 25, (512, 384)
+    )
+    for _ in range(12):
+        blank.write(np.full((384, 512, 3), 128, np.uint8))
+    blank.release()
+    listing = "path,label\n" + "".join(
+        f"{name}.mp4,{'real' if name.startswith('real') else 'fake'}\n" for name in names
+    )
+    listing += "cut.avi,real\nblank.mp4,fake\n"
+    return _study(base, listing, classifier={"n_boot": 100, "folds": 8}, cnn={"epochs": 2})
+
+
+def test_a_fold_whose_only_test_video_has_no_face_stops_no_classifier(faceless):
+    """A fold whose only test video had no face stopped classify, every ablation set, the
+    controls and the CNN (``Found array with 0 sample(s)``; issue #29, case 5): that video gets
+    no score, its row in problems.csv says why, and every other video is scored."""
+    workdir, _ = faceless
+    tables = workdir / "results/tables/haar"
+    for made in ("classifier.csv", "cnn.csv", "controls.csv", "ablation.csv"):
+        assert (tables / made).is_file(), made
+    for kind in ("classifier", "cnn"):
+        scores = pd.read_parquet(workdir / f"results/metrics/haar/{kind}/video_scores.parquet")
+        unscored = scores.set_index("video").score.isna()
+        assert unscored[unscored].index.tolist() == ["table-blank"], kind
+    table = pd.read_csv(tables / "classifier.csv").set_index("level")
+    assert (table.loc["video", "n_real"], table.loc["video", "n_fake"]) == (3, 4)
+    problems = pd.read_csv(tables / "problems.csv").set_index("video").problem
+    assert problems["table-blank"] == "no face in any of 12 frames"
+
+
+def test_a_video_cut_short_of_its_containers_count_is_a_problem(faceless):
+    """Its header said 12 frames and it decoded fewer: it was scored as a whole video with
+    ``count_ok: null`` and no word (issue #29, case 3)."""
+    workdir, _ = faceless
+    problems = pd.read_csv(workdir / "results/tables/haar/problems.csv").set_index("video")
+    manifest = json.loads(
+        next((workdir / "results/manifests").glob("*/table-cut.json")).read_text()
+    )
+    assert manifest["count_ok"] is False and manifest["n_expected"] == 12
+    assert 0 < manifest["n_decoded"] < 11
+    assert problems.problem["table-cut"] == (
+        f"decoded {manifest['n_decoded']} of the 12 frames its container states: cut short"
+    )

@@ -33,7 +33,7 @@ from dfscope.gather import video_problems
 from dfscope.geometry import Box
 from dfscope.images import frame_files, read_frame, write_image
 from dfscope.paired import compare_video, read_diff_maps
-from dfscope.video import extract_frames, iter_video
+from dfscope.video import cut_short, extract_frames, iter_video
 
 from .conftest import (
     REPO,
@@ -424,6 +424,64 @@ def test_extract_frames_records_an_undecodable_video_instead_of_failing(tmp_path
     assert str(tmp_path / "empty.avi") in info["error"]
     assert json.loads((tmp_path / "m.json").read_text()) == info
     assert list((tmp_path / "frames").iterdir()) == []
+
+
+def _cut_avi(path: Path, n: int, keep: float) -> Path:
+    """An MJPG AVI of ``n`` noise frames whose file is cut after ``keep`` of its bytes, as a
+    download that stopped: its header still states ``n`` frames."""
+    _noise_avi(path, n)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+def _noise_avi(path: Path, n: int) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (128, 96))
+    rng = np.random.default_rng(0)
+    for _ in range(n):
+        writer.write(rng.integers(0, 256, (96, 128, 3), dtype=np.uint8))
+    writer.release()
+    return path
+
+
+@pytest.mark.parametrize("count", [None, 4])
+def test_a_video_cut_short_of_what_its_container_states_is_not_ok(tmp_path, count):
+    """Where the layout gives no count (a list, FaceForensics++ ...), a video cut short was scored
+    as a whole with ``count_ok: null`` and no problem, though its container stated its length
+    (issue #29, case 3): it is checked against that count."""
+    cut = _cut_avi(tmp_path / "cut.avi", 30, 0.5)
+    info = extract_frames(
+        cut, tmp_path / "f1", tmp_path / "m1.json", video="v", expected=None, count=count
+    )
+    assert 0 < info["n_decoded"] < 29 and info["error"] is None
+    assert (info["n_expected"], info["expected_from"], info["count_ok"]) == (
+        30,
+        "its container",
+        False,
+    )
+    whole = extract_frames(
+        _noise_avi(tmp_path / "whole.avi", 30),
+        tmp_path / "f2",
+        tmp_path / "m2.json",
+        video="w",
+        expected=None,
+        count=count,
+    )
+    assert (whole["n_decoded"], whole["n_expected"], whole["count_ok"]) == (30, 30, True)
+    problems = video_problems([info, whole], pd.DataFrame(columns=["video"]), {})
+    assert problems.to_dict("records") == [
+        {
+            "video": "v",
+            "stage": "frames",
+            "problem": f"decoded {info['n_decoded']} of the 30 frames its container states: "
+            "cut short",
+        }
+    ]
+
+
+def test_a_container_count_a_frame_off_is_no_problem():
+    assert not cut_short(74, 75) and cut_short(73, 75) and not cut_short(300, 302)
+    assert cut_short(28, 75) and not cut_short(76, 75)
 
 
 def test_bmp_frames_hold_the_same_pixels_as_png(tmp_path, clean):

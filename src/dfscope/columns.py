@@ -32,6 +32,10 @@ DATASET_SPLIT = "dataset"
 #: with (:func:`dfscope.config.made_with`): what ``classifier.train_on`` is checked against.
 MADE_WITH = "dfscope.made_with"
 
+#: The ``expected_from`` of a frames manifest whose decoded count was checked against the count
+#: the video's container states (:func:`dfscope.video.extract_frames`).
+FROM_CONTAINER = "its container"
+
 #: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
 #: its dataset path, the step that met the problem, what it is.
 PROBLEM_COLUMNS = ["video", "path", "stage", "problem"]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import batches
 from .atomic import write_csv, write_parquet
-from .columns import FACE_ID, FRAME_KEY, MADE_WITH, PROBLEM_COLUMNS
+from .columns import FACE_ID, FRAME_KEY, FROM_CONTAINER, MADE_WITH, PROBLEM_COLUMNS
 from .images import size_mismatch
 
 log = logging.getLogger(__name__)
@@ -201,14 +201,7 @@ def video_problems(
         if info.get("error"):
             rows.append((video, "frames", f"unreadable, left out: {info['error']}"))
         elif info["count_ok"] is False:  # None: no count to check against
-            rows.append(
-                (
-                    video,
-                    "frames",
-                    f"decoded {info['n_decoded']} of {info['n_expected']} frames "
-                    "(paired by number)",
-                )
-            )
+            rows.append((video, "frames", _count_problem(info)))
         rows.extend((video, "frames", note) for note in info.get("notes", []))
     by_video = {info["video"]: info for info in manifests}
     rows += _size_problems(by_video, originals)
@@ -243,6 +236,14 @@ def video_problems(
     for row in table.itertuples():
         log.warning("%s (%s): %s", row.video, row.stage, row.problem)
     return table
+
+
+def _count_problem(info: dict) -> str:
+    """The problem of a frames manifest whose decoded count is not the expected one."""
+    n, expected = info["n_decoded"], info["n_expected"]
+    if info["expected_from"] == FROM_CONTAINER:
+        return f"decoded {n} of the {expected} frames its container states: cut short"
+    return f"decoded {n} of {expected} frames (paired by number)"
 
 
 def _failure(record: dict) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 
 from .atomic import atomic_dir, atomic_path
 from .batches import run_each
+from .columns import FROM_CONTAINER
 from .frame_folders import frame_folder_listing, numbering_gaps
 from .images import ImageError, frame_name, frame_size, read_frame, write_image
 
@@ -160,6 +161,13 @@ def frame_filter(expected: int, *, stride: int = 1, count: int | None = None):
     return lambda number: (number - 1) % stride == 0
 
 
+def cut_short(decoded: int, stated: int) -> bool:
+    """Whether a video that decodes ``decoded`` frames where its container states ``stated``
+    was cut short: more than 1 % of them (at least one frame) missing, so that a header whose
+    count is estimated from the duration, a frame off, is no problem."""
+    return stated - decoded > max(1, stated // 100)
+
+
 def planned_length(source: str | Path) -> int:
     """How many frames a dataset video is expected to hold when its layout does not say: a
     frame folder's frame files, a video container's stated count. :func:`extract_frames`
@@ -199,8 +207,11 @@ def extract_frames(
     the original's decoded count for a fake: ``expected_from`` says so in the
     manifest); a different count is logged and recorded (``count_ok``) and the
     frames are kept, so that pairing by frame number can go on and nothing
-    is dropped silently. Where no count is known (``expected`` None) nothing is
-    checked (``count_ok`` None), and ``count`` spreads its frames over the
+    is dropped silently. Where no count is known (``expected`` None), a video file is
+    checked against the count its container states (``expected_from``:
+    :data:`FROM_CONTAINER`): a video cut short (:func:`cut_short`) has ``count_ok`` false,
+    since its frames are only a part of it; a frame folder, or a container that states no
+    count, is not checked (``count_ok`` None). ``count`` then spreads its frames over the
     video's own length: the one :func:`planned_length` expects, checked against the frames
     decoded, and the video decoded a second time only where they differ (a container that
     states a wrong count). Frames not kept are never converted nor written
@@ -227,10 +238,11 @@ def extract_frames(
     step leaves unpaired.
     """
     known = expected is not None
+    stated = 0 if known or Path(source).is_dir() else container_count(source)
     n, error, sizes, notes = 0, None, {}, []
     with atomic_dir(out_dir) as tmp:
         try:
-            length = expected if known or count is None else planned_length(source)
+            length = expected if known or count is None else stated or planned_length(source)
             keep = frame_filter(length or 0, stride=stride, count=count)
             n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality)
             if not known and count is not None and n != length:
@@ -262,13 +274,16 @@ def extract_frames(
         )
         log.warning("%s: %s", source, note)
         notes.append(note)
+    count_ok = n == expected if known else None
+    if not known and stated:
+        expected, expected_from, count_ok = stated, FROM_CONTAINER, not cut_short(n, stated)
     info = {
         "video": video,
         "source": str(source),
         "n_decoded": n,
-        "n_expected": int(expected) if known else None,
+        "n_expected": None if expected is None else int(expected),
         "expected_from": expected_from,
-        "count_ok": n == expected if known else None,
+        "count_ok": count_ok,
         "width": width,
         "height": height,
         "error": error,
@@ -276,7 +291,7 @@ def extract_frames(
         "kept": [number for number in sizes if number not in odd],
         "odd_size": odd,
     }
-    if error is None and known and n != expected:
+    if error is None and info["count_ok"] is False:
         log.warning(
             "%s: decoded %d frames, expected %d%s (frames are paired by number)",
             source,
