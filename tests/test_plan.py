@@ -11,7 +11,17 @@ import pandas as pd
 import pytest
 
 from dfscope.config import with_defaults
-from dfscope.plan import OUTPUTS, Study, exact_pattern, reported_fakes, results_message, targets
+from dfscope.plan import (
+    CLASSIFIER_OUTPUTS,
+    CNN_OUTPUTS,
+    EVALUATION_OUTPUTS,
+    OUTPUTS,
+    Study,
+    exact_pattern,
+    reported_fakes,
+    results_message,
+    targets,
+)
 from dfscope.sample import SampleSpec
 
 from .conftest import SCHEMA, tiny_dataset
@@ -19,10 +29,11 @@ from .conftest import SCHEMA, tiny_dataset
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    """The tiny DeepfakeTIMIT-layout dataset (one swap pair, 6 videos) and a config reading it."""
-    root, _ = tiny_dataset(tmp_path_factory.mktemp("data"))
+    """The tiny DeepfakeTIMIT-layout dataset (one swap pair, 6 videos) and a config reading it,
+    its classifier on a split file (one swap pair has no k-fold)."""
+    root, split = tiny_dataset(tmp_path_factory.mktemp("data"))
     dataset = {"root": str(root / "DeepfakeTIMIT"), "originals_root": str(root / "VidTIMIT")}
-    return root, with_defaults({"dataset": dataset}, SCHEMA)
+    return root, with_defaults({"dataset": dataset, "classifier": {"split": str(split)}}, SCHEMA)
 
 
 def test_a_study_reads_its_dataset_and_plans_its_batches_and_pairs(data):
@@ -65,6 +76,26 @@ def test_a_study_without_fakes_plans_no_classifier(data, tmp_path):
     assert study.classifier_problem.startswith("the dataset has no fake video with a label")
     assert not [t for t in study.targets() if "classifier" in t or "scores" in t]
     assert "classifier" not in study.end_message("")
+
+
+@pytest.mark.parametrize("model", ["logistic", "svm"])
+def test_one_swap_pair_in_k_folds_plans_no_classifier_and_says_why(data, model):
+    """It failed 9 jobs at run time (``cross-validation needs at least 2 cohorts``; issue #29,
+    case 7): the plan says so before any job, as it does of a dataset without fakes."""
+    _, config = data
+    classifier = config["classifier"] | {"split": None, "model": model}
+    study = Study.from_config(config | {"classifier": classifier})
+    assert study.classifier_problem == (
+        "cross-validation holds out whole cohorts of people (swap pairs), and the dataset has "
+        "one, fcol0+fhop0: the classifier is not trained and its outputs are not made; give a "
+        "split (classifier.split) or train on another study (classifier.train_on)"
+    )
+    assert study.cnn_problem == study.classifier_problem
+    made = study.targets()
+    outputs = CLASSIFIER_OUTPUTS | CNN_OUTPUTS | EVALUATION_OUTPUTS
+    withheld = {pattern.format(detector="mtcnn") for pattern in outputs}
+    assert not withheld & set(made) and len(withheld) == 10
+    assert "results/tables/mtcnn/feature_auc.csv" in made
 
 
 def test_the_sample_is_generated_where_the_default_dataset_is(tmp_path, monkeypatch):

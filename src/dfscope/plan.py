@@ -8,13 +8,14 @@ library; the workflow's rule files only read it (``workflow/rules/common.smk``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
 
 from .batches import assign
+from .classifier.splits import KFold, Split, cohorts, split_of
 from .dataset import video_table
 from .ids import wildcard_pattern
 from .layouts import group_order, read_dataset
@@ -69,13 +70,32 @@ CNN_OUTPUTS = {
 }
 
 
-def classifier_problem(videos: pd.DataFrame, train_on: str | None) -> str | None:
+def classifier_problem(videos: pd.DataFrame, options: Mapping) -> str | None:
     """Why the deepfake classifier cannot be trained on the study's ``videos`` (the video
-    table), or None: it learns from real and fake videos, so a dataset without labelled
-    videos of both is one it cannot learn from, unless it is trained on another study's
-    frame table (``classifier.train_on``). Said when the run is planned, before any job,
-    rather than after every video has been decoded and measured."""
-    return None if train_on else labels_problem(videos)
+    table) with a config's ``classifier`` section ``options``, or None: it learns from real
+    and fake videos, so a dataset without labelled videos of both is one it cannot learn
+    from, and k-fold cross-validation holds out whole cohorts of people, so a dataset of one
+    cohort (a single swap pair) has no fold; unless it is trained on another study's frame
+    table (``classifier.train_on``). Said when the run is planned, before any job, rather
+    than after every video has been decoded and measured."""
+    if options["train_on"]:
+        return None
+    return labels_problem(videos) or folds_problem(videos, split_of(options))
+
+
+def folds_problem(videos: pd.DataFrame, split: Split) -> str | None:
+    """Why k-fold cross-validation (``split``) cannot be run over the labelled ``videos``, or
+    None: it needs two cohorts of people (:func:`dfscope.classifier.splits.cohorts`)."""
+    if not isinstance(split, KFold):
+        return None
+    people = cohorts(videos[videos.label.notna()])
+    if people.nunique() > 1:
+        return None
+    return (
+        f"cross-validation holds out whole cohorts of people (swap pairs), and the dataset has "
+        f"one, {people.iloc[0]}: the classifier is not trained and its outputs are not made; "
+        "give a split (classifier.split) or train on another study (classifier.train_on)"
+    )
 
 
 def labels_problem(videos: pd.DataFrame) -> str | None:
@@ -288,7 +308,7 @@ class Study:
     @cached_property
     def classifier_problem(self) -> str | None:
         """Why the deepfake classifier cannot be trained here (:func:`classifier_problem`)."""
-        return classifier_problem(self.videos, self.config["classifier"]["train_on"])
+        return classifier_problem(self.videos, self.config["classifier"])
 
     @cached_property
     def cnn_problem(self) -> str | None:
