@@ -375,6 +375,69 @@ def test_bad_config_stops_before_any_job_naming_the_key_and_value(
     assert not (tmp_path / "results").exists()
 
 
+#: Put first on a run's ``PYTHONPATH``, hides the packages named in $HIDDEN_PACKAGES from every
+#: import and lookup, as if they were not installed.
+HIDE = """
+import os, sys
+
+class _Hide:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in os.environ["HIDDEN_PACKAGES"].split(","):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, _Hide())
+"""
+
+
+@pytest.mark.parametrize(
+    ("hidden", "changes", "message"),
+    [
+        (
+            "torch",
+            {},
+            "config cnn.enabled: true needs torch, which this Python ({}) cannot import: pip "
+            "install torch, or set cnn.enabled: false",
+        ),
+        ("torch", {"cnn": {"enabled": False}}, None),
+        (
+            "tensorflow",
+            {},
+            "config detector.name: 'mtcnn' needs tensorflow, which this Python ({}) cannot "
+            "import: pip install tensorflow-cpu, or choose another detector",
+        ),
+        (
+            "torch",
+            {"detector": {"name": "mtcnn_torch"}, "cnn": {"enabled": False}},
+            "config detector.name: 'mtcnn_torch' needs torch",
+        ),
+    ],
+)
+def test_a_framework_that_is_not_installed_is_named_with_its_key_before_any_job(
+    tmp_path, hidden, changes, message
+):
+    """TensorFlow without PyTorch ran every video until the CNN's folds failed with ``No module
+    named 'torch'`` (issue #29, case 9)."""
+    (tmp_path / "hide").mkdir()
+    (tmp_path / "hide/sitecustomize.py").write_text(HIDE)
+    (tmp_path / "study").mkdir()
+    write_config(tmp_path / "study", sample={"sentences": ["sa1"], "n_frames": 3}, **changes)
+    result = subprocess.run(
+        snakemake_command(tmp_path / "study", "-n", cores=1),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(tmp_path / "hide"), "HIDDEN_PACKAGES": hidden},
+    )
+    if message is None:
+        assert result.returncode == 0, result.stderr[-2000:]
+    else:
+        assert result.returncode != 0
+        said = result.stderr + result.stdout
+        assert all(part in said for part in message.split("({})")), said[-2000:]
+        assert "rule frames" not in result.stdout + result.stderr
+
+
 def test_a_yaml_syntax_error_in_the_config_names_the_file_and_line(tmp_path):
     """Snakemake alone says "Config file is not valid JSON or YAML", naming neither."""
     write_config(tmp_path)

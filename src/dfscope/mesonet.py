@@ -73,6 +73,9 @@ from torch.utils.data import DataLoader, Dataset
 from .atomic import atomic_path
 from .images import read_frame
 
+#: What the CNN imports beyond the core packages (import name -> pip name).
+REQUIRES = {"torch": "torch"}
+
 log = logging.getLogger(__name__)
 
 #: Trainable parameters at 256 x 256 input, as published.

@@ -23,6 +23,7 @@ from dfscope.choices import CHOICES
 from dfscope.detectors import DETECTORS
 from dfscope.features import FAMILIES
 from dfscope.gather import problems_message
+from dfscope.installed import check_installed
 from dfscope.layouts import LAYOUTS
 from dfscope.plan import Study, exact_pattern
 from dfscope.provenance import code_version, folder_fingerprint, script_imports
@@ -37,6 +38,7 @@ check_config(config)
 
 #: The study: its videos, batches, pairs and targets (the built-in sample generated if missing).
 STUDY = Study.from_config(config)
+check_installed(config, cnn=STUDY.cnn_problem is None)
 if STUDY.classifier_problem:
     logger.warning(f"classifier: {STUDY.classifier_problem}")
 elif STUDY.cnn_problem and config["cnn"]["enabled"]:

@@ -21,6 +21,9 @@ import numpy as np
 from ..geometry import Box
 from . import Detection, Resizing
 
+#: What this detector imports beyond the core packages (import name -> pip name).
+REQUIRES = {"dlib": "dlib-bin", "face_recognition_models": "face-recognition-models"}
+
 #: The detectors dlib has: a sliding-window HOG + linear SVM, or a max-margin (MMOD) CNN.
 MODELS = ("hog", "cnn")
 #: The package that carries dlib's model files, and the files this detector reads from it.

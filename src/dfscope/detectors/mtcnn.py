@@ -10,6 +10,9 @@ import numpy as np
 from ..runtime import TENSORFLOW_CHATTER, quiet_stderr
 from . import Detection, Resizing, from_corners
 
+#: What this detector imports beyond the core packages (import name -> pip name).
+REQUIRES = {"tensorflow": "tensorflow-cpu", "mtcnn": "mtcnn", "lz4": "lz4"}
+
 
 class MTCNNDetector:
     """MTCNN (Zhang et al. 2016) from the ``mtcnn`` package, on TensorFlow.

@@ -28,6 +28,10 @@ from torch import nn
 
 from . import Detection, Resizing, from_corners
 
+#: What this detector imports beyond the core packages (import name -> pip name): PyTorch, and
+#: the weights of the mtcnn package (read with lz4, never imported).
+REQUIRES = {"torch": "torch", "mtcnn": "mtcnn", "lz4": "lz4"}
+
 #: Package defaults of ``mtcnn`` 1.0.0 (``MTCNN.detect_faces``' keyword arguments): score
 #: thresholds, and overlap limits of the suppression (P-Net within a scale, then over scales).
 PNET_THRESHOLD, RNET_THRESHOLD, ONET_THRESHOLD = 0.6, 0.7, 0.8
