@@ -138,6 +138,20 @@ def test_learns_an_easy_forgery(tmp_path):
     assert not model.training
 
 
+def test_the_training_log_says_why_there_is_no_validation_figure(crops, caplog):
+    """Every epoch of the workflow's folds logged ``validation loss nan, AUC nan``, which reads as
+    a failure: the folds have no validation crops (issue #29, case 10)."""
+    paths, labels = crops
+    caplog.set_level("INFO", logger="dfscope.mesonet")
+    one_class = (paths[:10], [0] * 10)
+    for validation in (None, one_class):
+        train(paths, labels, architecture="meso4", validation=validation, **(TINY | {"epochs": 1}))
+    epochs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch")]
+    assert len(epochs) == 2 and not any("nan" in line for line in epochs), epochs
+    assert epochs[0].endswith("s (no held-out crops to validate on)")
+    assert epochs[1].endswith(", AUC undefined (held-out crops of one class)")
+
+
 def test_crops_are_read_lazily(tmp_path):
     paths, labels = write_crops(tmp_path, 2, 2, seed=5)
     data = CropDataset(paths, labels, size=SIZE)

@@ -381,13 +381,21 @@ def train(
                 if 0 < val_labels.sum() < len(val_labels):
                     row["validation_auc"] = float(roc_auc_score(val_labels, logits))
             row["seconds"] = time.perf_counter() - start
-            log.info(
-                "epoch %d: loss %.4f, validation loss %.4f, AUC %.4f, %.1f s",
-                *(row[c] for c in HISTORY_COLUMNS),
-            )
+            log.info("epoch %d: %s", epoch, _epoch_summary(row, validation is not None))
             rows.append(row)
     model.eval()
     return model, pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def _epoch_summary(row: dict, validated: bool) -> str:
+    """An epoch's line of the training log: its loss and time, and its validation loss and AUC
+    where there are held-out crops (``validated``), said undefined rather than printed NaN."""
+    summary = f"loss {row['train_loss']:.4f}, {row['seconds']:.1f} s"
+    if not validated:
+        return f"{summary} (no held-out crops to validate on)"
+    auc = row["validation_auc"]
+    auc = "undefined (held-out crops of one class)" if math.isnan(auc) else f"{auc:.4f}"
+    return f"{summary}; validation loss {row['validation_loss']:.4f}, AUC {auc}"
 
 
 def score(
