@@ -1,8 +1,11 @@
 # dfscope: deepfake-video forensics on DeepfakeTIMIT-layout datasets.
 # Reads like a table of contents: config, validation, rule files, targets.
+import sys
+
 from snakemake.utils import min_version
 
 from dfscope.config import check_yaml, has_settings
+from dfscope.report import make_report_folder
 
 min_version("9.18")
 
@@ -17,6 +20,9 @@ if has_settings(CONFIG_FILE):  # an empty config file (or only comments): every 
 
 
 report: "workflow/report/workflow.rst"
+
+
+make_report_folder(sys.argv)  # snakemake --report <new folder>/report.html
 
 
 include: "workflow/rules/common.smk"

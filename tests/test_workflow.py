@@ -512,10 +512,13 @@ def test_detector_table_with_confidence_intervals(run):
 
 @pytest.fixture(scope="module")
 def report(run):
+    """The README's ``snakemake --report <file>`` for the study, into a folder it does not have
+    yet, the path relative to the study's folder (it failed with FileNotFoundError; issue #29,
+    case 11)."""
     workdir, _, _ = run
-    path = workdir / "results/report.html"
-    snakemake(workdir, "--report", str(path))
-    return path
+    assert not (workdir / "reports").exists()
+    snakemake(workdir, "--report", "reports/sample/report.html")
+    return workdir / "reports/sample/report.html"
 
 
 def test_report_holds_every_marked_result(report):
