@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -674,12 +675,17 @@ def clean(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory, clean):
-    """An uninterrupted run from scratch: its tables' bytes."""
+def reference_run(tmp_path_factory, clean):
+    """An uninterrupted run from scratch: its folder and its tables' bytes."""
     workdir = tmp_path_factory.mktemp("reference")
     _config(workdir, *clean)
     snakemake(workdir)
-    return table_bytes(workdir)
+    return workdir, table_bytes(workdir)
+
+
+@pytest.fixture(scope="module")
+def reference(reference_run):
+    return reference_run[1]
 
 
 def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, reference):
@@ -691,6 +697,27 @@ def test_two_runs_from_scratch_give_byte_identical_tables(tmp_path, clean, refer
     assert len([name for name in reference if "/ablation/" in name]) == 6  # a job's table a set
     assert sorted(again) == sorted(reference)
     assert [name for name in reference if again[name] != reference[name]] == []
+
+
+def test_a_table_removed_from_a_steps_folder_is_redone_by_the_command_gather_gives(
+    reference_run,
+):
+    """A per-video table deleted by hand: gather said "a step lost them; rerun it", and every
+    plain rerun stopped the same way, since Snakemake does not notice a file removed from a
+    folder it made (issue #29, case 8). The command gather gives redoes that batch."""
+    workdir, reference = reference_run
+    (workdir / "results/metrics/haar/features/fcol0/lq-fcol0-sa1-fhop0.parquet").unlink()
+    failed = subprocess.run(
+        snakemake_command(workdir, "--forcerun", "gather"), cwd=REPO, capture_output=True
+    )
+    assert failed.returncode != 0
+    said = re.search(
+        r"redo it with: snakemake --cores N --forcerun (.+?) \(and your run's other options",
+        (workdir / "results/logs/gather/haar.log").read_text(),
+    )
+    assert said and said[1] == "results/metrics/haar/features/fcol0", said
+    snakemake(workdir, "--forcerun", *said[1].split())
+    assert table_bytes(workdir) == reference
 
 
 def test_temporary_png_frames_are_deleted_and_change_no_table(tmp_path, clean, reference):

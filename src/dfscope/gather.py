@@ -52,7 +52,8 @@ def gather(
     """
     failed = batches.failures([*manifests, *faces, *features, *temporal, *paired])
     left_out = {record["video"] for record in failed}
-    detections = _tables(faces, videos.video, left_out, "faces")
+    batch_of = _batch_of(manifests)
+    detections = _tables(faces, videos.video, left_out, "faces", batch_of)
     if problems_out is not None:
         found = video_problems(
             [
@@ -70,11 +71,11 @@ def gather(
     frames = _with_videos(videos, detections)
     for name, folders in (("features", features), ("temporal", temporal)):
         if folders:
-            per_frame = _tables(folders, videos.video, left_out, name)
+            per_frame = _tables(folders, videos.video, left_out, name, batch_of)
             frames = frames.merge(per_frame, on=FRAME_KEY, how="left", validate="one_to_one")
     if paired:
         fakes = videos.video[videos.original.isin(videos.video)]  # fakes with their original
-        pairs = _tables(paired, fakes, left_out, "paired")
+        pairs = _tables(paired, fakes, left_out, "paired", batch_of)
         frames = frames.merge(
             pairs.drop(columns="original"), on=FRAME_KEY, how="left", validate="one_to_one"
         )
@@ -105,7 +106,8 @@ def crop_table(
     frames or faces step failed on has no row, as in the frame table.
     """
     failed = batches.failures([*manifests, *faces])
-    detections = _tables(faces, videos.video, {record["video"] for record in failed}, "faces")
+    left_out = {record["video"] for record in failed}
+    detections = _tables(faces, videos.video, left_out, "faces", _batch_of(manifests))
     frames = _with_videos(videos, detections).sort_values(FRAME_KEY, kind="stable")
     frames = frames.reset_index(drop=True)
     write_parquet(frames, out)
@@ -132,22 +134,41 @@ def _files(folder: str | Path, suffix: str) -> list[Path]:
 
 
 def _tables(
-    folders: Sequence[str | Path], expected: Iterable[str], left_out: set[str], stage: str
+    folders: Sequence[str | Path],
+    expected: Iterable[str],
+    left_out: set[str],
+    stage: str,
+    batch_of: Mapping[str, str],
 ) -> pd.DataFrame:
     """The per-video tables of one step's batch ``folders``, concatenated.
 
     Every ``expected`` video has its table, but those a step failed on (``left_out``); a
     video missing without a recorded failure would be a result silently lost, so it stops
-    the gather step instead.
+    the gather step instead, with the command that redoes the batches that lost it
+    (``batch_of``: video -> its batch, the name of its batch folders): a file removed from a
+    folder that Snakemake made is something Snakemake does not notice, so a plain rerun
+    would stop the same way.
     """
     paths = [path for folder in folders for path in _files(folder, ".parquet")]
     missing = sorted(set(expected) - {path.stem for path in paths} - left_out)
     if missing:
+        by_batch = {Path(folder).name: str(folder) for folder in folders}
+        lost = {by_batch.get(batch_of.get(video, ""), "") for video in missing}
+        redo = sorted(map(str, folders)) if "" in lost else sorted(lost)
         raise ValueError(
-            f"{stage}: no table of {len(missing)} video(s) and no recorded failure "
-            f"(e.g. {missing[0]}): a step lost them; rerun it"
+            f"{stage}: no table of {len(missing)} video(s) and no recorded failure (e.g. "
+            f"{missing[0]}): a file was removed from the step's output, which Snakemake does "
+            f"not notice; redo it with: snakemake --cores N --forcerun {' '.join(redo)} "
+            "(and your run's other options, such as --directory)"
         )
     return pd.concat([pd.read_parquet(path) for path in paths], ignore_index=True)
+
+
+def _batch_of(manifests: Sequence[str | Path]) -> dict[str, str]:
+    """Each video's batch, from the frames step's batch folders of manifests."""
+    return {
+        path.stem: Path(folder).name for folder in manifests for path in _files(folder, ".json")
+    }
 
 
 def video_means(frames: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
