@@ -10,8 +10,9 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
-from dfscope.classifier.fitting import cross_validate, thin, train_and_score
+from dfscope.classifier.fitting import Scores, cross_validate, thin, train_and_score
 from dfscope.classifier.metrics import classifier_metrics, video_scores, with_thresholds
 from dfscope.classifier.run import run_classifier
 from dfscope.classifier.splits import (
@@ -333,7 +334,7 @@ def test_frr_at_far_by_hand():
     labels, scores = np.r_[np.zeros(10), np.ones(4)], np.r_[real, fake]
     # FAR 1/10 (real 0.9 accepted): 0.95 and 0.85 accepted, FRR 1/2; FAR 1/100 is FAR 0: only
     # 0.95 accepted, FRR 3/4.
-    measured = Scored(labels, scores, np.full(14, 0.5), np.full(14, 0.5)).measures()
+    measured = Scored(labels, scores, scores >= 0.5, np.full(14, 0.5)).measures()
     frr = dict(zip(ALL_MEASURES, measured, strict=True))
     assert (frr["frr_at_far10"], frr["frr_at_far1"]) == (0.5, 0.75)
 
@@ -348,7 +349,7 @@ def test_weighted_measures_are_scikit_learns_of_the_rows_repeated():
     scores = np.round(rng.normal(size=300) + labels, 1)  # rounded: many ties
     thresholds = rng.choice([0.2, 0.5], 300)
     probabilities = 1 / (1 + np.exp(-scores))
-    scored = Scored(labels, scores, thresholds, probabilities)
+    scored = Scored(labels, scores, scores >= thresholds, probabilities)
     for weights in (np.ones(300, int), rng.integers(0, 4, 300)):
         y, s, t, p = (np.repeat(v, weights) for v in (labels, scores, thresholds, probabilities))
         fpr, tpr, _ = roc_curve(y, s, drop_intermediate=False)
@@ -383,10 +384,56 @@ def scored_tables(seed=0):
     frames["frame"] = np.tile(np.arange(5), 30)
     frames["face_id"] = 0
     frames["score"] = rng.normal(size=len(frames)) + 1.2 * frames.label
-    frames["threshold"] = 0.6  # set beforehand, as a fold's development scores set it
-    frames["probability"] = 1 / (1 + np.exp(-(frames.score - 0.6)))
-    videos = video_scores(frames, "mean").assign(threshold=0.6)
-    return frames, videos.assign(probability=1 / (1 + np.exp(-(videos.score - 0.6))))
+    videos = video_scores(frames, "mean")
+    for table in (frames, videos):
+        table["threshold"] = 0.6  # set beforehand, as a fold's development scores set it
+        table["fake"] = (table.score >= 0.6).astype("Int8")
+        table["calibrated"] = table.score - 0.6
+        table["probability"] = 1 / (1 + np.exp(-table.calibrated))
+    return frames, videos
+
+
+def _shifted_folds(offsets, n=40, seed=0) -> Scores:
+    """Scores of folds that rank real below fake alike (fake +1.5 standard deviations) but
+    each on a scale of its own (``offsets`` added to a fold's test and development scores), as
+    the CNN's folds or the best single feature of each fold give them."""
+    rng = np.random.default_rng(seed)
+    test, dev = [], []
+    for fold, offset in enumerate(offsets):
+        for part, tables in (("t", test), ("d", dev)):
+            labels = np.repeat([0, 1], n)
+            tables.append(
+                pd.DataFrame(
+                    {
+                        "video": [f"{part}{fold}-{i:03d}" for i in range(2 * n)],
+                        "frame": 0,
+                        "face_id": 0,
+                        "group": np.where(labels == 1, "HQ", "real"),
+                        "label": labels,
+                        "fold": fold,
+                        "score": rng.normal(size=2 * n) + 1.5 * labels + offset,
+                    }
+                )
+            )
+    return Scores(pd.concat(test, ignore_index=True), pd.concat(dev, ignore_index=True), [], [])
+
+
+def test_scores_of_folds_on_other_scales_are_calibrated_before_they_are_pooled():
+    """Folds whose scores are shifted by a constant: the pooled AUC was that of the offsets
+    (the CNN's on DeepfakeTIMIT's HQ: 0.676, its folds' 0.92 to 1.00; issue #30). Each fold's
+    scores are mapped by its own development scores first: the pooled AUC is the folds'."""
+    scores = _shifted_folds([-53.0, 0.0, 66.0])
+    frames, videos = with_thresholds(scores, "mean")
+    table = classifier_metrics(frames, videos, ["HQ"], n_boot=100).set_index("level")
+    video = table.loc["video"]
+    assert video.folds_with_both == 3 and 0.8 < video.auc_fold_mean < 1
+    assert abs(video.auc - video.auc_fold_mean) < 0.02, video
+    raw = roc_auc_score(videos.label, videos.score)  # what was reported
+    assert raw < video.auc_fold_mean - 0.1
+    assert video.auc_fold_min <= video.auc_fold_mean and video.auc_fold_sd >= 0
+    # The decisions stay each fold's own: FAR and FRR at its development threshold.
+    called = videos.score >= videos.threshold
+    assert video.far == round(float(called[videos.label == 0].mean()), 6)
 
 
 def test_classifier_metrics_intervals_contain_estimates_and_are_seeded():

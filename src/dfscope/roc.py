@@ -122,9 +122,9 @@ def _tpr_at(fpr: np.ndarray, tpr: np.ndarray, far: np.ndarray) -> np.ndarray:
 
 
 class Scored:
-    """Scored rows (``labels`` 1 = fake, ``scores``, each row's fixed ``thresholds`` and
-    calibrated ``probabilities``) ranked once, so that every measure of any weighting of the
-    rows costs a few cumulative sums (:meth:`measures`).
+    """Scored rows (``labels`` 1 = fake, ``scores``, whether each was ``called`` fake at its
+    fixed threshold, and calibrated ``probabilities``) ranked once, so that every measure of any
+    weighting of the rows costs a few cumulative sums (:meth:`measures`).
 
     A bootstrap replicate draws videos with replacement: a row drawn c times weighs c. The
     rows' order by score and the ties among them are the same in every replicate, so they are
@@ -137,7 +137,7 @@ class Scored:
         self,
         labels: np.ndarray,
         scores: np.ndarray,
-        thresholds: np.ndarray,
+        called: np.ndarray,
         probabilities: np.ndarray,
     ) -> None:
         scores = np.asarray(scores, float)
@@ -146,7 +146,7 @@ class Scored:
         #: Index of the last row of each run of equal scores: the ROC's thresholds.
         self.ends = np.r_[np.flatnonzero(np.diff(ranked)), len(ranked) - 1]
         self.fake = np.asarray(labels) == 1
-        self.called = scores >= np.asarray(thresholds, float)
+        self.called = np.asarray(called, bool)
         p = np.clip(np.asarray(probabilities, float), 1e-15, 1 - 1e-15)
         self.loss = -np.where(self.fake, np.log(p), np.log(1 - p))
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 
 from ..columns import FACE_ID
 from ..roc import ALL_MEASURES, Scored, bootstrap, equal_error_rate, per_group
@@ -60,22 +61,30 @@ def with_thresholds(
         thresholds = {fold: _eer_threshold(dev) for fold, dev in development.items()}
         table["threshold"] = table.fold.map(thresholds).astype("float64")
         table["fake"] = (table.score >= table.threshold).astype("Int8").mask(table.score.isna())
-        table["probability"] = _calibrated(table, development)
+        table["calibrated"] = _calibrated(table, development)
+        table["probability"] = 1 / (1 + np.exp(-table.calibrated))
     return frames, videos
 
 
 def _calibrated(table: pd.DataFrame, development: dict[int, pd.DataFrame]) -> np.ndarray:
-    """The probability of fake of each row of ``table``: its score mapped by a logistic curve
-    fitted, per fold, to that fold's development scores (Platt scaling): a score is a margin
-    or a logit of its own scale, a probability is what log loss asks for."""
-    probabilities = np.full(len(table), np.nan)
+    """The calibrated score of each row of ``table``: the log-odds of fake its score maps to by
+    a logistic curve fitted, per fold, to that fold's development scores (Platt scaling).
+
+    Each fold's model scores on a scale of its own (a margin, a network's logit: fold means
+    of the CNN's scores on DeepfakeTIMIT's HQ ran from -53 to +66), so scores pooled over
+    folds are not comparable, and a ROC of them measures the folds' offsets as much as the
+    detector (pooled AUC 0.676 where every fold's was 0.92 or more). Mapped by the fold's own
+    curve, set on its development scores alone, they are; the log-odds rather than the
+    probability, which rounds to 0 or 1 far from the threshold and would tie there.
+    """
+    calibrated = np.full(len(table), np.nan)
     for fold, dev in development.items():
         dev = dev.dropna(subset=["score", "label"])
         curve = LogisticRegression(C=1e4).fit(dev[["score"]], dev.label.astype(int))
         rows = (table.fold == fold).to_numpy() & table.score.notna().to_numpy()
         if rows.any():  # a fold whose test videos have no face has no score to map
-            probabilities[rows] = curve.predict_proba(table.loc[rows, ["score"]])[:, 1]
-    return probabilities
+            calibrated[rows] = curve.decision_function(table.loc[rows, ["score"]])
+    return calibrated
 
 
 def _eer_threshold(scored: pd.DataFrame) -> float:
@@ -107,11 +116,15 @@ def classifier_metrics(
     are rounded to 6 decimals so the written table is byte-stable.
     """
     rows = []
-    levels = {"frame": (frame_scores, "score"), "video": (video_scores, "score")}
+    levels = {"frame": (frame_scores, "calibrated"), "video": (video_scores, "calibrated")}
     for row, part in per_group(levels, groups):
         if row["n_real"] and row["n_fake"]:
-            columns = ("label", "score", "threshold", "probability")
-            scored = Scored(*(part[c].to_numpy(dtype=float) for c in columns))
+            scored = Scored(
+                part.label.to_numpy(dtype=int),
+                part.calibrated.to_numpy(dtype=float),
+                part.fake.to_numpy(dtype=bool),
+                part.probability.to_numpy(dtype=float),
+            )
             point = scored.measures()
             codes, names = pd.factorize(part.video, sort=True)
             video_labels = part.groupby("video").label.first().reindex(names).to_numpy(dtype=int)
@@ -120,6 +133,7 @@ def classifier_metrics(
             for j, measure in enumerate(ALL_MEASURES):
                 lo, hi = np.percentile(boot[:, j], [2.5, 97.5]) if n_boot else (np.nan, np.nan)
                 row |= {measure: point[j], f"{measure}_lo": lo, f"{measure}_hi": hi}
+            row |= fold_aucs(part)
         rows.append(row)
     columns = [
         "group",
@@ -127,5 +141,37 @@ def classifier_metrics(
         "n_real",
         "n_fake",
         *(c for m in ALL_MEASURES for c in (m, f"{m}_lo", f"{m}_hi")),
+        *FOLD_AUC_COLUMNS,
     ]
     return pd.DataFrame(rows, columns=columns).round(6)
+
+
+#: The columns of :func:`fold_aucs`.
+FOLD_AUC_COLUMNS = ["folds_with_both", "auc_fold_mean", "auc_fold_sd", "auc_fold_min"]
+
+
+def fold_aucs(part: pd.DataFrame) -> dict[str, float]:
+    """The AUC of each fold's own scores (rows ``part`` of one group and level; only the folds
+    that hold out real and fake ones): how many such folds, the mean of their AUCs, its
+    standard deviation and the lowest. Beside the AUC of the pooled calibrated scores, it
+    says whether pooling lost something (a pooled AUC well below the folds' mean: scores not
+    comparable after all) and how much the folds differ."""
+    aucs = [
+        roc_auc_score(fold.label.astype(int), fold.score)
+        for _, fold in part.groupby("fold", sort=True)
+        if fold.label.nunique() == 2
+    ]
+    return dict(
+        zip(
+            FOLD_AUC_COLUMNS,
+            [
+                len(aucs),
+                *(
+                    (float(np.mean(aucs)), float(np.std(aucs)), float(np.min(aucs)))
+                    if aucs
+                    else (np.nan,) * 3
+                ),
+            ],
+            strict=True,
+        )
+    )

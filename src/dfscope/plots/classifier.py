@@ -24,19 +24,20 @@ def classifier_roc_figure(
     seed: int,
 ) -> plt.Figure:
     """Video-level ROC of the classifier's out-of-fold scores, per group, with its bootstrap
-    95 % band.
+    95 % band: of the calibrated scores, which the table's AUC and EER are of.
 
-    video_scores : one out-of-fold score per video (:func:`dfscope.classifier.pool`);
+    video_scores : one out-of-fold score per video, each calibrated by its fold
+        (:func:`dfscope.classifier.metrics.with_thresholds`);
     table : the classifier's table, whose AUC and EER (with their intervals) go in the legend.
     """
     fig, ax = plt.subplots(figsize=(5.5, 5))
     rows = table[table.level == "video"].set_index("group")
     for group in groups:
-        part = compared(video_scores, group, "score")
+        part = compared(video_scores, group, "calibrated")
         if part.label.nunique() < 2 or group not in rows.index:
             continue
         band = roc_band(
-            part.label.to_numpy(dtype=int), part.score.to_numpy(), n_boot=n_boot, seed=seed
+            part.label.to_numpy(dtype=int), part.calibrated.to_numpy(), n_boot=n_boot, seed=seed
         )
         r = rows.loc[group]
         colour = COLOURS.get(group)
@@ -56,19 +57,22 @@ def classifier_roc_figure(
 
 
 def score_histogram(video_scores: pd.DataFrame, groups: Sequence[str]) -> plt.Figure:
-    """The video scores of the real videos, of each group's fakes and of the unlabelled videos:
-    where a study without labels stands against the classes the classifier learned."""
+    """The calibrated video scores of the real videos, of each group's fakes and of the
+    unlabelled videos: where a study without labels stands against the classes the classifier
+    learned (each fold's scores mapped by its own development scores, so that the folds share
+    one axis)."""
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    scored = video_scores.dropna(subset=["score"])
+    scored = video_scores.dropna(subset=["calibrated"])
     shown = [REAL, *groups, UNLABELLED]
-    values = {g: scored.score[scored.group == g] for g in shown if (scored.group == g).any()}
-    bins = np.linspace(scored.score.min(), scored.score.max(), 31) if len(scored) else 30
+    values = {g: scored.calibrated[scored.group == g] for g in shown if (scored.group == g).any()}
+    low, high = scored.calibrated.min(), scored.calibrated.max()
+    bins = np.linspace(low, high, 31) if len(scored) else 30
     for group, data in values.items():
         ax.hist(
             data, bins=bins, alpha=0.5, color=COLOURS.get(group), label=f"{group} (n={len(data)})"
         )
     ax.set(
-        xlabel="classifier score (higher: more fake-like)",
+        xlabel="calibrated score: log-odds of fake (0: even odds)",
         ylabel="videos",
         title="Video scores of the classifier",
     )
