@@ -41,3 +41,18 @@ def grey(image: np.ndarray) -> np.ndarray:
     Converted in floating point, so no rounding to whole grey levels is added.
     """
     return cv2.cvtColor(image.astype(np.float32), cv2.COLOR_BGR2GRAY).astype(np.float64)
+
+
+def core(mask: np.ndarray, radius: int) -> np.ndarray:
+    """``mask`` less the pixels within ``radius`` of its edge or of the image border.
+
+    A (2 radius + 1)-wide filter centred on what is left reads pixels of the
+    region only, so a face and its surround never leak into each other.
+    """
+    side = 2 * radius + 1
+    return cv2.erode(
+        mask.astype(np.uint8),
+        np.ones((side, side), np.uint8),
+        borderType=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    ).astype(bool)

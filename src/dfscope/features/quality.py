@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from ..geometry import Box, ellipse_mask
+from ._face import core
 
 FEATURES: dict[str, Callable[[np.ndarray, Box], float]] = {}
 
@@ -88,21 +89,6 @@ def face_blur_ratio(crop: np.ndarray, face: Box) -> float:
 
 def _box(face: Box) -> tuple[slice, slice]:
     return slice(max(face.y, 0), max(face.y1, 0)), slice(max(face.x, 0), max(face.x1, 0))
-
-
-def _core(mask: np.ndarray, radius: int) -> np.ndarray:
-    """``mask`` less the pixels within ``radius`` of its edge or of the image border.
-
-    A (2 radius + 1)-wide filter centred on what is left reads pixels of the
-    region only, so a face and its surround never leak into each other.
-    """
-    side = 2 * radius + 1
-    return cv2.erode(
-        mask.astype(np.uint8),
-        np.ones((side, side), np.uint8),
-        borderType=cv2.BORDER_CONSTANT,
-        borderValue=0,
-    ).astype(bool)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -204,7 +190,7 @@ def face_noise_ratio(crop: np.ndarray, face: Box) -> float:
     """
     residual = cv2.filter2D(_gray(crop), cv2.CV_64F, _NOISE_KERNEL)
     inside, ring = _face_and_ring(crop.shape, face)
-    return _log_ratio(_noise(residual[_core(ring, 1)]), _noise(residual[_core(inside, 1)]))
+    return _log_ratio(_noise(residual[core(ring, 1)]), _noise(residual[core(inside, 1)]))
 
 
 def _grid_strength(diffs: np.ndarray, start: int) -> tuple[float, float]:

@@ -50,13 +50,11 @@ also when the surround has no pixel or no residual.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import cv2
 import numpy as np
 
 from ..geometry import Box, ellipse_mask
-from ._face import grey
+from ._face import core, grey
 
 _KV5 = np.array(
     [
@@ -78,18 +76,6 @@ FILTERS: dict[str, tuple[np.ndarray, ...]] = {
 residuals are pooled; the kernels of one filter have the same gain."""
 
 STATISTICS = ("log_sigma", "kurtosis", "surround_ratio")
-
-
-@lru_cache(maxsize=8)
-def _structuring(radius: int) -> np.ndarray:
-    return np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
-
-
-def _core(mask: np.ndarray, radius: int) -> np.ndarray:
-    """``mask`` less the pixels within ``radius`` of its edge or of the image's border."""
-    return cv2.erode(
-        mask.astype(np.uint8), _structuring(radius), borderType=cv2.BORDER_CONSTANT, borderValue=0
-    ).astype(bool)
 
 
 def regions(shape: tuple[int, ...], face: Box) -> tuple[np.ndarray, np.ndarray]:
@@ -131,7 +117,7 @@ def filter_statistics(
     gray: (H, W) float64 grey levels; face, surround: boolean (H, W) masks.
     """
     radius = max(max(k.shape) for k in kernels) // 2
-    inner_face, inner_surround = _core(face, radius), _core(surround, radius)
+    inner_face, inner_surround = core(face, radius), core(surround, radius)
     residuals = [cv2.filter2D(gray, cv2.CV_64F, k) for k in kernels]
     for r in residuals:
         # The round-off of the kernels' fractions on a flat area, not noise: 8-bit pixels make no
