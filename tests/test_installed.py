@@ -8,13 +8,18 @@ import sys
 
 import pytest
 
+from dfscope.codecs import CODECS
 from dfscope.detectors import DETECTORS
 from dfscope.installed import CNN_MODULE, check_installed, requires
 from dfscope.provenance import module_file
 
 #: The packages every install of dfscope has (pyproject's dependencies), by import name.
 CORE = {"numpy", "cv2", "pandas", "pyarrow", "sklearn", "joblib", "skimage", "matplotlib", "yaml"}
-MODULES = [DETECTORS.module(name) for name in DETECTORS.names()] + [CNN_MODULE]
+MODULES = [
+    *(DETECTORS.module(name) for name in DETECTORS.names()),
+    *(CODECS.module(name) for name in CODECS.names()),
+    CNN_MODULE,
+]
 
 
 def _imported(module: str) -> set[str]:
@@ -38,15 +43,17 @@ def test_a_missing_package_names_the_key_that_needs_it(monkeypatch):
     from dfscope import installed
 
     monkeypatch.setattr(installed, "is_installed", lambda name: name != "torch")
-    config = {"detector": {"name": "mtcnn"}}
+    config = {"detector": {"name": "mtcnn"}, "frames": {"recode": {"codec": "none"}}}
     check_installed(config, cnn=False)
     with pytest.raises(ValueError, match=r"^config cnn.enabled: true needs torch, which"):
         check_installed(config, cnn=True)
     with pytest.raises(ValueError, match=r"^config detector.name: 'mtcnn_torch' needs torch"):
-        check_installed({"detector": {"name": "mtcnn_torch"}}, cnn=False)
+        check_installed(config | {"detector": {"name": "mtcnn_torch"}}, cnn=False)
 
 
 def test_every_declared_package_is_installed_here():
     """The pinned environment (requirements.txt) runs every detector and the CNN."""
     for name in DETECTORS.names():
-        check_installed({"detector": {"name": name}}, cnn=True)
+        for codec in ("none", *CODECS.names()):
+            config = {"detector": {"name": name}, "frames": {"recode": {"codec": codec}}}
+            check_installed(config, cnn=True)

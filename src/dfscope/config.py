@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from .codecs import recoding
 from .columns import DATASET_SPLIT, MADE_WITH, TEMPORAL_FEATURES
 from .features import feature_columns
 from .layouts import layout
@@ -322,6 +323,7 @@ def made_with(cfg: dict) -> dict:
         "detector.params": detector["params"][detector["name"]],
         "detector.every": detector["every"],
         "frames.pixels": pixels,
+        "frames.recode": recoding(frames["recode"]),
         "frames.stride": frames["stride"],
         "frames.count": frames["count"],
         "crops.margin": cfg["crops"]["margin"],

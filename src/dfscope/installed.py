@@ -13,6 +13,7 @@ import ast
 import importlib.util
 import sys
 
+from .codecs import CODECS, NONE
 from .detectors import DETECTORS
 from .provenance import module_file
 
@@ -40,8 +41,9 @@ def is_installed(name: str) -> bool:
 
 
 def check_installed(cfg: dict, *, cnn: bool) -> None:
-    """Raise ValueError, naming the config key, if a package that the configured face detector
-    or (where ``cnn``: the CNN is trained in this study) the CNN needs is not installed."""
+    """Raise ValueError, naming the config key, if a package that the configured face detector,
+    the coding chain of ``frames.recode`` or (where ``cnn``: the CNN is trained in this study)
+    the CNN needs is not installed."""
     wanted = [
         (
             f"detector.name: {cfg['detector']['name']!r}",
@@ -49,6 +51,9 @@ def check_installed(cfg: dict, *, cnn: bool) -> None:
             "choose another detector",
         )
     ]
+    codec = cfg["frames"]["recode"]["codec"]
+    if codec != NONE:
+        wanted.append((f"frames.recode.codec: {codec!r}", CODECS.module(codec), "another codec"))
     if cnn:
         wanted.append(("cnn.enabled: true", CNN_MODULE, "set cnn.enabled: false"))
     for key, module, otherwise in wanted:

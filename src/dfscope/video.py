@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import cv2
@@ -13,6 +13,7 @@ import numpy as np
 
 from .atomic import atomic_dir, atomic_path
 from .batches import run_each
+from .codecs import Recoder, recoder, recoding
 from .columns import FROM_CONTAINER
 from .frame_folders import frame_folder_listing, numbering_gaps
 from .images import ImageError, frame_name, frame_size, read_frame, write_image
@@ -190,6 +191,7 @@ def extract_frames(
     jpeg_quality: int = 95,
     stride: int = 1,
     count: int | None = None,
+    recode: Mapping | None = None,
 ) -> dict:
     """Decode every frame of ``source`` into ``out_dir/00001.<ext>`` ... and write a manifest.
 
@@ -201,7 +203,10 @@ def extract_frames(
 
     PNG (the default) keeps the decoded pixels exactly: re-encoding the
     frames as JPEG would add compression traces of our own to fakes and
-    originals alike and blur the very differences the study measures.
+    originals alike and blur the very differences the study measures. Where the
+    study wants exactly that, one coding for both classes (``recode``: the
+    ``frames.recode`` config, :mod:`dfscope.codecs`), the kept frames go through it
+    before they are written (and the manifest says which: ``recode``).
 
     The decoded count is checked against ``expected`` (the layout's count, or
     the original's decoded count for a fake: ``expected_from`` says so in the
@@ -238,13 +243,14 @@ def extract_frames(
     step leaves unpaired.
     """
     known = expected is not None
+    chain = None if recode is None else recoder(recode)
     stated = 0 if known or Path(source).is_dir() else container_count(source)
     n, error, sizes, notes = 0, None, {}, []
     with atomic_dir(out_dir) as tmp:
         try:
             length = expected if known or count is None else stated or planned_length(source)
             keep = frame_filter(length or 0, stride=stride, count=count)
-            n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality)
+            n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality, chain)
             if not known and count is not None and n != length:
                 log.info(
                     "%s: %d frames decoded where its container states %d: decoded again, to "
@@ -256,7 +262,7 @@ def extract_frames(
                 for path in tmp.iterdir():
                     path.unlink()
                 keep = frame_filter(n, stride=stride, count=count)
-                n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality)
+                n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality, chain)
             if n == 0:
                 raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
         except (ImageError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
@@ -290,6 +296,7 @@ def extract_frames(
         "notes": notes,
         "kept": [number for number in sizes if number not in odd],
         "odd_size": odd,
+        "recode": recoding(recode),
     }
     if error is None and info["count_ok"] is False:
         log.warning(
@@ -314,17 +321,24 @@ def extract_frames(
 
 
 def _decode(
-    source: str | Path, out: Path, keep: Keep, ext: str, jpeg_quality: int
+    source: str | Path, out: Path, keep: Keep, ext: str, jpeg_quality: int, recode: Recoder
 ) -> tuple[int, dict[int, tuple[int, int]], list[str]]:
-    """Decode ``source`` and write the frames ``keep`` wants into ``out``: the number of frames
-    decoded, the size of each one kept, and the folder's notes (:func:`open_source`)."""
-    n, sizes = 0, {}
+    """Decode ``source`` and write the frames ``keep`` wants into ``out``, each through the
+    coding chain ``recode`` where there is one: the number of frames decoded, the size of each
+    one kept, and the folder's notes (:func:`open_source`)."""
+    decoded, sizes = 0, {}
     frames, notes = open_source(source, keep)
-    for n, frame in enumerate(frames, start=1):
-        if frame is not None:
-            write_image(out / frame_name(n, ext), frame, jpeg_quality)
-            sizes[n] = frame_size(frame)
-    return n, sizes, notes
+
+    def kept() -> Iterator[tuple[int, np.ndarray]]:
+        nonlocal decoded
+        for decoded, frame in enumerate(frames, start=1):
+            if frame is not None:
+                yield decoded, frame
+
+    for number, frame in kept() if recode is None else recode(kept()):
+        write_image(out / frame_name(number, ext), frame, jpeg_quality)
+        sizes[number] = frame_size(frame)
+    return decoded, sizes, notes
 
 
 def _one_size(sizes: dict[int, tuple[int, int]]) -> tuple[tuple[int, int], list[int]]:

@@ -20,6 +20,7 @@ from dfscope.config import (
 )
 from dfscope.ablation import feature_sets
 from dfscope.choices import CHOICES
+from dfscope.codecs import CODECS, NONE
 from dfscope.detectors import DETECTORS
 from dfscope.features import FAMILIES
 from dfscope.gather import problems_message
@@ -168,6 +169,12 @@ def ablation_set_code(wildcards):
     """The code version of an ablation job: its script's, and every model's it compares."""
     models = [MODELS.module(m) for m in ABLATION_MODELS]
     return code_of("ablation_set", *models, *pooling_modules())
+
+
+def codec_modules():
+    """The module of the codec ``frames.recode`` chooses, or none."""
+    codec = config["frames"]["recode"]["codec"]
+    return [] if codec == NONE else [CODECS.module(codec)]
 
 
 def video_table_code(wildcards):

@@ -38,6 +38,7 @@ rule frames:
         ext=config["frames"]["format"],
         jpeg_quality=config["frames"]["jpeg_quality"],
         sampling={key: config["frames"][key] for key in ("stride", "count")},
-        code=code_of("extract_frames"),
+        recode=config["frames"]["recode"],
+        code=code_of("extract_frames", *codec_modules()),
     script:
         "../scripts/extract_frames.py"

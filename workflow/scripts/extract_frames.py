@@ -11,5 +11,6 @@ extract_batch(
     snakemake.output.manifests,
     ext=p.ext,
     jpeg_quality=p.jpeg_quality,
+    recode=p.recode,
     **p.sampling,
 )
