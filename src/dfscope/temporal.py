@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from .columns import FACE_ID, LANDMARK_COLUMNS, TEMPORAL_COLUMNS, TEMPORAL_FEATU
 from .crops import cut_face, geometry_of
 from .geometry import apply_affine, similarity_transform
 from .images import frame_files, frame_number, read_frame
+from .manifests import sampled_frames
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +48,6 @@ def measure_batch(
         videos, lambda video: [frames / video, faces / f"{video}.parquet"], out, stage="temporal"
     )
     return run_each(inputs, step, out, stage="temporal")
-
-
-def sampled_frames(manifest: str | Path) -> list[int]:
-    """The numbers of the frames the frames step sampled from a video, in order: those it kept
-    and those it left out for their size (:func:`dfscope.video.extract_frames`)."""
-    info = json.loads(Path(manifest).read_text())
-    return sorted(info["kept"] + info.get("odd_size", []))
 
 
 def measure_video(
