@@ -61,6 +61,9 @@ STUDY = {**MEASURED, "crop_table": 1, **CNN, "cnn_plot": 1}
 COMPARE = {"compare_figures": 2, "compare_figures_in_report": 2}
 #: Every per-video step: one job per batch, one batch per subject of the sample.
 VIDEO_STEPS = {"faces": 4, "features": 4, "temporal_features": 4, "paired_metrics": 4}
+#: The background control's steps, which the feature families and the faces feed: a job a batch
+#: and the study's table.
+BACKGROUND = {"background": 4, "background_table": 1}
 
 
 def test_the_sample_is_generated_and_read_as_any_dataset(run, tmp_path):
@@ -166,6 +169,7 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
         write_config(workdir)
     assert planned == {
         **VIDEO_STEPS,
+        **BACKGROUND,
         **COMPARE,
         **STUDY,
     }
@@ -187,7 +191,7 @@ def test_margin_change_reruns_faces_and_downstream_only(run):
         # Dropping features recomputes the feature tables only, not face detection nor pairing.
         (
             {"features": {"quality": {"names": ["face_blur_ratio"]}}},
-            {"features": 4},
+            {"features": 4, **BACKGROUND},
         ),
     ],
 )
@@ -235,12 +239,13 @@ SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIER, "cnn": 1, "cnn_plot": 1}
             "detectors/mtcnn.py",
             {
                 **VIDEO_STEPS,
+                **BACKGROUND,
                 **COMPARE,
                 **STUDY,
             },
         ),
         ("temporal.py", {"temporal_features": 4, **MEASURED}),
-        ("features/quality.py", {"features": 4, **MEASURED}),
+        ("features/quality.py", {"features": 4, **BACKGROUND, **MEASURED}),
         ("features/distortion.py", {}),  # not a configured family
         ("choices/tracked.py", {}),  # not the configured face choice
         ("plots/compare.py", {**COMPARE, "all": 1}),
@@ -475,6 +480,26 @@ def test_temporal_features_and_single_feature_aucs(run):
     assert len(table) == len(features) * 2 * 2  # x {LQ, HQ} x {frame, video}
     assert table.auc.between(0, 1).all() and (table.auc_best >= 0.5).all()
     assert (table.direction == np.where(table.auc >= 0.5, 1, -1)).all()
+
+
+def test_the_background_control_is_run_and_the_end_of_the_run_says_where_it_fires(run):
+    """The classifier's protocol on the frame's corners, away from every face (issue #30). The
+    sample's originals are JPEG frames and its fakes Motion-JPEG video, coded apart as
+    DeepfakeTIMIT's are: whatever it finds, the end of the run says it exactly where a row
+    fires."""
+    workdir, _, result = run
+    controls = pd.read_csv(workdir / "results/tables/mtcnn/controls.csv", keep_default_na=False)
+    rows = controls[controls.control == "background (no face): AUC"]
+    assert sorted(zip(rows.group, rows.level, strict=True)) == sorted(
+        (group, level) for group in ("LQ", "HQ") for level in ("frame", "video")
+    )
+    assert rows.value.astype(float).between(0, 1).all()
+    fired = rows.note.str.startswith("FIRES")
+    assert (fired == (rows.value.astype(float) >= 0.75)).all()
+    assert ("WARNING, background control" in result.stdout) == fired.any()
+    background = pd.read_parquet(workdir / "results/tables/mtcnn/background.parquet")
+    assert background.groupby("video").frame.nunique().eq(8).all()  # controls.background.frames
+    assert len(background.video.unique()) == 24
 
 
 def test_comparison_figures_of_every_fake(run):

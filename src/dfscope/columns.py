@@ -36,6 +36,11 @@ MADE_WITH = "dfscope.made_with"
 #: the video's container states (:func:`dfscope.video.extract_frames`).
 FROM_CONTAINER = "its container"
 
+#: The control of controls.csv whose rows say whether the frame outside the face tells the
+#: classes apart (:func:`dfscope.controls.background_control`), and how a row's note starts
+#: where it fires (read by the end-of-run message, :func:`dfscope.background.background_message`).
+BACKGROUND_CONTROL, FIRES = "background (no face): AUC", "FIRES"
+
 #: Columns of a table of problems (problems.csv): the video (empty where an input got no id),
 #: its dataset path, the step that met the problem, what it is.
 PROBLEM_COLUMNS = ["video", "path", "stage", "problem"]

@@ -115,6 +115,29 @@ def crop_table(
     return frames
 
 
+def background_table(
+    videos: pd.DataFrame,
+    background: Sequence[str | Path],
+    out: str | Path,
+    *,
+    manifests: Sequence[str | Path] = (),
+) -> pd.DataFrame:
+    """The background features of every video (:mod:`dfscope.background`: the frame's corners,
+    away from every face), each row with its video's row of the video table, in (video, frame)
+    order: what the background control classifies as the classifier does the faces. A video
+    the frames or background step failed on has no row."""
+    failed = batches.failures([*manifests, *background])
+    left_out = {record["video"] for record in failed}
+    measured = _tables(background, videos.video, left_out, "background", _batch_of(manifests))
+    table = videos.drop(columns=["path", "n_frames"]).merge(
+        measured, on="video", validate="one_to_many"
+    )
+    table = table.sort_values(FRAME_KEY, kind="stable").reset_index(drop=True)
+    write_parquet(table, out)
+    log.info("background of %d frames of %d videos", len(table), table.video.nunique())
+    return table
+
+
 def _with_videos(videos: pd.DataFrame, detections: pd.DataFrame) -> pd.DataFrame:
     """Each row of the detection tables ``detections`` with its video's row of ``videos``."""
     return videos.drop(columns=["path", "n_frames"]).merge(

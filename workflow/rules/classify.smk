@@ -132,6 +132,7 @@ rule ablation_plot:
 rule controls:
     input:
         unpack(classifier_inputs),
+        unpack(background_inputs),
         frames="results/tables/{detector}/frames.parquet",
     output:
         report(
@@ -150,6 +151,8 @@ rule controls:
         features=ALL_FEATURES,
         groups=STUDY.groups,
         options=config["classifier"],
+        background=BACKGROUND,
+        background_features=background_columns(families(config)),
         code=model_code("controls"),
     script:
         "../scripts/controls.py"

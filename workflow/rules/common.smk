@@ -19,6 +19,7 @@ from dfscope.config import (
     made_with,
 )
 from dfscope.ablation import feature_sets
+from dfscope.background import background_columns, background_message
 from dfscope.choices import CHOICES
 from dfscope.codecs import CODECS, NONE
 from dfscope.detectors import DETECTORS
@@ -53,6 +54,8 @@ MADE_WITH = made_with(config)
 ABLATION_MODELS = config["ablation"]["models"] or list(
     dict.fromkeys([config["classifier"]["model"], "single"])
 )
+#: The background control's settings (dfscope.background, dfscope.controls).
+BACKGROUND = config["controls"]["background"]
 #: The feature sets the ablation compares, by name (dfscope.ablation.feature_sets).
 ABLATION_SETS = feature_sets(
     families(config), config["metrics"]["temporal"], config["ablation"]["sets"]
@@ -245,6 +248,15 @@ def classifier_inputs(wildcards):
     }
 
 
+def background_inputs(wildcards):
+    """The background table of the controls, where the background control is on."""
+    if not BACKGROUND["enabled"]:
+        return {}
+    return {"background": f"results/tables/{wildcards.detector}/background.parquet"}
+
+
 def end_message():
     """Where the results are, and the study's problems, for the end of a run."""
-    return STUDY.end_message(problems_message(f"results/tables/{DETECTOR}/problems.csv"))
+    problems = problems_message(f"results/tables/{DETECTOR}/problems.csv")
+    background = background_message(f"results/tables/{DETECTOR}/controls.csv")
+    return STUDY.end_message("\n".join(filter(None, [problems, background])))

@@ -43,6 +43,23 @@ rule crop_table:
         "../scripts/crop_table.py"
 
 
+rule background_table:
+    input:
+        videos="results/tables/videos.parquet",
+        background=per_batch("results/metrics/{detector}/background/{batch}"),
+        manifests=expand("results/manifests/{batch}", batch=STUDY.batches),
+    output:
+        "results/tables/{detector}/background.parquet",
+    log:
+        "results/logs/background_table/{detector}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        code=code_of("background_table"),
+    script:
+        "../scripts/background_table.py"
+
+
 rule feature_auc:
     input:
         frames="results/tables/{detector}/frames.parquet",

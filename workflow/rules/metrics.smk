@@ -68,3 +68,26 @@ rule paired_metrics:
         code=code_of("paired_metrics"),
     script:
         "../scripts/paired_metrics.py"
+
+
+rule background:
+    input:
+        frames="results/frames/{batch}",
+        manifests="results/manifests/{batch}",
+        faces="results/faces/{detector}/{batch}",
+    output:
+        directory("results/metrics/{detector}/background/{batch}"),
+    log:
+        "results/logs/background/{detector}/{batch}.log",
+    conda:
+        "../../environment.yml"
+    resources:
+        mem_mb=1000,
+    params:
+        videos=batch_videos,
+        families=families(config),
+        size=BACKGROUND["size"],
+        per_video=BACKGROUND["frames"],
+        code=code_of("background", *(FAMILIES.module(name) for name in families(config))),
+    script:
+        "../scripts/background.py"

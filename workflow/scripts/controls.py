@@ -1,4 +1,5 @@
-"""Rule controls: shuffled labels, people on both sides of a fold, identity in the features."""
+"""Rule controls: shuffled labels, people on both sides of a fold, identity in the features, and
+the background control."""
 
 from dfscope.classifier.splits import protocol_of
 from dfscope.controls import run_controls
@@ -6,11 +7,16 @@ from dfscope.runtime import configure_logging, limit_threads
 
 configure_logging(snakemake.log[0])
 limit_threads(snakemake.threads)
-p = snakemake.params
+p, i = snakemake.params, snakemake.input
 run_controls(
-    snakemake.input.frames,
+    i.frames,
     snakemake.output[0],
     features=p.features,
     model=p.options["model"],
+    background=(
+        (i.background, p.background_features, p.background["threshold"])
+        if p.background["enabled"]
+        else None
+    ),
     **protocol_of(p.options, p.groups),
 )
