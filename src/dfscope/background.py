@@ -28,12 +28,11 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_parquet
-from .batches import ready, run_each
 from .columns import BACKGROUND_CONTROL, FACE_ID, FIRES, FRAME_KEY
 from .features import FAMILIES, feature_columns
 from .geometry import Box
 from .images import frame_files, frame_number, read_frame
-from .manifests import sampled_frames
+from .manifests import measure_each
 
 log = logging.getLogger(__name__)
 
@@ -141,23 +140,11 @@ def measure_batch(
 ) -> list[str]:
     """The background step for a batch: :func:`measure_video` of each video from
     ``frames/<video>/``, ``manifests/<video>.json`` and ``faces/<video>.parquet`` to
-    ``out/<video>.parquet``. Returns the videos that failed (:func:`dfscope.batches.run_each`)."""
-    frames, manifests, faces, out = Path(frames), Path(manifests), Path(faces), Path(out)
-
-    def step(video: str) -> None:
-        measure_video(
-            frames / video,
-            faces / f"{video}.parquet",
-            out / f"{video}.parquet",
-            video=video,
-            sampled=sampled_frames(manifests / f"{video}.json"),
-            **options,
-        )
-
-    inputs = ready(
-        videos, lambda video: [frames / video, faces / f"{video}.parquet"], out, stage="background"
+    ``out/<video>.parquet`` (:func:`dfscope.manifests.measure_each`). Returns the videos that
+    failed."""
+    return measure_each(
+        videos, frames, manifests, faces, out, stage="background", measure=measure_video, **options
     )
-    return run_each(inputs, step, out, stage="background")
 
 
 def background_message(controls: str | Path) -> str:
