@@ -31,6 +31,19 @@ def test_corner_patches_keep_clear_of_the_faces():
     assert corner_patches(100, 100, 64, []) == []  # two patches do not fit side by side
 
 
+def test_what_an_aligned_crop_shows_is_kept_clear_of_too():
+    """An aligned crop has a matrix, no square (the DeepfakeBench preset's background step
+    stopped on its empty square): its corners mapped back to the frame bound it."""
+    from dfscope.align import alignment
+    from dfscope.crops import footprint
+
+    marks = np.array([[220.0, 150], [290, 150], [255, 190], [228, 230], [284, 230]])
+    box = footprint(alignment(marks, size=256, scale=1.3), 256)
+    assert box.x < 220 and box.x + box.w > 290 and box.y < 150 and box.y + box.h > 230
+    assert footprint((10, 20, 64), 128) == Box(10, 20, 64, 64)
+    assert len(corner_patches(512, 384, 64, [box])) == 4  # a face in the middle
+
+
 def test_a_frame_with_no_corner_clear_of_a_face_has_nan_features():
     frame = np.full((120, 160, 3), 128, np.uint8)
     everywhere = Box(0, 0, 160, 120)

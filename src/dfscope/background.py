@@ -9,10 +9,11 @@ control, :mod:`dfscope.controls`) says how much of a detector's figure the frame
 face could give by itself.
 
 A patch is ``size`` pixels square at one of the frame's four corners, kept where it overlaps
-no face's crop square (the face box and its margin) in that frame; a frame's background
-features are each family's features averaged over its patches (NaN where none is clear of
-the faces). Every family measures a patch as it measures a face crop, the patch standing for
-both crop and face, so that its features that compare the face with its surround are NaN.
+nothing a face's crop shows (the face box and its margin, or an aligned crop) in that frame; a
+frame's background features are each family's features averaged over its patches (NaN where
+none is clear of the faces). Every family measures a patch as it measures a face crop, the
+patch standing for both crop and face, so that its features that compare the face with its
+surround are NaN.
 Only a few evenly spaced frames of each video are measured (``controls.background.frames``):
 the control is over videos, and a few frames of a video's background say what all of them do.
 """
@@ -29,6 +30,7 @@ import pandas as pd
 
 from .atomic import write_parquet
 from .columns import BACKGROUND_CONTROL, FACE_ID, FIRES, FRAME_KEY
+from .crops import footprint, geometry_of
 from .features import FAMILIES, feature_columns
 from .geometry import Box
 from .images import frame_files, frame_number, read_frame
@@ -98,13 +100,15 @@ def measure_video(
     families: Mapping[str, Mapping],
     size: int,
     per_video: int | None,
+    crop_size: int,
 ) -> pd.DataFrame:
     """The background features of ``per_video`` evenly spaced frames of a video (all where None),
     among those the frames step kept (``sampled``, of which those written in ``frames_dir``),
-    each frame's patches clear of its faces' crop squares (``faces_table``)."""
+    each frame's patches clear of what its faces' crops show (``faces_table``: squares, or
+    aligned crops of ``crop_size`` pixels, :func:`dfscope.crops.footprint`)."""
     faces = pd.read_parquet(faces_table)
     squares = {
-        frame: [Box(r.crop_x, r.crop_y, r.crop_side, r.crop_side) for r in part.itertuples()]
+        frame: [footprint(geometry_of(row), crop_size) for row in part.itertuples()]
         for frame, part in faces[faces.face >= 0].groupby("frame")
     }
     written = {frame_number(path): path for path in frame_files(frames_dir)}

@@ -94,6 +94,18 @@ def face_in_crop(box: Box, geometry: Geometry, size: int) -> Box:
     return Box(x0, y0, x1 - x0, y1 - y0)
 
 
+def footprint(geometry: Geometry, size: int) -> Box:
+    """The box, in frame pixels, around what a ``size`` x ``size`` crop cut with ``geometry``
+    shows: its square, or the box around an aligned crop's corners mapped back to the frame."""
+    if not isinstance(geometry, np.ndarray):
+        x0, y0, side = geometry
+        return Box(x0, y0, side, side)
+    corners = np.array([[0, 0], [size, 0], [0, size], [size, size]], float)
+    mapped = apply_affine(cv2.invertAffineTransform(geometry), corners)
+    (x0, y0), (x1, y1) = mapped.min(0), mapped.max(0)
+    return Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
+
+
 def points_in_crop(points: np.ndarray, geometry: Geometry, size: int) -> np.ndarray:
     """``points`` ((N, 2), frame pixels) in pixels of the ``size`` x ``size`` crop cut with
     ``geometry``."""

@@ -88,6 +88,7 @@ rule background:
         families=families(config),
         size=BACKGROUND["size"],
         per_video=BACKGROUND["frames"],
+        crop_size=config["crops"]["size"],
         code=code_of("background", *(FAMILIES.module(name) for name in families(config))),
     script:
         "../scripts/background.py"

@@ -14,4 +14,5 @@ measure_batch(
     families=p.families,
     size=p.size,
     per_video=p.per_video,
+    crop_size=p.crop_size,
 )
