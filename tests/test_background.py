@@ -44,6 +44,13 @@ def test_what_an_aligned_crop_shows_is_kept_clear_of_too():
     assert len(corner_patches(512, 384, 64, [box])) == 4  # a face in the middle
 
 
+def test_a_few_frames_of_a_video_evenly_spaced():
+    from dfscope.background import _evenly
+
+    assert _evenly(list(range(1, 21)), 8) == [1, 4, 6, 9, 12, 15, 17, 20]
+    assert _evenly([3, 5], 8) == [3, 5] and _evenly([1, 2, 3], None) == [1, 2, 3]
+
+
 def test_a_frame_with_no_corner_clear_of_a_face_has_nan_features():
     frame = np.full((120, 160, 3), 128, np.uint8)
     everywhere = Box(0, 0, 160, 120)

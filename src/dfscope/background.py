@@ -131,7 +131,8 @@ def _evenly(numbers: Sequence[int], count: int | None) -> list[int]:
     there are no more)."""
     if count is None or len(numbers) <= count:
         return list(numbers)
-    return [numbers[i] for i in np.unique(np.linspace(0, len(numbers) - 1, count).round())]
+    spaced = np.unique(np.linspace(0, len(numbers) - 1, count).round().astype(int))
+    return [numbers[i] for i in spaced]
 
 
 def measure_batch(
