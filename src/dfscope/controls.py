@@ -10,6 +10,9 @@
   multinomial logistic regression, cross-validated over videos so that each person is seen in
   training): features that know the person invite a classifier to learn people. Reported
   against chance, the largest person's share of frames.
+- **Background**: the classifier's protocol on the frame's corners, away from every face
+  (:mod:`dfscope.background`), where nothing was swapped: near 0.5 where the classes were
+  coded and filmed alike; high, the figures may measure how they were.
 """
 
 from __future__ import annotations
