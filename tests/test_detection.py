@@ -242,14 +242,15 @@ def every_family_and_model(tmp_path_factory):
 def test_every_family_model_and_the_cnn_run_through_the_workflow(every_family_and_model):
     results = every_family_and_model
     frames = pd.read_parquet(results / "tables/haar/frames.parquet")
-    for prefix, count in (("iqm_", 18), ("idf_", 121), ("spectrum_", 48), ("residual_", 12)):
+    counts = (("iqm_", 18), ("idf_", 121), ("spectrum_", 48), ("residual_", 12))
+    for prefix, count in (*counts, ("relative_", 4), ("seam_", 3)):
         columns = [c for c in frames if c.startswith(prefix)]
         assert len(columns) == count, prefix
         values = frames.loc[frames.face >= 0, columns].to_numpy(float)
         assert not np.isinf(values).any() and np.isfinite(values).mean() > 0.5, prefix
     ablation_table = pd.read_csv(results / "tables/haar/ablation.csv")
     trained = ablation_table[ablation_table.model != SINGLE]
-    sets = {"distortion", "iqm", "quality", "residual", "spectral", "temporal", ALL}
+    sets = {"distortion", "iqm", "quality", "relative", "residual", "spectral", "temporal", ALL}
     assert set(trained.model) == set(MODELS.names()) and set(trained.features) == sets
     assert len(trained) == len(MODELS.names()) * len(sets) * 2 * 2  # x groups x levels
     assert trained.auc.between(0, 1).all() and trained.hter.between(0, 1).all()
@@ -261,6 +262,7 @@ def test_every_family_model_and_the_cnn_run_through_the_workflow(every_family_an
         "shuffled labels: AUC",
         "people on both sides of a fold",
         "identity from the features: accuracy",
+        "background (no face): AUC",
     }
     assert (
         controls[controls.control == "people on both sides of a fold"]
