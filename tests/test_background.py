@@ -130,3 +130,20 @@ def test_the_background_control_fires_on_coded_apart_classes_and_not_on_alike_on
         assert video.value > 0.95
     else:
         assert video.value_lo < 0.5 < video.value_hi  # chance lies within its interval
+
+
+def test_the_control_says_why_where_it_cannot_be_run():
+    """Frames too small for two patches side by side: no background feature has a value, and
+    the rows say so instead of a classifier's error about faces."""
+    table = _study(70, 95, pairs=3)
+    table[background_columns(FAMILIES)] = np.nan
+    rows = _control(table)
+    assert rows.value.isna().all()
+    assert rows.note.str.startswith("not measured: no frame has a corner patch clear").all()
+
+
+def test_the_note_counts_the_videos_without_a_clear_corner():
+    table = _study(70, 95)
+    table.loc[table.video == "real-p0a", background_columns(FAMILIES)] = np.nan
+    notes = _control(table).note
+    assert notes.str.contains("; 1 video(s) without a corner clear", regex=False).all()

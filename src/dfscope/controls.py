@@ -188,15 +188,25 @@ def background_control(
     interval. Where nothing but the face was swapped and both classes were coded alike, the
     background cannot tell them apart (near 0.5); at ``threshold`` or above, the note says the
     control fires: the classes differ outside the face, and the classifier's figures may
-    measure that. A classifier trained on another study has no background of that study to
-    learn from: the rows say so."""
+    measure that. The notes count the videos without a corner clear of the faces, which have
+    no score. Where the control cannot be run (a classifier trained on another study, whose
+    backgrounds are not here; no corner clear of the faces in any frame) the rows say why
+    instead of a figure."""
     base = {"control": BACKGROUND_CONTROL, "expected": f"near 0.5, below {threshold:g}"}
-    if isinstance(split, TrainOn):
-        note = (
-            "not measured: classifier.train_on names another study, whose backgrounds are not here"
-        )
-        return pd.DataFrame([base | {"group": g, "level": "video", "note": note} for g in groups])
     usable = [c for c in features if background[c].notna().any()]
+    why = None
+    if isinstance(split, TrainOn):
+        why = "classifier.train_on names another study, whose backgrounds are not here"
+    elif not usable:
+        why = (
+            "no frame has a corner patch clear of the faces (frames smaller than two patches "
+            "side by side, or faces at every corner): controls.background.size is too large"
+        )
+    if why is not None:
+        row = {"level": "video", "value": np.nan, "note": f"not measured: {why}"}
+        return pd.DataFrame([base | row | {"group": group} for group in groups])
+    measured = background.dropna(subset=usable, how="all").video.nunique()
+    without = background.video.nunique() - measured
     scores = cross_validate(
         background, usable, split=split, model=model, seed=seed, frames_per_video=frames_per_video
     )
@@ -205,15 +215,17 @@ def background_control(
     )
     rows = []
     for row in table.itertuples():
-        fires = row.auc >= threshold
-        note = (
-            f"{FIRES}: the {row.group} fakes and the real videos differ outside the face (the "
-            "frame's corners, where nothing was swapped), so the classifier's figures may "
-            "measure how the classes were coded or filmed, not the swap: see frames.recode "
-            "and the relative features (docs/detection.md)"
-            if fires
-            else "the frame outside the face does not tell the classes apart by this threshold"
-        )
+        if pd.isna(row.auc):
+            note = "not measured: the group has no scored real or no scored fake video"
+        elif row.auc >= threshold:
+            note = (
+                f"{FIRES}: the {row.group} fakes and the real videos differ outside the face (the "
+                "frame's corners, where nothing was swapped), so the classifier's figures may "
+                "measure how the classes were coded or filmed, not the swap: see frames.recode "
+                "and the relative features (docs/detection.md)"
+            )
+        else:
+            note = "the frame outside the face does not tell the classes apart by this threshold"
         rows.append(
             base
             | {
@@ -222,7 +234,8 @@ def background_control(
                 "value": row.auc,
                 "value_lo": row.auc_lo,
                 "value_hi": row.auc_hi,
-                "note": f"{note} ({model} on {len(usable)} background features)",
+                "note": f"{note} ({model} on {len(usable)} background features; "
+                f"{without} video(s) without a corner clear of the faces, not scored)",
             }
         )
     return pd.DataFrame(rows)
