@@ -329,7 +329,7 @@ def test_lint_is_clean():
             {"model": "svm"},
             [
                 "config key 'classifer' is not known; did you mean 'classifier'? The top level "
-                "has: ablation, batching, classifier, cnn, crops,"
+                "has: ablation, batching, classifier, cnn, controls, crops,"
             ],
         ),
         (
