@@ -243,7 +243,7 @@ def extract_frames(
     step leaves unpaired.
     """
     known = expected is not None
-    chain = None if recode is None else recoder(recode)
+    chain = recoder(recode)
     stated = 0 if known or Path(source).is_dir() else container_count(source)
     n, error, sizes, notes = 0, None, {}, []
     with atomic_dir(out_dir) as tmp:
