@@ -173,6 +173,7 @@ def background_control(
     background: pd.DataFrame,
     features: Sequence[str],
     *,
+    videos: Sequence[str],
     threshold: float,
     model: str,
     split: Split,
@@ -188,10 +189,10 @@ def background_control(
     interval. Where nothing but the face was swapped and both classes were coded alike, the
     background cannot tell them apart (near 0.5); at ``threshold`` or above, the note says the
     control fires: the classes differ outside the face, and the classifier's figures may
-    measure that. The notes count the videos without a corner clear of the faces, which have
-    no score. Where the control cannot be run (a classifier trained on another study, whose
-    backgrounds are not here; no corner clear of the faces in any frame) the rows say why
-    instead of a figure."""
+    measure that. The notes count the study's ``videos`` that have no background score (no
+    corner clear of the faces, or their background step failed). Where the control cannot be
+    run (a classifier trained on another study, whose backgrounds are not here; no corner clear
+    of the faces in any frame) the rows say why instead of a figure."""
     base = {"control": BACKGROUND_CONTROL, "expected": f"near 0.5, below {threshold:g}"}
     usable = [c for c in features if background[c].notna().any()]
     why = None
@@ -205,8 +206,7 @@ def background_control(
     if why is not None:
         row = {"level": "video", "value": np.nan, "note": f"not measured: {why}"}
         return pd.DataFrame([base | row | {"group": group} for group in groups])
-    measured = background.dropna(subset=usable, how="all").video.nunique()
-    without = background.video.nunique() - measured
+    without = len(set(videos) - set(background.dropna(subset=usable, how="all").video))
     scores = cross_validate(
         background, usable, split=split, model=model, seed=seed, frames_per_video=frames_per_video
     )
@@ -235,7 +235,7 @@ def background_control(
                 "value_lo": row.auc_lo,
                 "value_hi": row.auc_hi,
                 "note": f"{note} ({model} on {len(usable)} background features; "
-                f"{without} video(s) without a corner clear of the faces, not scored)",
+                f"{without} video(s) without a background, not scored)",
             }
         )
     return pd.DataFrame(rows)
@@ -274,7 +274,11 @@ def run_controls(
     if background is not None:
         path, columns, threshold = background
         table = pd.read_parquet(path)
-        outside = [background_control(table, columns, threshold=threshold, **protocol)]
+        outside = [
+            background_control(
+                table, columns, videos=frames.video.unique(), threshold=threshold, **protocol
+            )
+        ]
     table = pd.concat(
         [
             *outside,
