@@ -31,11 +31,12 @@ from dfscope.plan import Study, exact_pattern
 from dfscope.provenance import code_version, folder_fingerprint, script_imports
 from dfscope.resources import faces_mem_mb, largest_megapixels
 
-SCHEMA = Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
-SCRIPTS = Path(workflow.basedir) / "workflow/scripts"
+#: Paths from this file, not from the main Snakefile's folder: a host workflow that uses dfscope
+#: as a module has its own (``workflow.source_path`` fetches a remote source's file).
+SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
 check_renamed(config)
 check_schema(config, SCHEMA)  # one short message, not Snakemake's print of the whole schema
-validate(config, schema=str(SCHEMA))  # fills in the defaults
+validate(config, schema=SCHEMA)  # fills in the defaults
 check_config(config)
 
 #: The study: its videos, batches, pairs and targets (the built-in sample generated if missing).
@@ -66,7 +67,7 @@ def code_of(script, *entries):
     """The code version of a rule: of the dfscope modules its ``script`` imports and of the
     registry ``entries`` (modules) it loads by name, and of all they import
     (:mod:`dfscope.provenance`), so that editing a module reruns the rules that run it."""
-    return code_version(*script_imports(SCRIPTS / f"{script}.py"), *entries)
+    return code_version(*script_imports(workflow.source_path(f"../scripts/{script}.py")), *entries)
 
 
 def members(wildcards):
