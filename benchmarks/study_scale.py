@@ -87,8 +87,8 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
     """Run ``step`` as its rule does (one thread); its wall time and peak memory. For the
     ablation, ``feature_set`` is the set its job scores, or :data:`COMBINE`."""
     from dfscope.ablation import run_combine, run_score_set
+    from dfscope.classifier.protocol import Protocol
     from dfscope.classifier.run import run_classifier
-    from dfscope.classifier.splits import protocol_of
     from dfscope.config import classifier_features
     from dfscope.controls import run_controls
     from dfscope.runtime import limit_threads
@@ -96,13 +96,13 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
     limit_threads(1)
     config = default_config()
     o = config["classifier"]
-    common = protocol_of(o, ["LQ", "HQ"])
+    protocol = Protocol.from_config(o, ["LQ", "HQ"])
     features = classifier_features(config)
     start = time.perf_counter()
     if step == "classify":
         run_classifier(
             table, out / "scores.parquet", out / "classifier.csv", out / "models",
-            features=features, model=o["model"], **common,
+            features=features, model=o["model"], protocol=protocol,
         )  # fmt: skip
     elif step == "ablation":
         sets = ablation_sets(config)
@@ -111,15 +111,17 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
         if feature_set == COMBINE:
             run_combine(
                 table, [parts / f"{name}.parquet" for name in sets], out / "ablation.csv",
-                sets=sets, models=models, groups=common["groups"],
+                sets=sets, models=models, groups=protocol.groups,
             )  # fmt: skip
         else:
             run_score_set(
                 table, parts / f"{feature_set}.parquet", name=feature_set,
-                features=sets[feature_set], models=models, **common,
+                features=sets[feature_set], models=models, protocol=protocol,
             )  # fmt: skip
     else:
-        run_controls(table, out / "controls.csv", features=features, model=o["model"], **common)
+        run_controls(
+            table, out / "controls.csv", features=features, model=o["model"], protocol=protocol
+        )
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"step": step, "wall_s": round(wall, 1), "peak_mib": round(peak)}

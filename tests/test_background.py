@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dfscope.background import background_columns, corner_patches, measure_frame
+from dfscope.classifier.protocol import Protocol
 from dfscope.classifier.splits import KFold
 from dfscope.controls import background_control
 from dfscope.geometry import Box
@@ -107,13 +108,11 @@ def _control(table: pd.DataFrame, videos=None) -> pd.DataFrame:
         videos=table.video.unique() if videos is None else videos,
         threshold=0.75,
         model="logistic",
-        split=KFold(5, 0),
-        seed=0,
-        pooling="mean",
-        groups=["HQ"],
-        n_boot=100,
-        frames_per_video=None,
-    ).set_index("level")
+        protocol=Protocol(
+            split=KFold(5, 0), seed=0, pooling="mean", face_pooling="max", groups=("HQ",),
+            n_boot=100, frames_per_video=None,
+        ),
+    ).set_index("level")  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from sklearn.metrics import roc_auc_score
 
 from dfscope.classifier.fitting import Scores, cross_validate, thin, train_and_score
 from dfscope.classifier.metrics import classifier_metrics, video_scores, with_thresholds
+from dfscope.classifier.protocol import Protocol
 from dfscope.classifier.run import run_classifier
 from dfscope.classifier.splits import (
     DatasetSplit,
@@ -22,7 +23,6 @@ from dfscope.classifier.splits import (
     TrainOn,
     cohorts,
     folds,
-    protocol_of,
     read_split,
     split_of,
 )
@@ -266,11 +266,11 @@ def test_a_fold_whose_test_videos_have_no_face_scores_nothing_and_stops_nothing(
     frames.loc[alone, "subject"] = frames.loc[alone, "video"]  # ... as a list makes it
     frames.loc[alone & frames.label.eq(1).to_numpy(), "face_source"] = None
     scores = cross_validate(frames, FEATURES, model="logistic", seed=0, split=KFold(99, 0))
-    frame_scores, videos = with_thresholds(scores, "mean")
+    frame_scores, videos = with_thresholds(scores, "mean", "max")
     assert videos.set_index("video").score.isna().to_dict() == {
         video: video == "hq-fcol0-sa1-fhop0" for video in videos.video
     }
-    table = classifier_metrics(frame_scores, videos, ["LQ", "HQ"], n_boot=100)
+    table = classifier_metrics(frame_scores, videos, ["LQ", "HQ"], n_boot=100, seed=0)
     video_rows = table[table.level == "video"].set_index("group")
     assert video_rows.n_fake.to_dict() == {"LQ": 8, "HQ": 7}  # scored fakes only
     assert video_rows.auc.notna().all()
@@ -299,12 +299,12 @@ def test_pool_mean_median_trimmed_mean():
         "max": 100,
     }  # trimmed: 1, 100 cut
     for how, value in expected.items():
-        pooled = video_scores(frame_scores, how).set_index("video")
+        pooled = video_scores(frame_scores, how, "max").set_index("video")
         assert pooled.loc["v", "score"] == pytest.approx(value)
         assert pooled.loc["v", "n_frames"] == 10
         assert np.isnan(pooled.loc["w", "score"]) and pooled.loc["w", "n_frames"] == 0
     with pytest.raises(ValueError, match="unknown pooling 'mode'"):
-        video_scores(frame_scores, "mode")
+        video_scores(frame_scores, "mode", "max")
 
 
 def test_a_videos_faces_are_pooled_each_over_its_frames_then_over_faces():
@@ -322,7 +322,7 @@ def test_a_videos_faces_are_pooled_each_over_its_frames_then_over_faces():
             "score": [-1.0, 3.0, -2.0, 5.0, -3.0],
         }
     )
-    pooled = video_scores(frame_scores, "mean").set_index("video").loc["v"]
+    pooled = video_scores(frame_scores, "mean", "max").set_index("video").loc["v"]
     assert pooled.score == 4.0 and pooled.n_frames == 3  # face 1's mean; three frames
     assert video_scores(frame_scores, "mean", "mean").score.item() == pytest.approx(1.0)
     assert video_scores(frame_scores, "max", "mean").score.item() == pytest.approx(2.0)
@@ -384,7 +384,7 @@ def scored_tables(seed=0):
     frames["frame"] = np.tile(np.arange(5), 30)
     frames["face_id"] = 0
     frames["score"] = rng.normal(size=len(frames)) + 1.2 * frames.label
-    videos = video_scores(frames, "mean")
+    videos = video_scores(frames, "mean", "max")
     for table in (frames, videos):
         table["threshold"] = 0.6  # set beforehand, as a fold's development scores set it
         table["fake"] = (table.score >= 0.6).astype("Int8")
@@ -423,8 +423,8 @@ def test_scores_of_folds_on_other_scales_are_calibrated_before_they_are_pooled()
     (the CNN's on DeepfakeTIMIT's HQ: 0.676, its folds' 0.92 to 1.00; issue #30). Each fold's
     scores are mapped by its own development scores first: the pooled AUC is the folds'."""
     scores = _shifted_folds([-53.0, 0.0, 66.0])
-    frames, videos = with_thresholds(scores, "mean")
-    table = classifier_metrics(frames, videos, ["HQ"], n_boot=100).set_index("level")
+    frames, videos = with_thresholds(scores, "mean", "max")
+    table = classifier_metrics(frames, videos, ["HQ"], n_boot=100, seed=0).set_index("level")
     video = table.loc["video"]
     assert video.folds_with_both == 3 and 0.8 < video.auc_fold_mean < 1
     assert abs(video.auc - video.auc_fold_mean) < 0.02, video
@@ -509,7 +509,9 @@ def test_cross_validate_separates_shifted_fakes(model):
     # Every training frame of each fold has a development score: two folds train on it.
     usable = frames.dropna(subset=FEATURES, how="all")
     assert len(scored.dev) == 2 * len(usable) and scored.dev.score.notna().all()
-    table = classifier_metrics(*with_thresholds(scored, "median"), ["LQ", "HQ"], n_boot=20, seed=0)
+    table = classifier_metrics(
+        *with_thresholds(scored, "median", "max"), ["LQ", "HQ"], n_boot=20, seed=0
+    )
     assert (table.auc > 0.95).all() and (table.hter < 0.1).all()
     assert len(scored.models) == 3
     assert list(scored.models[0].feature_names_in_) == FEATURES
@@ -520,7 +522,7 @@ def test_training_on_another_study_scores_every_video_of_this_one():
     this = synthetic(3, pairs=[("ghost0", "elon0")], seed=1)
     scores = train_and_score(synthetic(3, seed=2), this, FEATURES, model="svm", seed=0).test
     assert set(scores.video) == set(this.video) and (scores.fold == 0).all()
-    videos = video_scores(scores, "mean")
+    videos = video_scores(scores, "mean", "max")
     lowest_fake = videos[videos.label == 1].score.min()
     assert (videos[videos.label == 0].score < lowest_fake).all()
 
@@ -533,7 +535,9 @@ def test_cross_validate_on_noise_is_near_chance(model):
     scores = cross_validate(
         frames, FEATURES, model=model, seed=0, frames_per_video=6, split=KFold(3, 0)
     )
-    table = classifier_metrics(*with_thresholds(scores, "mean"), ["LQ", "HQ"], n_boot=20, seed=0)
+    table = classifier_metrics(
+        *with_thresholds(scores, "mean", "max"), ["LQ", "HQ"], n_boot=20, seed=0
+    )
     assert table.auc.between(0.2, 0.8).all() and table.hter.between(0.2, 0.8).all()
 
 
@@ -549,12 +553,11 @@ def test_run_classifier_is_byte_identical(tmp_path):
             tmp_path / run / "models",
             features=FEATURES,
             model="svm",
-            split=KFold(3, 7),
-            seed=7,
-            pooling="trimmed_mean",
-            groups=["LQ", "HQ"],
-            n_boot=50,
-        )
+            protocol=Protocol(
+                split=KFold(3, 7), seed=7, pooling="trimmed_mean", face_pooling="max",
+                groups=("LQ", "HQ"), n_boot=50, frames_per_video=None,
+            ),
+        )  # fmt: skip
         outputs.append(
             [(tmp_path / run / name).read_bytes() for name in ("scores.parquet", "classifier.csv")]
         )
@@ -615,7 +618,7 @@ def test_every_classifier_step_runs_the_protocol_the_config_says():
         "train_on": None, "split": None, "folds": 5, "seed": 3, "pooling": "median",
         "face_pooling": "max", "n_boot": 200, "frames_per_video": 8, "model": "svm",
     }  # fmt: skip
-    assert protocol_of(options, ["LQ"]) == {
-        "split": KFold(5, 3), "seed": 3, "pooling": "median", "face_pooling": "max",
-        "groups": ["LQ"], "n_boot": 200, "frames_per_video": 8,
-    }  # fmt: skip
+    assert Protocol.from_config(options, ["LQ"]) == Protocol(
+        split=KFold(5, 3), seed=3, pooling="median", face_pooling="max", groups=("LQ",),
+        n_boot=200, frames_per_video=8,
+    )  # fmt: skip

@@ -16,6 +16,7 @@ from dfscope.classifier.cnn_evaluation import run_cnn
 from dfscope.classifier.cnn_folds import write_folds
 from dfscope.classifier.metrics import classifier_metrics, with_thresholds
 from dfscope.classifier.models import MODELS
+from dfscope.classifier.protocol import Protocol
 from dfscope.classifier.splits import KFold, SplitFile, TrainOn
 from dfscope.controls import identity_in_features, people_on_both_sides, shuffled, shuffled_labels
 from dfscope.features import FAMILIES
@@ -25,6 +26,14 @@ from .conftest import snakemake
 from .test_classifier import FEATURES, synthetic
 
 GROUPS = ["LQ", "HQ"]
+
+
+def protocol(split=None, seed: int = 0) -> Protocol:
+    """The tests' protocol: 3 folds, mean pooling, 20 bootstrap replicates."""
+    return Protocol(
+        split=split or KFold(3, seed), seed=seed, pooling="mean", face_pooling="max",
+        groups=tuple(GROUPS), n_boot=20, frames_per_video=None,
+    )  # fmt: skip
 
 
 def test_the_feature_sets_are_each_family_alone_and_all_together():
@@ -46,10 +55,7 @@ def test_the_ablation_scores_each_model_on_each_set_beside_the_best_single_featu
     frames = synthetic(0)
     frames["f1"] += 3 * frames.label
     sets = {"signal": ["f1"], "noise": ["f2", "f3"]}
-    table = ablation(
-        frames, sets, ["logistic"], split=KFold(3, 0), seed=0, pooling="mean", groups=GROUPS,
-        n_boot=20, frames_per_video=None,
-    )  # fmt: skip
+    table = ablation(frames, sets, ["logistic"], protocol())
     video = table[table.level == "video"].set_index(["model", "features", "group"]).sort_index()
     assert (video.loc[("logistic", "signal"), "auc"] > 0.95).all()
     assert (video.loc[("logistic", "noise"), "auc"] < 0.85).all()
@@ -68,14 +74,12 @@ def test_the_ablation_jobs_of_each_set_give_the_table_of_one_job(tmp_path):
     frames.to_parquet(frames_path)
     sets = {"signal": ["f1"], "noise": ["f2", "f3"], ALL: FEATURES}
     models = ["logistic", "single"]
-    protocol = {
-        "split": KFold(3, 0), "seed": 0, "pooling": "mean", "groups": GROUPS, "n_boot": 20,
-        "frames_per_video": None,
-    }  # fmt: skip
-    whole = ablation(frames, sets, models, **protocol)
+    whole = ablation(frames, sets, models, protocol())
     parts = {name: tmp_path / f"{name}.parquet" for name in reversed(sets)}
     for name, part in parts.items():
-        run_score_set(frames_path, part, name=name, features=sets[name], models=models, **protocol)
+        run_score_set(
+            frames_path, part, name=name, features=sets[name], models=models, protocol=protocol()
+        )
     table = run_combine(
         frames_path, list(parts.values()), tmp_path / "ablation.csv", sets=sets, models=models,
         groups=GROUPS,
@@ -100,10 +104,7 @@ def test_shuffled_labels_keep_the_counts_and_leave_nothing_to_learn():
     )
     assert (videos.label.value_counts() == shuffled_videos.label.value_counts()).all()
     assert (videos.label != shuffled_videos.label).any()
-    table = shuffled_labels(
-        frames, FEATURES, model="logistic", split=KFold(3, 0), seed=1, pooling="mean",
-        groups=GROUPS, n_boot=20, frames_per_video=None,
-    )  # fmt: skip
+    table = shuffled_labels(frames, FEATURES, model="logistic", protocol=protocol(KFold(3, 0), 1))
     assert table.value.between(0.15, 0.85).all(), table  # without the shuffle: AUC > 0.95
 
 
@@ -162,7 +163,7 @@ def test_the_cnn_trains_per_fold_and_scores_every_crop_of_its_held_out_videos(cr
         len(scores.settings) == 3 and "threshold on held-out training cohorts" in scores.settings[0]
     )
     assert scores.test.score.notna().sum() == paths.notna().sum()
-    table = classifier_metrics(*with_thresholds(scores, "mean"), GROUPS, n_boot=20, seed=0)
+    table = classifier_metrics(*with_thresholds(scores, "mean", "max"), GROUPS, n_boot=20, seed=0)
     assert (table.auc > 0.9).all()
     again = cnn.fit_and_score(frames, paths, KFold(3, 0), seed=0, frames_per_video=4, **training)
     pd.testing.assert_frame_equal(scores.test, again.test)  # one seed, one thread: the same
@@ -176,7 +177,9 @@ def test_folds_trained_in_jobs_of_their_own_give_the_table_of_all_folds_in_one(c
     together = cnn.fit_and_score(
         frames, cnn.crop_paths(frames, [batch]), KFold(3, 0), seed=0, frames_per_video=4, **training
     )
-    expected = classifier_metrics(*with_thresholds(together, "mean"), GROUPS, n_boot=20, seed=0)
+    expected = classifier_metrics(
+        *with_thresholds(together, "mean", "max"), GROUPS, n_boot=20, seed=0
+    )
     expected["settings"] = "; ".join(together.settings)
     frames.to_parquet(tmp_path / "frames.parquet")
     folds = write_folds(tmp_path / "frames.parquet", tmp_path / "folds.json", split=KFold(3, 0))
@@ -195,8 +198,7 @@ def test_folds_trained_in_jobs_of_their_own_give_the_table_of_all_folds_in_one(c
             frames_per_video=4,
             training=training,
         )
-    options = {"seed": 0, "pooling": "mean", "groups": GROUPS, "n_boot": 20}
-    table = run_cnn(parts, tmp_path / "v.parquet", tmp_path / "cnn.csv", **options)
+    table = run_cnn(parts, tmp_path / "v.parquet", tmp_path / "cnn.csv", protocol=protocol())
     pd.testing.assert_frame_equal(table, expected)
     with pytest.raises(ValueError, match="no train_on"):
         write_folds(tmp_path / "frames.parquet", tmp_path / "x.json", split=TrainOn("other"))

@@ -16,9 +16,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from .atomic import write_csv, write_parquet
-from .classifier.fitting import score_split
-from .classifier.metrics import classifier_metrics, with_thresholds
-from .classifier.splits import Split
+from .classifier.protocol import Protocol
 from .columns import TEMPORAL_FEATURES
 from .features import feature_columns
 from .roc import equal_error_rate, per_group
@@ -55,18 +53,12 @@ def ablation(
     frames: pd.DataFrame,
     sets: Mapping[str, Sequence[str]],
     models: Sequence[str],
-    *,
-    groups: Sequence[str],
-    **protocol,
+    protocol: Protocol,
 ) -> pd.DataFrame:
     """One row per model, feature set (``sets``: name -> feature columns), group and level:
-    :func:`score_set` of each set, put together by :func:`combine`. ``protocol``:
-    :func:`score_set`'s keywords."""
-    parts = [
-        score_set(frames, name, features, models, groups=groups, **protocol)
-        for name, features in sets.items()
-    ]
-    return combine(parts, frames, sets, models, groups)
+    :func:`score_set` of each set, put together by :func:`combine`."""
+    parts = [score_set(frames, name, features, models, protocol) for name, features in sets.items()]
+    return combine(parts, frames, sets, models, protocol.groups)
 
 
 def score_set(
@@ -74,31 +66,14 @@ def score_set(
     name: str,
     features: Sequence[str],
     models: Sequence[str],
-    *,
-    split: Split,
-    seed: int,
-    pooling: str,
-    face_pooling: str = "max",
-    groups: Sequence[str],
-    n_boot: int,
-    frames_per_video: int | None,
+    protocol: Protocol,
 ) -> pd.DataFrame:
     """The rows of one feature set (``name``: its ``features``), model after model: the
-    classifier's metrics (:func:`dfscope.classifier.metrics.classifier_metrics`). A set is the
-    unit of work of the ablation's jobs, so that the sets are fitted side by side."""
+    classifier's metrics under ``protocol``. A set is the unit of work of the ablation's jobs,
+    so that the sets are fitted side by side."""
     tables = []
     for model in models:
-        scores = score_split(
-            frames,
-            features,
-            split=split,
-            model=model,
-            seed=seed,
-            frames_per_video=frames_per_video,
-        )
-        table = classifier_metrics(
-            *with_thresholds(scores, pooling, face_pooling), groups, n_boot=n_boot, seed=seed
-        )
+        _, _, table = protocol.evaluate(protocol.score(frames, features, model))
         tables.append(table.assign(model=model, features=name, n_features=len(features)))
         log.info("%s on %s (%d features) done", model, name, len(features))
     return pd.concat(tables, ignore_index=True)
@@ -165,11 +140,11 @@ def run_score_set(
     name: str,
     features: Sequence[str],
     models: Sequence[str],
-    **protocol,
+    protocol: Protocol,
 ) -> pd.DataFrame:
     """An ablation job of one feature set: :func:`score_set` of the study's frame table,
     written as Parquet (every digit kept for :func:`run_combine`)."""
-    table = score_set(pd.read_parquet(frames_path), name, features, models, **protocol)
+    table = score_set(pd.read_parquet(frames_path), name, features, models, protocol)
     write_parquet(table, out)
     return table
 

@@ -25,8 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_csv
-from .classifier.fitting import cross_validate, train_and_score
-from .classifier.metrics import classifier_metrics, with_thresholds
+from .classifier.protocol import Protocol
 from .classifier.splits import Split, TrainOn, cohorts, folds_of, require
 from .columns import BACKGROUND_CONTROL, FIRES
 
@@ -57,24 +56,17 @@ def shuffled_labels(
     features: Sequence[str],
     *,
     model: str,
-    split: Split,
-    seed: int,
-    pooling: str,
-    face_pooling: str = "max",
-    groups: Sequence[str],
-    n_boot: int,
-    frames_per_video: int | None,
+    protocol: Protocol,
 ) -> pd.DataFrame:
-    """The classifier's AUC per group and level with shuffled labels (:func:`shuffled`)."""
-    options = {"model": model, "seed": seed, "frames_per_video": frames_per_video}
-    if isinstance(split, TrainOn):
-        training = shuffled(pd.read_parquet(split.path), seed)
-        scores = train_and_score(training, frames, features, **options)
+    """The classifier's AUC per group and level with shuffled labels (:func:`shuffled`): of the
+    study's videos, or of the other study's that a :class:`TrainOn` split trains on."""
+    seed = protocol.seed
+    if isinstance(protocol.split, TrainOn):
+        training = shuffled(pd.read_parquet(protocol.split.path), seed)
+        scores = protocol.score(frames, features, model, train=training)
     else:
-        scores = cross_validate(shuffled(frames, seed), features, split=split, **options)
-    table = classifier_metrics(
-        *with_thresholds(scores, pooling, face_pooling), groups, n_boot=n_boot, seed=seed
-    )
+        scores = protocol.score(shuffled(frames, seed), features, model)
+    _, _, table = protocol.evaluate(scores)
     return pd.DataFrame(
         {
             "control": "shuffled labels: AUC",
@@ -176,13 +168,7 @@ def background_control(
     videos: Sequence[str],
     threshold: float,
     model: str,
-    split: Split,
-    seed: int,
-    pooling: str,
-    face_pooling: str = "max",
-    groups: Sequence[str],
-    n_boot: int,
-    frames_per_video: int | None,
+    protocol: Protocol,
 ) -> pd.DataFrame:
     """The classifier's protocol (model, folds, pooling, thresholds) on the background features
     (:mod:`dfscope.background`) instead of the face's: its AUC per group and level with its
@@ -196,7 +182,7 @@ def background_control(
     base = {"control": BACKGROUND_CONTROL, "expected": f"near 0.5, below {threshold:g}"}
     usable = [c for c in features if background[c].notna().any()]
     why = None
-    if isinstance(split, TrainOn):
+    if isinstance(protocol.split, TrainOn):
         why = "classifier.train_on names another study, whose backgrounds are not here"
     elif not usable:
         why = (
@@ -205,14 +191,9 @@ def background_control(
         )
     if why is not None:
         row = {"level": "video", "value": np.nan, "note": f"not measured: {why}"}
-        return pd.DataFrame([base | row | {"group": group} for group in groups])
+        return pd.DataFrame([base | row | {"group": group} for group in protocol.groups])
     without = len(set(videos) - set(background.dropna(subset=usable, how="all").video))
-    scores = cross_validate(
-        background, usable, split=split, model=model, seed=seed, frames_per_video=frames_per_video
-    )
-    table = classifier_metrics(
-        *with_thresholds(scores, pooling, face_pooling), groups, n_boot=n_boot, seed=seed
-    )
+    _, _, table = protocol.evaluate(protocol.score(background, usable, model))
     rows = []
     for row in table.itertuples():
         if pd.isna(row.auc):
@@ -247,44 +228,29 @@ def run_controls(
     *,
     features: Sequence[str],
     model: str,
-    split: Split,
-    seed: int,
-    pooling: str,
-    face_pooling: str = "max",
-    groups: Sequence[str],
-    n_boot: int,
-    frames_per_video: int | None,
+    protocol: Protocol,
     background: tuple[str | Path, Sequence[str], float] | None = None,
 ) -> pd.DataFrame:
-    """The controls step: every control of the study's frame table and, where ``background``
-    is given (the background table, its features and the control's threshold), the background
-    control, written as CSV."""
+    """The controls step: every control of the study's frame table under the classifier's
+    ``model`` and ``protocol`` and, where ``background`` is given (the background table, its
+    features and the control's threshold), the background control, written as CSV."""
     frames = pd.read_parquet(frames_path)
-    protocol = {
-        "model": model,
-        "split": split,
-        "seed": seed,
-        "pooling": pooling,
-        "face_pooling": face_pooling,
-        "groups": groups,
-        "n_boot": n_boot,
-        "frames_per_video": frames_per_video,
-    }
+    fitted = {"model": model, "protocol": protocol}
     outside = []
     if background is not None:
         path, columns, threshold = background
         table = pd.read_parquet(path)
         outside = [
             background_control(
-                table, columns, videos=frames.video.unique(), threshold=threshold, **protocol
+                table, columns, videos=frames.video.unique(), threshold=threshold, **fitted
             )
         ]
     table = pd.concat(
         [
             *outside,
-            shuffled_labels(frames, features, **protocol),
-            people_on_both_sides(frames, split),
-            identity_in_features(frames, features, seed),
+            shuffled_labels(frames, features, **fitted),
+            people_on_both_sides(frames, protocol.split),
+            identity_in_features(frames, features, protocol.seed),
         ],
         ignore_index=True,
     ).reindex(columns=COLUMNS)

@@ -1,7 +1,7 @@
 """Rule ablation_set: each ablation model on one feature set, with the classifier's protocol."""
 
 from dfscope.ablation import run_score_set
-from dfscope.classifier.splits import protocol_of
+from dfscope.classifier.protocol import Protocol
 from dfscope.runtime import configure_logging, limit_threads
 
 configure_logging(snakemake.log[0])
@@ -13,5 +13,5 @@ run_score_set(
     name=snakemake.wildcards.feature_set,
     features=p.features,
     models=p.models,
-    **protocol_of(p.options, p.groups),
+    protocol=Protocol.from_config(p.options, p.groups),
 )

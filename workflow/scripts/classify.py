@@ -1,7 +1,7 @@
 """Rule classify: score the videos with the deepfake classifier; video scores and its table."""
 
+from dfscope.classifier.protocol import Protocol
 from dfscope.classifier.run import run_classifier
-from dfscope.classifier.splits import protocol_of
 from dfscope.runtime import configure_logging, limit_threads
 
 configure_logging(snakemake.log[0])
@@ -14,5 +14,5 @@ run_classifier(
     snakemake.output.models,
     features=p.features,
     model=p.options["model"],
-    **protocol_of(p.options, p.groups),
+    protocol=Protocol.from_config(p.options, p.groups),
 )

@@ -1,7 +1,7 @@
 """Rule controls: shuffled labels, people on both sides of a fold, identity in the features, and
 the background control."""
 
-from dfscope.classifier.splits import protocol_of
+from dfscope.classifier.protocol import Protocol
 from dfscope.controls import run_controls
 from dfscope.runtime import configure_logging, limit_threads
 
@@ -13,10 +13,10 @@ run_controls(
     snakemake.output[0],
     features=p.features,
     model=p.options["model"],
+    protocol=Protocol.from_config(p.options, p.groups),
     background=(
         (i.background, p.background_features, p.background["threshold"])
         if p.background["enabled"]
         else None
     ),
-    **protocol_of(p.options, p.groups),
 )

@@ -14,27 +14,22 @@ import pandas as pd
 
 from ..atomic import write_csv, write_parquet
 from .cnn_folds import read_fold_scores, scores_of
-from .metrics import classifier_metrics, with_thresholds
+from .protocol import Protocol
 
 
 def run_cnn(
     parts: Sequence[str | Path],
     out_scores_parquet: str | Path,
     out_table_csv: str | Path,
-    *,
-    seed: int,
-    pooling: str,
-    face_pooling: str = "max",
-    groups: Sequence[str],
-    n_boot: int,
+    protocol: Protocol,
 ) -> pd.DataFrame:
     """The folds' scores ``parts`` (in fold order) pooled to video scores, each with its fold's
-    threshold and decision, and the metrics table (as the feature classifier's, the settings of
-    each fold), written atomically."""
+    threshold and decision, and the metrics table, under ``protocol`` as the feature
+    classifier's (its split is the folds' own, planned by :mod:`.cnn_folds`), with the settings
+    of each fold; written atomically."""
     folds = [read_fold_scores(path) for path in parts]
     scores = scores_of([part for part, _ in folds], [settings for _, settings in folds], [])
-    frame_scores, videos = with_thresholds(scores, pooling, face_pooling)
-    table = classifier_metrics(frame_scores, videos, groups, n_boot=n_boot, seed=seed)
+    _, videos, table = protocol.evaluate(scores)
     table["settings"] = "; ".join(scores.settings)
     write_parquet(videos, out_scores_parquet)
     write_csv(table, out_table_csv)

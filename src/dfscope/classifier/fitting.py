@@ -25,7 +25,6 @@ from .splits import (
     DatasetSplit,
     Fold,
     Split,
-    TrainOn,
     cohorts,
     present,
     present_folds,
@@ -174,24 +173,6 @@ def cross_validate(
         seed=seed,
         frames_per_video=frames_per_video,
     )
-
-
-def score_split(
-    frames: pd.DataFrame,
-    features: Sequence[str],
-    *,
-    split: Split,
-    model: str,
-    seed: int,
-    frames_per_video: int | None = None,
-) -> Scores:
-    """The classifier's scores over ``split``: trained on another study's frame table where it
-    is :class:`TrainOn` (:func:`train_and_score`), else cross-validated
-    (:func:`cross_validate`)."""
-    options = {"model": model, "seed": seed, "frames_per_video": frames_per_video}
-    if isinstance(split, TrainOn):
-        return train_and_score(pd.read_parquet(split.path), frames, features, **options)
-    return cross_validate(frames, features, split=split, **options)
 
 
 def train_and_score(

@@ -18,9 +18,7 @@ from .fitting import Scores
 from .poolings import POOLINGS
 
 
-def video_scores(
-    frame_scores: pd.DataFrame, pooling: str = "mean", face_pooling: str = "max"
-) -> pd.DataFrame:
+def video_scores(frame_scores: pd.DataFrame, pooling: str, face_pooling: str) -> pd.DataFrame:
     r"""One score per video from its frames' scores: video, group, label, fold, n_frames, score.
 
     Each face's frame scores are pooled by the pooling module ``pooling``
@@ -40,7 +38,7 @@ def video_scores(
 
 
 def with_thresholds(
-    scores: Scores, pooling: str, face_pooling: str = "max"
+    scores: Scores, pooling: str, face_pooling: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The held-out frame scores and the pooled video scores (:func:`video_scores`), each with
     its fold's decision threshold (``threshold``) and the decision (``fake``: 1 where the
@@ -97,8 +95,9 @@ def classifier_metrics(
     frame_scores: pd.DataFrame,
     video_scores: pd.DataFrame,
     groups: Sequence[str],
-    n_boot: int = 1000,
-    seed: int = 0,
+    *,
+    n_boot: int,
+    seed: int,
 ) -> pd.DataFrame:
     """AUC, average precision, EER and FRR at 10 % / 1 % FAR; FAR, FRR, HTER and accuracy at
     each fold's threshold; the log loss of the calibrated probabilities (:func:`with_thresholds`,

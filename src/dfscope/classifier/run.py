@@ -12,9 +12,8 @@ import pyarrow.parquet as pq
 
 from ..atomic import atomic_dir, write_csv, write_parquet
 from ..columns import MADE_WITH
-from .fitting import Scores, score_split
-from .metrics import classifier_metrics, with_thresholds
-from .splits import Split
+from .fitting import Scores
+from .protocol import Protocol
 
 
 def run_classifier(
@@ -25,30 +24,16 @@ def run_classifier(
     *,
     features: Sequence[str],
     model: str,
-    split: Split,
-    seed: int,
-    pooling: str,
-    face_pooling: str = "max",
-    groups: Sequence[str],
-    n_boot: int = 1000,
-    frames_per_video: int | None = None,
+    protocol: Protocol,
 ) -> pd.DataFrame:
-    """Score the study's videos with the classifier (cross-validated over ``split``, or trained
-    on another study's frame table where it is :class:`TrainOn`); write the video scores, with
+    """Score the study's videos with the classifier under ``protocol`` (cross-validated over
+    its split, or trained on another study's frame table); write the video scores, with
     each one's fold threshold and decision (Parquet), and the metrics table (CSV, with each
     fold's hyperparameters), both atomically and byte-reproducibly, and the fold models under
     ``models_dir``. Returns the table.
     """
-    scores = score_split(
-        pd.read_parquet(frames_path),
-        features,
-        split=split,
-        model=model,
-        seed=seed,
-        frames_per_video=frames_per_video,
-    )
-    frame_scores, videos = with_thresholds(scores, pooling, face_pooling)
-    table = classifier_metrics(frame_scores, videos, groups, n_boot=n_boot, seed=seed)
+    scores = protocol.score(pd.read_parquet(frames_path), features, model)
+    frame_scores, videos, table = protocol.evaluate(scores)
     table["hyperparameters"] = "; ".join(scores.settings)
     save_models(scores, frame_scores, videos, features, frames_path, models_dir)
     write_parquet(videos, out_scores_parquet)

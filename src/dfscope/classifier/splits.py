@@ -79,22 +79,6 @@ def split_of(options: Mapping) -> Split:
     return KFold(options["folds"], options["seed"])
 
 
-def protocol_of(options: Mapping, groups: Sequence[str]) -> dict:
-    """The keywords of the evaluation protocol a config's ``classifier`` section says, which
-    every classifier step (classify, the ablation's jobs, the controls, the CNN) runs with:
-    its split (:func:`split_of`), seed, frame and face poolings, bootstrap replicates, training
-    frames a video, and the ``groups`` reported."""
-    return {
-        "split": split_of(options),
-        "seed": options["seed"],
-        "pooling": options["pooling"],
-        "face_pooling": options["face_pooling"],
-        "groups": groups,
-        "n_boot": options["n_boot"],
-        "frames_per_video": options["frames_per_video"],
-    }
-
-
 def folds_of(split: Split, frames: pd.DataFrame, people: pd.Series) -> list[Fold]:
     """The folds of ``split`` (not :class:`TrainOn`) over the videos of ``frames``, whose
     cohorts are ``people``."""
