@@ -1,5 +1,6 @@
 # The two commands of the README. Each creates (or reuses) the virtual
-# environment .venv with the pinned packages of requirements.txt.
+# environment .venv with the pinned packages of requirements*.txt: the workflow's,
+# the tests' and the linters'.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -21,11 +22,13 @@ lint: $(VENV)/.installed
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+REQUIREMENTS := requirements.txt requirements-test.txt requirements-lint.txt
+
+$(VENV)/.installed: $(REQUIREMENTS) pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dfscope needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet $(addprefix -r ,$(REQUIREMENTS))
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 

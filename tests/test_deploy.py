@@ -1,9 +1,11 @@
 """dfscope deployed the way the Snakemake workflow catalog deploys workflows: ``snakedeploy
 deploy-workflow`` writes a Snakefile that uses dfscope as a module with the user's own
-``config/``; the sample runs there to the end."""
+``config/``; the sample runs there to the end, in an environment without TensorFlow (what
+``pip install dfscope[torch]`` gives) with the config's detector ``mtcnn_torch``."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from .conftest import N_FRAMES, REPO
+from .conftest import REPO
+from .test_workflow import HIDE
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +61,9 @@ def test_snakedeploy_writes_a_module_of_the_workflow_entry(deployed):
     assert (dest / "profiles/default/config.yaml").is_file()
 
 
-def test_deployed_workflow_runs_the_sample_with_the_users_config(deployed):
+def test_deployed_workflow_runs_the_sample_with_the_users_config_and_no_tensorflow(
+    deployed, tmp_path
+):
     source, dest = deployed
     snakefile = dest / "workflow/Snakefile"
     # From a local folder snakedeploy writes the path inside the source ("workflow/Snakefile"),
@@ -68,20 +73,27 @@ def test_deployed_workflow_runs_the_sample_with_the_users_config(deployed):
         snakefile.read_text().replace('"workflow/Snakefile"', f'"{source}/workflow/Snakefile"')
     )
     config = yaml.safe_load((dest / "config/config.yaml").read_text())
-    config["sample"] = config.get("sample", {}) | {"n_frames": N_FRAMES}  # the user's edit
+    config["detector"] = config.get("detector", {}) | {"name": "mtcnn_torch"}  # the user's edits
+    config["sample"] = config.get("sample", {}) | {"sentences": ["sa1"], "n_frames": 8}
     (dest / "config/config.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "hide").mkdir()
+    (tmp_path / "hide/sitecustomize.py").write_text(HIDE)
 
     result = subprocess.run(
-        [BIN / "snakemake", "--cores", "2"], cwd=dest, capture_output=True, text=True
+        [BIN / "snakemake", "--cores", "2"],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(tmp_path / "hide"), "HIDDEN_PACKAGES": "tensorflow"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Using workflow specific profile profiles/default" in result.stdout + result.stderr
 
-    tables = dest / "results/tables/mtcnn"
+    tables = dest / "results/tables/mtcnn_torch"
     frames = pd.read_parquet(tables / "frames.parquet")
-    assert frames.video.nunique() == 24
-    assert frames.groupby("video").frame.nunique().max() == N_FRAMES
-    classifier = pd.read_csv(tables / "classifier.csv")
-    assert set(classifier.group) >= {"LQ", "HQ"} and classifier.auc.between(0, 1).all()
-    assert (dest / "results/plots/mtcnn/roc.png").stat().st_size > 0
+    assert frames.video.nunique() == 12 and frames.groupby("video").frame.nunique().max() == 8
+    for table in ("classifier.csv", "cnn.csv"):
+        scored = pd.read_csv(tables / table)
+        assert set(scored.group) == {"LQ", "HQ"} and scored.auc.between(0, 1).all(), table
+    assert (dest / "results/plots/mtcnn_torch/roc.png").stat().st_size > 0
     assert not (source / "results").exists()  # the results are the user's, not the source's

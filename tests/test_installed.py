@@ -1,42 +1,14 @@
 """The packages a configured step needs, checked before any job (the workflow's side of it, a
-package hidden from a run, is in tests/test_workflow.py)."""
+package hidden from a run, is in tests/test_workflow.py; that each module declares what it
+imports beyond the core, in tests/test_packaging.py)."""
 
 from __future__ import annotations
-
-import ast
-import sys
 
 import pytest
 
 from dfscope.codecs import CODECS
 from dfscope.detectors import DETECTORS
-from dfscope.installed import CNN_MODULE, check_installed, requires
-from dfscope.provenance import module_file
-
-#: The packages every install of dfscope has (pyproject's dependencies), by import name.
-CORE = {"numpy", "cv2", "pandas", "pyarrow", "sklearn", "joblib", "skimage", "matplotlib", "yaml"}
-MODULES = [
-    *(DETECTORS.module(name) for name in DETECTORS.names()),
-    *(CODECS.module(name) for name in CODECS.names()),
-    CNN_MODULE,
-]
-
-
-def _imported(module: str) -> set[str]:
-    """Every top-level package ``module`` imports, wherever in it, but the standard library's
-    and dfscope's own."""
-    names = set()
-    for node in ast.walk(ast.parse(module_file(module).read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names.add(node.module.split(".")[0])
-    return names - set(sys.stdlib_module_names) - {"dfscope"}
-
-
-@pytest.mark.parametrize("module", MODULES)
-def test_a_module_declares_every_package_it_imports_beyond_the_core(module):
-    assert _imported(module) - CORE <= set(requires(module))
+from dfscope.installed import check_installed
 
 
 def test_a_missing_package_names_the_key_that_needs_it(monkeypatch):

@@ -381,17 +381,21 @@ def test_bad_config_stops_before_any_job_naming_the_key_and_value(
 
 
 #: Put first on a run's ``PYTHONPATH``, hides the packages named in $HIDDEN_PACKAGES from every
-#: import and lookup, as if they were not installed.
+#: import and lookup, as if they were not installed: the finder of installed packages answers
+#: None for them, as for a package that is not there (``importlib.util.find_spec`` too: PyTorch
+#: asks it whether TensorFlow is installed).
 HIDE = """
 import os, sys
+from importlib.machinery import PathFinder
 
-class _Hide:
-    def find_spec(self, name, path=None, target=None):
+class _Hide(PathFinder):
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
         if name.split(".")[0] in os.environ["HIDDEN_PACKAGES"].split(","):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
+            return None
+        return super().find_spec(name, path, target)
 
-sys.meta_path.insert(0, _Hide())
+sys.meta_path[sys.meta_path.index(PathFinder)] = _Hide
 """
 
 
