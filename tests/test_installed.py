@@ -14,7 +14,18 @@ from dfscope.installed import CNN_MODULE, check_installed, requires
 from dfscope.provenance import module_file
 
 #: The packages every install of dfscope has (pyproject's dependencies), by import name.
-CORE = {"numpy", "cv2", "pandas", "pyarrow", "sklearn", "joblib", "skimage", "matplotlib", "yaml"}
+CORE = {
+    "numpy",
+    "cv2",
+    "pandas",
+    "pyarrow",
+    "sklearn",
+    "joblib",
+    "skimage",
+    "scipy",
+    "matplotlib",
+    "yaml",
+}
 MODULES = [
     *(DETECTORS.module(name) for name in DETECTORS.names()),
     *(CODECS.module(name) for name in CODECS.names()),
