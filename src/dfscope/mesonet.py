@@ -81,8 +81,10 @@ log = logging.getLogger(__name__)
 #: Trainable parameters at 256 x 256 input, as published.
 PUBLISHED_PARAMETERS = {"meso4": 27_977, "mesoinception4": 28_615}
 
-#: Recommended training settings; see :func:`train` for the reasons.
-SIZE, EPOCHS, BATCH_SIZE, LEARNING_RATE, FRAMES_PER_VIDEO = 128, 10, 75, 1e-3, 32
+#: Recommended training settings: the workflow's defaults, ``crops.size`` and the config's
+#: ``cnn`` section (the config schema is where they are set, and config/README.md says why;
+#: tests/test_defaults.py holds these equal to them).
+SIZE, EPOCHS, BATCH_SIZE, LEARNING_RATE, FRAMES_PER_VIDEO = 128, 15, 75, 1e-3, 16
 
 #: Keras' batch-norm epsilon; the momentum is PyTorch's (see the module docstring).
 BN_EPS = 1e-3
