@@ -31,6 +31,19 @@ def test_similarity_transform_recovers_a_known_one():
     np.testing.assert_allclose(apply_affine(matrix, src), dst, atol=1e-9)
 
 
+def test_similarity_transform_is_the_least_squares_fit_and_nan_where_there_is_none():
+    rng = np.random.default_rng(0)
+    src = rng.uniform(0, 200, (68, 2))
+    dst = src @ np.array([[0.8, 0.5], [-0.5, 0.8]]) + [40, -7] + rng.normal(0, 3, (68, 2))
+    # The fit as linear least squares in (a, b, tx, ty) of x' = a x - b y + tx, y' = b x + a y + ty.
+    x, y = src.T
+    one, zero = np.ones_like(x), np.zeros_like(x)
+    design = np.vstack([np.c_[x, -y, one, zero], np.c_[y, x, zero, one]])
+    (a, b, tx, ty), *_ = np.linalg.lstsq(design, np.r_[dst[:, 0], dst[:, 1]], rcond=None)
+    np.testing.assert_allclose(similarity_transform(src, dst), [[a, -b, tx], [b, a, ty]], atol=1e-9)
+    assert np.isnan(similarity_transform(np.ones((5, 2)), src[:5])).all()
+
+
 def test_crop_square_is_centred_and_grown_by_the_margin():
     assert crop_square((100, 50, 40, 60), margin=0.0) == (90, 50, 60)
     assert crop_square((100, 50, 40, 60), margin=0.5) == (60, 20, 120)

@@ -52,6 +52,17 @@ def test_two_faces_on_one_identity_give_it_to_the_closer_and_start_a_new_one():
     assert tracker.update([Box(16, 20, 30, 30), Box(12, 20, 30, 30)]) == [1, 0]
 
 
+def test_crossing_faces_keep_both_identities_where_the_most_overlapping_pair_is_the_wrong_one():
+    tracker = Tracker()  # min_iou 0.3
+    assert tracker.update([Box(0, 0, 30, 30), Box(15, 0, 30, 30)]) == [0, 1]
+    # Both move left, the right one faster, over the left one. The first detection overlaps 0
+    # by 0.82 and 1 by 0.43; the second overlaps 0 by 0.67 and 1 by 0.18 (under min_iou).
+    # Matching the largest overlap first gave the first detection 0 and left the second
+    # nothing but a new identity, 2, while 1 was lost; the assignment of largest total overlap
+    # (0.43 + 0.67 against 0.82) keeps both people.
+    assert tracker.update([Box(3, 0, 30, 30), Box(-6, 0, 30, 30)]) == [1, 0]
+
+
 class _TwoPeople:
     """Stub detector: two faces moving apart, 4 px a frame each; only the left one in frame 5
     (index 4); the right one listed first."""

@@ -6,4 +6,4 @@ cheap on purpose (no TensorFlow), because the Snakefile imports it at parse
 time.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # pyproject.toml's; tests/test_version.py holds them equal

@@ -8,8 +8,8 @@ trained on *aligned* crops instead, with the eyes level and at fixed places; to
 feed them, or to export crops that look like theirs, the face must be warped the
 way theirs were. The fit is a least-squares similarity (no shear, so the face
 keeps its proportions) of the five landmarks onto the template
-(:func:`dfscope.geometry.similarity_transform`, which equals scikit-image's
-``SimilarityTransform.estimate``).
+(:func:`dfscope.geometry.similarity_transform`: scikit-image's
+``SimilarityTransform.from_estimate``).
 
 Points are (x, y) in pixels of the frame or of the crop; a matrix is the
 (2, 3) affine matrix that ``cv2.warpAffine`` takes, mapping frame pixels to

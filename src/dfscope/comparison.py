@@ -63,9 +63,10 @@ def ssim(
 
     The value is that of ``skimage.metrics.structural_similarity`` with the
     same settings (a test holds them equal within 1e-6), computed with
-    OpenCV's separable filters, which is several times faster: SSIM runs
-    on every frame of every fake and, for the temporal features, of every
-    video.
+    OpenCV's separable filters (:func:`ssim_of_levels`), which is faster: 0.4 ms
+    against scikit-image's 2.2 for the luma SSIM and map of a 128 px crop
+    (2 shared cores, scikit-image 0.26), and SSIM runs on every frame of every
+    fake and, for the temporal features, of every video.
 
     Raises ValueError, as scikit-image does, for images of different shapes,
     a ``win_size`` that is even or below 3 (a window needs a centre pixel and
@@ -75,9 +76,35 @@ def ssim(
     _check_ssim_arguments(a, b, win_size, gaussian_weights)
     if not colour:
         a, b = cv2.cvtColor(a, cv2.COLOR_BGR2GRAY), cv2.cvtColor(b, cv2.COLOR_BGR2GRAY)
-    smap = _ssim_map(a.astype(np.float64), b.astype(np.float64), win_size, gaussian_weights)
+    return ssim_of_levels(
+        a.astype(np.float64),
+        b.astype(np.float64),
+        win_size=win_size,
+        gaussian_weights=gaussian_weights,
+        full=full,
+    )
+
+
+def ssim_of_levels(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    win_size: int = 7,
+    gaussian_weights: bool = True,
+    full: bool = False,
+):
+    """SSIM of two float64 images of levels in [0, 255], (H, W) or (H, W, C) (averaged over the
+    channels): the mean of the SSIM map over the pixels whose window lies wholly inside the
+    images, with ``full`` the map too ((H, W) float32). The one SSIM of the package, with the
+    parameters of :func:`ssim`, which takes it of luma or of the colour channels of two crops;
+    :func:`dfscope.features.iqm.ssim` takes it of a grey face and its blurred copy (levels not
+    whole numbers), with Gaussian weights.
+    """
+    _check_ssim_arguments(a, b, win_size, gaussian_weights)
+    smap = _ssim_map(a, b, win_size, gaussian_weights)
     pad = (GAUSSIAN_WIN if gaussian_weights else win_size) // 2
     inner = smap[pad:-pad, pad:-pad] if pad else smap
+    colour = smap.ndim == 3
     score = float(inner.mean(axis=(0, 1)).mean()) if colour else float(inner.mean())
     if not full:
         return score

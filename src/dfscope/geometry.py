@@ -40,24 +40,18 @@ class Box(NamedTuple):
 def similarity_transform(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """Least-squares similarity (rotation, uniform scale, translation) mapping ``src`` onto ``dst``.
 
-    Umeyama's closed form, so the result is exact for noise-free points and
-    deterministic (no RANSAC). ``src``, ``dst``: (N, 2) points, N >= 2.
-    Returns the (2, 3) matrix that ``cv2.warpAffine`` takes.
+    Umeyama's closed form (``skimage.transform.SimilarityTransform.from_estimate``), so the
+    result is exact for noise-free points and deterministic (no RANSAC). ``src``, ``dst``:
+    (N, 2) points, N >= 2. Returns the (2, 3) matrix that ``cv2.warpAffine`` takes; all NaN
+    where the points determine none (the points of one set all in one place).
     """
-    src, dst = np.asarray(src, float), np.asarray(dst, float)
-    mu_s, mu_d = src.mean(0), dst.mean(0)
-    s, d = src - mu_s, dst - mu_d
-    cov = d.T @ s / len(src)
-    u, sig, vt = np.linalg.svd(cov)
-    sign = np.eye(2)
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:
-        sign[1, 1] = -1
-    rot = u @ sign @ vt
-    scale = np.trace(np.diag(sig) @ sign) / (s**2).sum(1).mean()
-    matrix = np.empty((2, 3))
-    matrix[:, :2] = scale * rot
-    matrix[:, 2] = mu_d - scale * rot @ mu_s
-    return matrix
+    # Imported here, not with the module: the Snakefile imports this module at parse time and
+    # every job imports it, while scikit-image's transforms (scipy.spatial with them) take
+    # 0.35-0.5 s to import, which only the jobs that fit a similarity should pay.
+    from skimage.transform import SimilarityTransform
+
+    transform = SimilarityTransform.from_estimate(np.asarray(src, float), np.asarray(dst, float))
+    return transform.params[:2].copy() if transform else np.full((2, 3), np.nan)
 
 
 def apply_affine(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:

@@ -81,8 +81,10 @@ log = logging.getLogger(__name__)
 #: Trainable parameters at 256 x 256 input, as published.
 PUBLISHED_PARAMETERS = {"meso4": 27_977, "mesoinception4": 28_615}
 
-#: Recommended training settings; see :func:`train` for the reasons.
-SIZE, EPOCHS, BATCH_SIZE, LEARNING_RATE, FRAMES_PER_VIDEO = 128, 10, 75, 1e-3, 32
+#: Recommended training settings: the workflow's defaults, ``crops.size`` and the config's
+#: ``cnn`` section (the config schema is where they are set, and config/README.md says why;
+#: tests/test_defaults.py holds these equal to them).
+SIZE, EPOCHS, BATCH_SIZE, LEARNING_RATE, FRAMES_PER_VIDEO = 128, 15, 75, 1e-3, 16
 
 #: Keras' batch-norm epsilon; the momentum is PyTorch's (see the module docstring).
 BN_EPS = 1e-3
@@ -304,21 +306,10 @@ def train(
     averaged over the epoch's batches), validation_loss, validation_auc (NaN without
     ``validation``), seconds (wall time of the epoch, validation included).
 
-    Defaults, and why: ``size`` 128, the project's crop size (256 px, the paper's, took 4 to 6
-    times as long per crop, and DeepfakeTIMIT's faces in its 512 x 384 frames are mostly smaller
-    than that anyway); ``batch_size`` 75, the paper's; ``epochs`` 10, i.e. ~3,000 steps for a
-    fold of ~700 training videos at :data:`FRAMES_PER_VIDEO` (22,400 crops), of the order the
-    paper trained for, but a guess to be checked with ``validation`` on held-out people.
-
-    Cost, measured on 2 shared CPU cores at 128 px, batches of 75 (``threads=2``): an epoch took
-    4.2 ms per crop for Meso4 and 6.1 ms for MesoInception4 (1.2 and 1.9 ms per crop to score),
-    so about 1.6 and 2.3 minutes per epoch for 22,400 crops, 7 and 10 minutes for 100,000;
-    more when other jobs share the cores. A second thread does not speed training up: Meso4
-    took 5.0 ms a crop an epoch with one thread and with two (at 160 % of a core), and two
-    one-thread trainings side by side 5.3 ms each (PyTorch 2.13, 2 cores). A step of 75 crops
-    took 266 ms with one thread and 254 with two, though its forward pass alone took 119 and
-    70: the backward pass, the larger part, gains nothing from the second thread. Scoring
-    (forward passes only) does.
+    Defaults: the workflow's (:data:`SIZE` and the others above), whose reasons config/README.md
+    gives. ``threads`` is 1 because on a CPU a second thread does not speed training up: the
+    backward pass, most of a step, gains nothing from it, though scoring (forward passes only)
+    does. docs/speed.md has the measurements, and the cost of an epoch.
     """
     labels_array = np.asarray(labels)
     if len(labels_array) != len(paths):

@@ -26,13 +26,11 @@ import numpy as np
 FACES_PEAK_MIB = ((0.197, 1033.0), (0.922, 1461.0), (2.074, 1577.0))
 #: Headroom over the measured peak: other clips, other library builds.
 MARGIN = 1.2
-#: What a cluster job adds around the script: the executor's Snakemake processes, counted by
-#: the job's memory cgroup. Measured by sacct in tests/test_slurm.py: 310-450 MB (the batch
-#: step's Snakemake 200-260 MB; the srun step's 110-190 MB beyond its script), the more in a
-#: freshly installed environment, where the faces script's own peak was 13 % higher too (1,164
-#: against 988 MiB on the same batch); with 150 MB to spare. Asked for everywhere, so that one
-#: figure is right on a cluster; on a workstation it only matters under
-#: ``--resources mem_mb=``, where it errs on the safe side.
+#: What a cluster job adds around the script: the executor's Snakemake processes, which the
+#: job's memory cgroup counts (measured by sacct in tests/test_slurm.py, with room to spare for
+#: a freshly installed environment's larger processes: the figures are in docs/speed.md). Asked
+#: for everywhere, so that one figure is right on a cluster; on a workstation it only matters
+#: under ``--resources mem_mb=``, where it errs on the safe side.
 JOB_OVERHEAD_MB = 600
 
 

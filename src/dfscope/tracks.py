@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from .geometry import Box, iou
 
 
@@ -18,11 +20,14 @@ class Tracker:
     """Gives each detection of successive frames an identity: 0, 1, ... in order of first
     appearance.
 
-    A detection continues the identity whose last box it overlaps most (intersection over
-    union at least ``min_iou``), each identity taken by at most one detection of a frame,
-    pairs matched in order of decreasing overlap (ties by lower identity, then lower
-    detection index, so that the result is the same on every run); a detection that continues
-    none starts a new identity. An identity not seen for more than ``max_gap`` frames is
+    The detections of a frame continue the live identities by the one-to-one matching of
+    largest total overlap (intersection over union of a detection and an identity's last box),
+    among the pairs that overlap by at least ``min_iou``: SciPy's ``linear_sum_assignment``,
+    whose ties fall the same way on every run. Matching pairs in order of decreasing overlap
+    instead can be wrong where faces cross: a detection that overlaps two identities, and
+    one of them most, takes that one from the detection that overlaps only it, which then
+    starts a new identity while the other is dropped. A detection that continues none starts
+    a new identity. An identity not seen for more than ``max_gap`` frames is
     ended: a face appearing later in its place is someone new, or the same person after a
     cut, which overlap cannot tell apart. Gaps count detected frames (the keyframes of
     ``detector.every``), not frame numbers, so that frame sampling does not change them.
@@ -45,21 +50,16 @@ class Tracker:
             for identity, (box, seen) in sorted(self._last.items())
             if self._step - seen <= self.max_gap
         ]
-        pairs = sorted(
-            (
-                (-iou(box, last), identity, index)
-                for index, box in enumerate(boxes)
-                for identity, last in live
-            ),
-        )
         ids = [-1] * len(boxes)
-        taken: set[int] = set()
-        for negative, identity, index in pairs:
-            if -negative < self.min_iou:
-                break
-            if ids[index] < 0 and identity not in taken:
-                ids[index] = identity
-                taken.add(identity)
+        if boxes and live:
+            # Imported here: 0.4-0.5 s that only a faces job tracking every face should pay.
+            from scipy.optimize import linear_sum_assignment
+
+            overlap = np.array([[iou(box, last) for _, last in live] for box in boxes])
+            overlap[overlap < self.min_iou] = 0.0  # no pair: adds nothing to the total
+            for index, column in zip(*linear_sum_assignment(overlap, maximize=True), strict=True):
+                if overlap[index, column] > 0:  # at least min_iou, which is > 0
+                    ids[index] = live[column][0]
         for index, box in enumerate(boxes):
             if ids[index] < 0:
                 ids[index] = len(self._last)

@@ -201,7 +201,8 @@ def extract_frames(
     ``expected`` count, keep the same numbers: pairs stay aligned. The manifest lists the
     kept numbers (``kept``).
 
-    PNG (the default) keeps the decoded pixels exactly: re-encoding the
+    A lossless ``ext`` (``png``, this function's default, or ``bmp``; the workflow's is the
+    config's ``frames.format``) keeps the decoded pixels exactly: re-encoding the
     frames as JPEG would add compression traces of our own to fakes and
     originals alike and blur the very differences the study measures. Where the
     study wants exactly that, one coding for both classes (``recode``: the

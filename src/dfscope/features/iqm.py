@@ -49,6 +49,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from ..comparison import ssim_of_levels
 from ..geometry import Box
 from ._face import face_patch, grey
 
@@ -254,17 +255,10 @@ def ssim(ref: np.ndarray, test: np.ndarray) -> float:
     Local means, variances and covariance under an 11 x 11 Gaussian window
     (sigma 1.5), C1 = (0.01 * 255)^2, C2 = (0.03 * 255)^2; windows wholly
     inside the image only. In [-1, 1], 1 for identical images (flat ones too).
+    The paired and temporal steps' SSIM with its Gaussian weights
+    (:func:`dfscope.comparison.ssim_of_levels`), of grey levels here.
     """
-    window = _gaussian(11, 1.5)
-    mu_r, mu_t = _filter_valid(ref, window), _filter_valid(test, window)
-    var_r = _filter_valid(ref * ref, window) - mu_r**2
-    var_t = _filter_valid(test * test, window) - mu_t**2
-    cov = _filter_valid(ref * test, window) - mu_r * mu_t
-    c1, c2 = (0.01 * PEAK) ** 2, (0.03 * PEAK) ** 2
-    local = ((2 * mu_r * mu_t + c1) * (2 * cov + c2)) / (
-        (mu_r**2 + mu_t**2 + c1) * (var_r + var_t + c2)
-    )
-    return float(local.mean())
+    return ssim_of_levels(ref, test, gaussian_weights=True)
 
 
 VIF_NOISE = 2.0  # sigma_n^2 of the visual noise, in grey levels squared (Sheikh & Bovik)

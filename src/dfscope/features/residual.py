@@ -97,7 +97,17 @@ def noise_sigma(residual: np.ndarray, gain: float) -> float:
 
 
 def excess_kurtosis(values: np.ndarray) -> float:
-    """E[(x - mean)^4] / var^2 - 3: 0 for a Gaussian; NaN for no values or no spread."""
+    """E[(x - mean)^4] / var^2 - 3: 0 for a Gaussian; NaN for no values or no spread.
+
+    The value of ``scipy.stats.kurtosis(values)`` (Fisher, biased; bit for bit on random
+    arrays of 2 to 13,000 values, and a test holds them equal), which is not called, for speed:
+    on the 6,000-13,000 residuals of a 128 px crop it took 300 us a call against 23 here, so
+    the family's four calls made a crop's residual statistics take 2.17 ms instead of 0.53
+    (the whole features step is about 5 ms a frame), and importing ``scipy.stats`` adds
+    0.7-0.95 s to every features job, which loads no SciPy otherwise (2 shared cores, SciPy
+    1.17). Both are NaN on a constant, except one whose mean has round-off (seven 0.1s):
+    SciPy detects the cancellation and says NaN, this gives -2.
+    """
     if not values.size:
         return float("nan")
     squares = (values - values.mean()) ** 2
