@@ -92,7 +92,7 @@ def test_changed_regions_of_the_real_swaps_fall_on_the_face(ghost_run):
 def test_comparison_figures_for_the_real_swaps(ghost_run):
     for name in FAKES:
         fake = f"lq-ghost0-sa1-{name}"
-        figures = sorted(of_video(ghost_run, "results/plots/mtcnn/compare", fake).glob("*.png"))
+        figures = sorted(of_video(ghost_run, "results/plots/mtcnn/compare", fake).glob("*.jpg"))
         assert len(figures) == 3
         image = cv2.imread(str(figures[0]))
         assert image is not None and image.shape[1] > 1000 and np.std(image) > 10
@@ -260,7 +260,7 @@ def test_the_swapped_face_differs_from_its_original_and_the_untouched_one_does_n
     assert paired.ssim[~swapped].min() > 0.999, paired.ssim[~swapped].describe()
     assert paired.ssim[swapped].mean() < 0.95 and paired.mse[swapped].min() > 1
     figures = of_video(two_people, "results/plots/mtcnn/compare", "lq-pair0-sa1-elon")
-    assert len(list(figures.glob("frame_*.png"))) == 3
+    assert len(list(figures.glob("frame_*.jpg"))) == 3
 
 
 def test_a_videos_score_is_its_most_suspicious_faces(two_people, run):

@@ -510,13 +510,17 @@ def test_comparison_figures_of_every_fake(run):
     workdir, config, _ = run
     videos = pd.read_parquet(workdir / "results/tables/videos.parquet")
     for video in videos[videos.label == 1].video:
-        figures = sorted(of_video(workdir, "results/plots/mtcnn/compare", video).glob("*.png"))
+        figures = sorted(of_video(workdir, "results/plots/mtcnn/compare", video).iterdir())
         # Evenly spaced over the 20 paired frames, first and last included.
         assert [f.name for f in figures] == [
-            "frame_00001.png",
-            "frame_00011.png",
-            "frame_00020.png",
+            "frame_00001.jpg",
+            "frame_00011.jpg",
+            "frame_00020.jpg",
         ]
+        # JPEG: the face crops are photographs (a PNG of one took 550 KB).
+        for figure in figures:
+            assert figure.read_bytes()[:3] == b"\xff\xd8\xff", figure
+            assert figure.stat().st_size < 100_000, figure
 
 
 def test_detector_table_with_confidence_intervals(run):
@@ -564,9 +568,19 @@ def test_report_holds_every_marked_result(report):
         "cnn.csv",
         "cnn_roc.png",
         "paired_hist.png",
-        "frame_00011.png",
+        "frame_00011.jpg",
+        "problems.csv",
     ):
         assert name in html, name
+    assert '"Problems": {' in html  # the category of problems.csv
+
+
+def test_the_report_of_the_sample_is_under_5_mb(report):
+    """Issue #31: 13.7 MB, of which 9.0 MB the twelve comparison figures it embeds (PNG then) and
+    1.1 MB the feature histograms; about 3.2 MB are Snakemake's own scripts, whatever the study.
+    Comparison figures in JPEG and charts in a 256-colour palette (dfscope.plots.save) keep it
+    under 5 MB."""
+    assert report.stat().st_size < 5_000_000
 
 
 def test_report_embeds_the_figures_of_two_fakes_per_quality_of_different_people(report, run):
@@ -579,7 +593,7 @@ def test_report_embeds_the_figures_of_two_fakes_per_quality_of_different_people(
         "hq-fcol0-sa1-fhop0",
         "hq-fcol1-sa1-fhop1",
     }
-    drawn = list((run[0] / "results/plots/mtcnn/compare").glob("*/*/*.png"))
+    drawn = list((run[0] / "results/plots/mtcnn/compare").glob("*/*/*.jpg"))
     assert len(drawn) == 16 * 3  # every fake's figures are still drawn
 
 

@@ -14,7 +14,11 @@ rule gather:
     output:
         frames="results/tables/{detector}/frames.parquet",
         videos="results/tables/{detector}/videos.parquet",
-        problems="results/tables/{detector}/problems.csv",
+        problems=report(
+            "results/tables/{detector}/problems.csv",
+            caption="../report/problems.rst",
+            category="Problems",
+        ),
     log:
         "results/logs/gather/{detector}.log",
     conda:
@@ -145,7 +149,7 @@ use rule compare_figures as compare_figures_in_report with:
             directory(
                 f"results/plots/{{detector}}/compare/{{batch,{exact_pattern(STUDY.reported_batches)}}}"
             ),
-            patterns=[f"{{video,{exact_pattern(STUDY.reported)}}}/{{name}}.png"],
+            patterns=[f"{{video,{exact_pattern(STUDY.reported)}}}/{{name}}.jpg"],
             caption="../report/compare.rst",
             category="Fake vs original",
             subcategory="{video}",
