@@ -20,7 +20,8 @@ from dfscope.classifier.protocol import Protocol
 from dfscope.classifier.splits import KFold, SplitFile, TrainOn
 from dfscope.controls import identity_in_features, people_on_both_sides, shuffled, shuffled_labels
 from dfscope.features import FAMILIES
-from dfscope.sample import SampleSpec, in_layout
+from dfscope.sample import SampleSpec
+from dfscope.sample_layouts import in_layout
 
 from .conftest import snakemake
 from .test_classifier import FEATURES, synthetic

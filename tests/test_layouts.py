@@ -10,8 +10,8 @@ import pytest
 from dfscope import layouts
 from dfscope.columns import PROBLEM_COLUMNS
 from dfscope.dataset import DatasetError, video_table
-from dfscope.layouts import layout
-from dfscope.sample import SampleSpec, in_layout
+from dfscope.sample import SampleSpec
+from dfscope.sample_layouts import export, in_layout
 from dfscope.video import iter_video
 
 RULE = "[a-z0-9]+), in pieces joined by '_' or '-' (upper case is lowered)"
@@ -85,7 +85,7 @@ def test_a_missing_or_empty_dataset_is_an_error_naming_it(tmp_path, name):
 
 def test_the_deepfaketimit_reader_reads_what_the_sample_writes(small_sample, tmp_path):
     _, root, table = small_sample
-    options = layout("deepfaketimit").export(table, tmp_path)
+    options = export("deepfaketimit", table, tmp_path)
     assert options == {"root": root / "DeepfakeTIMIT", "originals_root": root / "VidTIMIT"}
     entries, skipped = layouts.read("deepfaketimit", **options)
     assert skipped.empty and video_table(entries).equals(table)  # the sample's own table
@@ -93,7 +93,7 @@ def test_the_deepfaketimit_reader_reads_what_the_sample_writes(small_sample, tmp
 
 def test_faceforensics_sample_reads_back(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = layout("faceforensics").export(table, tmp_path / "ff")
+    options = export("faceforensics", table, tmp_path / "ff")
     splits = tmp_path / "splits"
     splits.mkdir()
     for split, pairs in {"train": [["fcol0sa1", "fhop0sa1"]], "val": [], "test": []}.items():
@@ -234,7 +234,7 @@ def test_faceforensics_missing_folders_are_errors_naming_them(tmp_path):
 
 def test_celebdf_sample_reads_back(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = layout("celebdf").export(table, tmp_path / "celebdf")
+    options = export("celebdf", table, tmp_path / "celebdf")
     entries, skipped = layouts.read("celebdf", **options)
     assert skipped.empty
     assert _fields(entries) == {
@@ -357,7 +357,7 @@ def _dfdc(label, original=None):
 
 def test_dfdc_sample_reads_back(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = layout("dfdc").export(table, tmp_path / "dfdc")
+    options = export("dfdc", table, tmp_path / "dfdc")
     entries, skipped = layouts.read("dfdc", **options)
     assert skipped.empty
     part = "dfdc-train-part-0"
@@ -449,7 +449,7 @@ def test_dfdc_bad_inputs_are_skipped_and_fakes_without_originals_kept(tmp_path):
 
 def test_table_sample_reads_back_with_unlabelled_rows(small_sample, tmp_path):
     spec, _, table = small_sample
-    options = layout("table").export(table, tmp_path / "list")
+    options = export("table", table, tmp_path / "list")
     entries, skipped = layouts.read("table", **options)
     assert skipped.empty
     assert _fields(entries) == {

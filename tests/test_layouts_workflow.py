@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from dfscope.layouts import group_order
-from dfscope.sample import SampleSpec, in_layout
+from dfscope.sample import SampleSpec
+from dfscope.sample_layouts import in_layout
 
 from .conftest import snakemake
 

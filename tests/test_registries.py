@@ -14,6 +14,7 @@ from dfscope.detectors import DETECTORS
 from dfscope.features import FAMILIES
 from dfscope.features.quality import FEATURES
 from dfscope.layouts import LAYOUTS
+from dfscope.sample_layouts import SAMPLE_LAYOUTS
 
 from .conftest import SCHEMA
 
@@ -33,6 +34,7 @@ LISTED = [
     (DETECTORS, ("detector", "name"), []),
     (CHOICES, ("detector", "faces"), ["all"]),
     (LAYOUTS, ("dataset", "layout"), []),
+    (SAMPLE_LAYOUTS, ("dataset", "layout"), []),  # the sample can be written in every layout
     (FAMILIES, ("features", "families"), []),
     (MODELS, ("classifier", "model"), []),
     (POOLINGS, ("classifier", "pooling"), []),

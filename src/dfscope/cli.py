@@ -37,7 +37,8 @@ def _sample_parser(commands) -> None:
 
 
 def _sample(args: argparse.Namespace) -> None:
-    from .sample import SampleSpec, in_layout
+    from .sample import SampleSpec
+    from .sample_layouts import in_layout
 
     options = in_layout(args.layout, SampleSpec(n_frames=args.frames, seed=args.seed), args.root)
     settings = " ".join(f"{key}: {value}" for key, value in options.items())

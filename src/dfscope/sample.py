@@ -32,7 +32,6 @@ import json
 import logging
 import shutil
 import zlib
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -44,9 +43,7 @@ from .atomic import atomic_dir, atomic_path
 from .columns import REAL
 from .dataset import Entry, video_table
 from .geometry import apply_affine, similarity_transform
-from .layouts import layout
 from .layouts.deepfaketimit import QUALITY_DIRS, fake_id, real_id
-from .video import open_source
 
 log = logging.getLogger(__name__)
 
@@ -232,32 +229,6 @@ def ensure(spec: SampleSpec, root: str | Path = SAMPLE_ROOT) -> bool:
     with atomic_path(record) as tmp:
         tmp.write_text(wanted)
     return True
-
-
-def in_layout(name: str, spec: SampleSpec, root: str | Path) -> dict[str, object]:
-    """Generate the sample under ``root`` (``VidTIMIT/``, ``DeepfakeTIMIT/``) and write it in
-    layout ``name`` under ``root/<name>`` (that layout's ``export``); return the config's
-    ``dataset`` keys that read it."""
-    return layout(name).export(generate(spec, root), Path(root) / name)
-
-
-def sentence(video: str) -> str:
-    """The VidTIMIT sentence of a sample video, from its id (``lq-fcol0-sa1-fhop0``: ``sa1``)."""
-    return video.split("-")[2]
-
-
-def write_sample(
-    table: pd.DataFrame, root: Path, place: Callable[[object], str]
-) -> dict[str, Path]:
-    """Write the video of each row of ``table`` (the generated sample's video table) to
-    ``root / place(row)``, re-encoded by :func:`write_video`; return the files by id. What a
-    layout's ``export`` writes the sample in its own tree with."""
-    written = {}
-    for row in table.itertuples():
-        written[row.video] = root / place(row)
-        frames, _ = open_source(row.path)
-        write_video(list(frames), written[row.video])
-    return written
 
 
 def _rng(seed: int, key: str) -> np.random.Generator:

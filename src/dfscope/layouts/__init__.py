@@ -11,8 +11,9 @@ only read names and metadata: no video is opened. A layout module declares its o
 - ``ROOT``: what ``dataset.root`` is, ``"folder"`` or ``"file"``;
 - ``SPLIT_FILES``: what ``dataset.splits`` names (``(kind, description)``), or None;
 - ``HAS_SPLIT``: whether its videos can carry an official split (``classifier.split: dataset``);
-- ``GROUPS``: the order results list its groups of fakes in;
-- ``export(table, root)``: the built-in sample written in its tree, for tests and tries.
+- ``GROUPS``: the order results list its groups of fakes in.
+
+The built-in sample written in each layout's tree is :mod:`dfscope.sample_layouts`'s.
 
 A fake whose original is not in the tree read is kept with ``original`` None: fakes
 without originals are first-class (only the paired metrics need an original).
@@ -34,7 +35,7 @@ from ..registry import Registry
 LAYOUTS = Registry(
     "dataset layout",
     "layouts",
-    ("read", "OPTIONS", "ROOT", "SPLIT_FILES", "HAS_SPLIT", "GROUPS", "export"),
+    ("read", "OPTIONS", "ROOT", "SPLIT_FILES", "HAS_SPLIT", "GROUPS"),
 )
 
 

@@ -43,7 +43,6 @@ import pandas as pd
 
 from ..columns import REAL
 from ..dataset import TOKEN, Collection, DatasetError, Entry, require_dir, video_files
-from ..sample import sentence, write_sample
 
 #: The keys of the config's ``dataset`` section that :func:`read` takes, besides ``root``.
 OPTIONS = ("splits",)
@@ -141,20 +140,3 @@ def _check_listed(listed: dict[str, tuple[str, int]], root: Path, found: Collect
             found.skips.add(
                 Path(where), f"says {said} ({label}) but {path} is {actual}: kept as {actual}"
             )
-
-
-def export(table: pd.DataFrame, root: Path) -> dict[str, object]:
-    """The generated sample (``table``: :func:`dfscope.sample.generate`'s) in this layout under
-    ``root``: ``Celeb-real/<T>_<s>.mp4`` and the HQ fakes as
-    ``Celeb-synthesis/<T>_<S>_<s>.mp4`` (Celeb-DF has one fake per target video and donor; no
-    YouTube-real videos); the config's ``dataset`` keys that read it."""
-    write_sample(
-        table[table.group != "LQ"],
-        root,
-        lambda r: (
-            f"Celeb-real/{r.subject}_{sentence(r.video)}.mp4"
-            if r.label == 0
-            else f"Celeb-synthesis/{r.subject}_{r.face_source}_{sentence(r.video)}.mp4"
-        ),
-    )
-    return {"root": root}

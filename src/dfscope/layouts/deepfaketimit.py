@@ -200,10 +200,3 @@ def _original(originals_root: Path, subject: str, sentence: str, *, fake: Path) 
         n_frames=n_frames,
         split=None,
     )
-
-
-def export(table: pd.DataFrame, root: Path) -> dict[str, object]:
-    """The config's ``dataset`` keys that read the generated sample (``table``, what
-    :func:`dfscope.sample.generate` returned), which is in this layout already."""
-    fakes, reals = (Path(table.path[table.label == label].iloc[0]) for label in (1, 0))
-    return {"root": fakes.parents[2], "originals_root": reals.parents[2]}

@@ -41,10 +41,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..atomic import atomic_path
 from ..columns import REAL
 from ..dataset import TOKEN, Collection, Entry, require_dir, video_files
-from ..sample import sentence, write_sample
 
 #: The keys of the config's ``dataset`` section that :func:`read` takes, besides ``root``.
 OPTIONS = ()
@@ -134,33 +132,3 @@ def _original(reals: list[tuple[Path, str]], part: Path) -> str | None:
     part, else the only one; None when none was read, or several other parts have one."""
     own = [video for folder, video in reals if folder == part]
     return own[0] if own else reals[0][1] if len(reals) == 1 else None
-
-
-#: The part folder the generated sample is written to.
-SAMPLE_PART = "dfdc_train_part_0"
-
-
-def export(table: pd.DataFrame, root: Path) -> dict[str, object]:
-    """The generated sample (``table``: :func:`dfscope.sample.generate`'s) in this layout under
-    ``root``: one part, :data:`SAMPLE_PART`, with ``<T><s>.mp4``, ``<T><s><S><quality>.mp4``
-    and a ``metadata.json`` (split ``train``); the config's ``dataset`` keys that read it."""
-    written = write_sample(
-        table,
-        root / SAMPLE_PART,
-        lambda r: (
-            f"{r.subject}{sentence(r.video)}.mp4"
-            if r.label == 0
-            else f"{r.subject}{sentence(r.video)}{r.face_source}{r.group.lower()}.mp4"
-        ),
-    )
-    metadata = {
-        written[r.video].name: {
-            "label": "FAKE" if r.label else "REAL",
-            "split": "train",
-            "original": written[r.original].name if r.label else None,
-        }
-        for r in table.itertuples()
-    }
-    with atomic_path(root / SAMPLE_PART / METADATA) as tmp:
-        tmp.write_text(json.dumps(metadata, indent=1, sort_keys=True))
-    return {"root": root}

@@ -49,10 +49,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..atomic import write_csv
 from ..columns import REAL, UNLABELLED
 from ..dataset import Collection, DatasetError, Entry, is_video_file, video_id
-from ..sample import write_sample
 
 #: The order results list its groups in: by name.
 GROUPS: tuple[str, ...] = ()
@@ -171,26 +169,3 @@ def _original(found: Collection, by_path: dict[str, str], folder: Path, cell: st
         return None
     video = cell if cell in found.entries else by_path.get(os.path.normpath(folder / cell))
     return video if video is not None and found.entries[video].label == 0 else None
-
-
-def export(table: pd.DataFrame, root: Path) -> dict[str, object]:
-    """The generated sample (``table``: :func:`dfscope.sample.generate`'s) in this layout under
-    ``root``: ``videos.csv`` and the videos beside it, named by their DeepfakeTIMIT ids, the
-    HQ fakes as unlabelled rows; the config's ``dataset`` keys that read it."""
-    written = write_sample(table, root, lambda r: f"{r.video}.mp4")
-    rows = []
-    for r in table.itertuples():
-        unlabelled = r.group == "HQ"
-        fake = r.label == 1 and not unlabelled
-        rows.append(
-            {
-                "path": written[r.video].name,
-                "label": "" if unlabelled else "fake" if fake else "real",
-                "group": r.group if fake else "",
-                "subject": r.subject,
-                "face_source": r.face_source if fake else "",
-                "original": written[r.original].name if fake else "",
-            }
-        )
-    write_csv(pd.DataFrame(rows), root / "videos.csv")
-    return {"root": root / "videos.csv"}
