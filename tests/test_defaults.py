@@ -10,6 +10,7 @@ import inspect
 import pytest
 
 from dfscope.config import defaults
+from dfscope.installed import requires
 
 from .conftest import SCHEMA
 
@@ -42,25 +43,25 @@ KEYWORDS = [
     ("dfscope.layouts.faceforensics", "read", "groups", "dataset.groups"),
     ("dfscope.layouts.faceforensics", "read", "splits", "dataset.splits"),
     ("dfscope.layouts.celebdf", "read", "splits", "dataset.splits"),
-    ("dfscope.mesonet", "train", "architecture", "cnn.architecture"),
-    ("dfscope.mesonet", "train", "size", "crops.size"),
-    ("dfscope.mesonet", "train", "epochs", "cnn.epochs"),
-    ("dfscope.mesonet", "train", "batch_size", "cnn.batch_size"),
-    ("dfscope.mesonet", "train", "learning_rate", "cnn.learning_rate"),
-    ("dfscope.mesonet", "train", "device", "cnn.device"),
-    ("dfscope.mesonet", "train", "threads", "cnn.threads"),
-    ("dfscope.mesonet", "score", "batch_size", "cnn.batch_size"),
-    ("dfscope.mesonet", "score", "device", "cnn.device"),
-    ("dfscope.mesonet", "score", "threads", "cnn.threads"),
+    ("dfscope.mesonet.training", "train", "architecture", "cnn.architecture"),
+    ("dfscope.mesonet.training", "train", "size", "crops.size"),
+    ("dfscope.mesonet.training", "train", "epochs", "cnn.epochs"),
+    ("dfscope.mesonet.training", "train", "batch_size", "cnn.batch_size"),
+    ("dfscope.mesonet.training", "train", "learning_rate", "cnn.learning_rate"),
+    ("dfscope.mesonet.training", "train", "device", "cnn.device"),
+    ("dfscope.mesonet.training", "train", "threads", "cnn.threads"),
+    ("dfscope.mesonet.scoring", "score", "batch_size", "cnn.batch_size"),
+    ("dfscope.mesonet.scoring", "score", "device", "cnn.device"),
+    ("dfscope.mesonet.scoring", "score", "threads", "cnn.threads"),
 ]
 
 #: (module, constant, config key): a module constant documented as the workflow's default.
 CONSTANTS = [
-    ("dfscope.mesonet", "SIZE", "crops.size"),
-    ("dfscope.mesonet", "EPOCHS", "cnn.epochs"),
-    ("dfscope.mesonet", "BATCH_SIZE", "cnn.batch_size"),
-    ("dfscope.mesonet", "LEARNING_RATE", "cnn.learning_rate"),
-    ("dfscope.mesonet", "FRAMES_PER_VIDEO", "cnn.frames_per_video"),
+    ("dfscope.mesonet.settings", "SIZE", "crops.size"),
+    ("dfscope.mesonet.settings", "EPOCHS", "cnn.epochs"),
+    ("dfscope.mesonet.settings", "BATCH_SIZE", "cnn.batch_size"),
+    ("dfscope.mesonet.settings", "LEARNING_RATE", "cnn.learning_rate"),
+    ("dfscope.mesonet.settings", "FRAMES_PER_VIDEO", "cnn.frames_per_video"),
 ]
 
 
@@ -76,7 +77,7 @@ def _schema_default(default: dict, key: str):
 
 
 def _module(name: str):
-    if name == "dfscope.mesonet":
+    if "torch" in requires(name.removeprefix("dfscope.")):
         pytest.importorskip("torch")
     return importlib.import_module(name)
 

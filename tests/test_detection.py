@@ -13,11 +13,12 @@ from dfscope.ablation import ALL, SINGLE, ablation, feature_sets, run_combine, r
 from dfscope.atomic import write_csv
 from dfscope.classifier import cnn
 from dfscope.classifier.cnn_evaluation import run_cnn
-from dfscope.classifier.cnn_folds import write_folds
+from dfscope.classifier.cnn_folds import fold_videos, scores_of, write_folds
+from dfscope.classifier.fitting import Scores
 from dfscope.classifier.metrics import classifier_metrics, with_thresholds
 from dfscope.classifier.models import MODELS
 from dfscope.classifier.protocol import Protocol
-from dfscope.classifier.splits import KFold, SplitFile, TrainOn
+from dfscope.classifier.splits import KFold, Split, SplitFile, TrainOn
 from dfscope.controls import identity_in_features, people_on_both_sides, shuffled, shuffled_labels
 from dfscope.features import FAMILIES
 from dfscope.sample import SampleSpec
@@ -154,19 +155,44 @@ def crops(tmp_path_factory):
     return frames, root / "batch"
 
 
+def fit_and_score(
+    frames: pd.DataFrame,
+    paths: pd.Series,
+    split: Split,
+    *,
+    seed: int,
+    frames_per_video: int,
+    **training,
+) -> Scores:
+    """The CNN's folds of ``split`` one after the other in this process
+    (:func:`dfscope.classifier.cnn.train_fold` on the crops ``paths``, one per row of
+    ``frames``, NaN where none), their scores put together: the reference that the workflow's
+    job a fold must match."""
+    frames = frames.assign(path=paths)
+    trained = [
+        cnn.train_fold(frames, fold, i, seed=seed, frames_per_video=frames_per_video, **training)
+        for i, fold in enumerate(fold_videos(frames, split))
+    ]
+    return scores_of(
+        [part for part, _, _ in trained],
+        [settings for _, settings, _ in trained],
+        [model for _, _, model in trained],
+    )
+
+
 def test_the_cnn_trains_per_fold_and_scores_every_crop_of_its_held_out_videos(crops):
     frames, batch = crops
     paths = cnn.crop_paths(frames, [batch])
     assert paths.isna().sum() == frames.video.nunique()  # the faceless frames
     training = {"architecture": "meso4", "size": 32, "epochs": 3, "batch_size": 16, "threads": 1}
-    scores = cnn.fit_and_score(frames, paths, KFold(3, 0), seed=0, frames_per_video=4, **training)
+    scores = fit_and_score(frames, paths, KFold(3, 0), seed=0, frames_per_video=4, **training)
     assert (
         len(scores.settings) == 3 and "threshold on held-out training cohorts" in scores.settings[0]
     )
     assert scores.test.score.notna().sum() == paths.notna().sum()
     table = classifier_metrics(*with_thresholds(scores, "mean", "max"), GROUPS, n_boot=20, seed=0)
     assert (table.auc > 0.9).all()
-    again = cnn.fit_and_score(frames, paths, KFold(3, 0), seed=0, frames_per_video=4, **training)
+    again = fit_and_score(frames, paths, KFold(3, 0), seed=0, frames_per_video=4, **training)
     pd.testing.assert_frame_equal(scores.test, again.test)  # one seed, one thread: the same
 
 
@@ -175,7 +201,7 @@ def test_folds_trained_in_jobs_of_their_own_give_the_table_of_all_folds_in_one(c
     gives the very table that training the folds one after the other in one process gives."""
     frames, batch = crops
     training = {"architecture": "meso4", "size": 32, "epochs": 2, "batch_size": 16, "threads": 1}
-    together = cnn.fit_and_score(
+    together = fit_and_score(
         frames, cnn.crop_paths(frames, [batch]), KFold(3, 0), seed=0, frames_per_video=4, **training
     )
     expected = classifier_metrics(

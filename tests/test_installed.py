@@ -8,7 +8,8 @@ import pytest
 
 from dfscope.codecs import CODECS
 from dfscope.detectors import DETECTORS
-from dfscope.installed import check_installed
+from dfscope.installed import CNN_MODULE, check_installed, requires
+from dfscope.provenance import module_file
 
 
 def test_a_missing_package_names_the_key_that_needs_it(monkeypatch):
@@ -29,3 +30,13 @@ def test_every_declared_package_is_installed_here():
         for codec in ("none", *CODECS.names()):
             config = {"detector": {"name": name}, "frames": {"recode": {"codec": codec}}}
             check_installed(config, cnn=True)
+
+
+def test_the_cnns_check_covers_every_module_of_mesonet():
+    """The check reads one module's ``REQUIRES`` (``CNN_MODULE``); the CNN's steps run the
+    whole package, whose modules may require no more than it."""
+    package = module_file("mesonet").parent
+    modules = [f"mesonet.{path.stem}" for path in sorted(package.glob("[!_]*.py"))]
+    assert CNN_MODULE in modules and requires(CNN_MODULE) == {"torch": "torch"}
+    for module in modules:
+        assert requires(module).items() <= requires(CNN_MODULE).items(), module

@@ -10,19 +10,11 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from dfscope.images import ImageError
-from dfscope.mesonet import (
-    ARCHITECTURES,
-    PUBLISHED_PARAMETERS,
-    CropDataset,
-    build,
-    count_parameters,
-    load,
-    load_metadata,
-    read_crop,
-    save,
-    score,
-    train,
-)
+from dfscope.mesonet.data import CropDataset, read_crop
+from dfscope.mesonet.networks import ARCHITECTURES, PUBLISHED_PARAMETERS, build, count_parameters
+from dfscope.mesonet.persistence import load, save
+from dfscope.mesonet.scoring import score
+from dfscope.mesonet.training import train
 
 SIZE = 64
 
@@ -142,7 +134,7 @@ def test_the_training_log_says_why_there_is_no_validation_figure(crops, caplog):
     """Every epoch of the workflow's folds logged ``validation loss nan, AUC nan``, which reads as
     a failure: the folds have no validation crops (issue #29, case 10)."""
     paths, labels = crops
-    caplog.set_level("INFO", logger="dfscope.mesonet")
+    caplog.set_level("INFO", logger="dfscope.mesonet.training")
     one_class = (paths[:10], [0] * 10)
     for validation in (None, one_class):
         train(paths, labels, architecture="meso4", validation=validation, **(TINY | {"epochs": 1}))
@@ -194,5 +186,5 @@ def test_save_and_load_round_trip(crops, tmp_path):
     save(model, file, metadata={"seed": 3, "frames_per_video": 32})
     again = load(file)
     assert isinstance(again, type(model)) and again.size == SIZE and not again.training
-    assert load_metadata(file) == {"seed": 3, "frames_per_video": 32}
+    assert torch.load(file, weights_only=True)["metadata"] == {"seed": 3, "frames_per_video": 32}
     np.testing.assert_array_equal(score(model, paths), score(again, paths))

@@ -253,7 +253,8 @@ SCORES = {"feature_auc": 1, "plots": 1, **CLASSIFIER, "cnn": 1, "cnn_plot": 1}
         ("classifier/fitting.py", CLASSIFIERS),
         ("classifier/models/logistic.py", CLASSIFIER),
         ("classifier/models/svm.py", {}),  # not a configured model
-        ("mesonet.py", {**CNN_FOLDS, "cnn": 1, "cnn_plot": 1, "all": 1}),
+        ("mesonet/networks.py", {**CNN_FOLDS, "cnn": 1, "cnn_plot": 1, "all": 1}),
+        ("mesonet/persistence.py", {**CNN_FOLDS, "cnn": 1, "cnn_plot": 1, "all": 1}),
         ("classifier/poolings/median.py", {}),  # not the configured pooling
     ],
 )

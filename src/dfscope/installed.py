@@ -17,8 +17,9 @@ from .codecs import CODECS, NONE
 from .detectors import DETECTORS
 from .provenance import module_file
 
-#: The module of the CNN, whose ``REQUIRES`` the ``cnn`` steps need.
-CNN_MODULE = "mesonet"
+#: The module of the CNN, whose ``REQUIRES`` the ``cnn`` steps need: MesoNet's networks (every
+#: module of :mod:`dfscope.mesonet` requires no more, tests/test_installed.py).
+CNN_MODULE = "mesonet.networks"
 
 
 def requires(module: str) -> dict[str, str]:

@@ -24,12 +24,15 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold
 
-from .. import mesonet
 from ..columns import FRAME_KEY
 from ..images import crop_name
-from .cnn_folds import DEVELOPMENT, TEST, fold_videos, read_folds, scores_of, write_fold_scores
-from .fitting import INNER_FOLDS, Scores, scored_frames, thin
-from .splits import Fold, Split, cohorts
+from ..mesonet import persistence
+from ..mesonet.networks import MesoNet
+from ..mesonet.scoring import score
+from ..mesonet.training import train as train_network
+from .cnn_folds import DEVELOPMENT, TEST, read_folds, write_fold_scores
+from .fitting import INNER_FOLDS, scored_frames, thin
+from .splits import Fold, cohorts
 
 log = logging.getLogger(__name__)
 
@@ -51,33 +54,6 @@ def crop_paths(frames: pd.DataFrame, faces: Sequence[str | Path]) -> pd.Series:
     return pd.Series(paths, index=frames.index, dtype=object)
 
 
-def fit_and_score(
-    frames: pd.DataFrame,
-    paths: pd.Series,
-    split: Split,
-    *,
-    seed: int,
-    frames_per_video: int,
-    **training,
-) -> Scores:
-    """Train a network per fold of ``split`` on the crops ``paths`` (one per row of ``frames``,
-    NaN where none) of its training videos and score every crop of its test videos; and each
-    fold's development scores. ``training`` goes to :func:`dfscope.mesonet.train` (architecture,
-    size, epochs, batch_size, learning_rate, device, threads). The folds one after the other
-    in this process, for a library caller and as the tests' reference: the workflow runs
-    :func:`train_fold` in a job per fold instead."""
-    frames = frames.assign(path=paths)
-    trained = [
-        train_fold(frames, fold, i, seed=seed, frames_per_video=frames_per_video, **training)
-        for i, fold in enumerate(fold_videos(frames, split))
-    ]
-    return scores_of(
-        [part for part, _, _ in trained],
-        [settings for _, settings, _ in trained],
-        [model for _, _, model in trained],
-    )
-
-
 def train_fold(
     frames: pd.DataFrame,
     fold: Fold,
@@ -86,10 +62,13 @@ def train_fold(
     seed: int,
     frames_per_video: int,
     **training,
-) -> tuple[pd.DataFrame, str, mesonet.MesoNet]:
+) -> tuple[pd.DataFrame, str, MesoNet]:
     """Fold ``index`` (its ``(train, test)`` videos) of the frame table ``frames``, whose
     ``path`` column holds each row's crop (NaN where none): a network trained on the thinned
     crops of its training videos, less its development cohorts (:func:`_development`).
+    ``training`` goes to :func:`dfscope.mesonet.training.train` (architecture, size, epochs,
+    batch_size, learning_rate, device, threads), its batch_size, device and threads to
+    :func:`dfscope.mesonet.scoring.score` too.
 
     Returns the fold's scores (the frame score columns of the feature classifier and ``role``:
     every row of its test videos, NaN where no crop, and its development rows), what it was
@@ -103,17 +82,17 @@ def train_fold(
     fit_rows, dev_rows, dev_how = _development(frames, rows, cohorts(frames))
     fit_rows[fit_rows] = thin(frames.video[fit_rows], frames_per_video)
     dev_rows[dev_rows] = thin(frames.video[dev_rows], frames_per_video)
-    model, _ = mesonet.train(
+    model, _ = train_network(
         frames.path[fit_rows].tolist(),
         frames.label[fit_rows].astype(int).tolist(),
         seed=seed,
         **training,
     )
     scoring = {k: training[k] for k in ("batch_size", "device", "threads") if k in training}
-    dev = mesonet.score(model, frames.path[dev_rows].tolist(), **scoring)
+    dev = score(model, frames.path[dev_rows].tolist(), **scoring)
     tested = frames.video.isin(test).to_numpy()
     scores = np.full(int(tested.sum()), np.nan)
-    scores[usable[tested]] = mesonet.score(model, frames.path[tested & usable].tolist(), **scoring)
+    scores[usable[tested]] = score(model, frames.path[tested & usable].tolist(), **scoring)
     settings = (
         f"fold {index}: trained on {int(fit_rows.sum())} crops of "
         f"{frames.video[fit_rows].nunique()} videos; {dev_how}"
@@ -177,6 +156,6 @@ def run_fold(
         frames_per_video=frames_per_video,
         **training,
     )
-    mesonet.save(model, out_model, {"fold": index, "settings": settings})
+    persistence.save(model, out_model, {"fold": index, "settings": settings})
     write_fold_scores(part, settings, out_scores_parquet)
     return part
