@@ -11,16 +11,11 @@ import yaml
 
 from dfscope.atomic import write_parquet
 from dfscope.columns import MADE_WITH, TEMPORAL_FEATURES
-from dfscope.config import (
-    check_config,
-    check_renamed,
-    check_schema,
-    check_training_table,
-    classifier_features,
-    defaults,
-    has_settings,
-    made_with,
-)
+from dfscope.config.computed import classifier_features
+from dfscope.config.made_with import check_training_table, made_with
+from dfscope.config.rules import check_config
+from dfscope.config.schema import check_renamed, check_schema, defaults
+from dfscope.config.syntax import has_settings
 from dfscope.ids import wildcard_pattern
 
 from .conftest import REPO, SCHEMA

@@ -9,7 +9,7 @@ import inspect
 
 import pytest
 
-from dfscope.config import defaults
+from dfscope.config.schema import defaults
 
 from .conftest import SCHEMA
 
