@@ -8,7 +8,8 @@
 - :mod:`.rules`: the rules across keys that the schema cannot say;
 - :mod:`.computed`: what a config computes (its feature families and features);
 - :mod:`.made_with`: the settings a frame table is made with, recorded in it, and whether
-  another study's table (``classifier.train_on``) matches this one's.
+  another study's table (``classifier.train_on``) matches this one's;
+- :mod:`.docs`: config/README.md's table of every key, generated from the schema.
 
 This file imports nothing, so that importing one of them runs no other: the Snakefile imports
 them at parse time, and a module's code version takes the packages above it
