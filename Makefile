@@ -19,6 +19,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check Snakefile workflow
 	$(BIN)/snakemake --lint
+	$(BIN)/python -m dfscope.config.docs --check
 
 venv: $(VENV)/.installed
 

@@ -63,7 +63,7 @@ def batch_size(name: str) -> int:
 
 def detector(name: str):
     """Detector ``name`` with the config's defaults (the PyTorch one on ``--device``)."""
-    from dfscope.config import defaults
+    from dfscope.config.schema import defaults
     from dfscope.detectors import build
 
     params = defaults(SCHEMA)["detector"]["params"][name]

@@ -59,7 +59,7 @@ STUDY = {
 
 def landmarks(frames: list[np.ndarray]) -> list[np.ndarray]:
     """The five landmarks of the largest face in each frame (MTCNN on PyTorch, full size)."""
-    from dfscope.config import defaults
+    from dfscope.config.schema import defaults
     from dfscope.detectors import build
 
     params = defaults(REPO / "workflow/schemas/config.schema.yaml")["detector"]["params"]

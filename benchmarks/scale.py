@@ -164,7 +164,7 @@ def detector_alone(frames: Path, names: tuple[str, ...] = ("mtcnn", "mtcnn_torch
     """Frames a second of each face detector alone (two threads, batches of
     ``detector.batch_size``, frames read beforehand) on the frames of the first
     ``ALONE_VIDEOS`` videos under ``frames``: the limit the pipeline is held against."""
-    from dfscope.config import defaults
+    from dfscope.config.schema import defaults
     from dfscope.detectors import build
     from dfscope.images import frame_files, read_frame
 

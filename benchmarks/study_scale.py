@@ -40,7 +40,7 @@ COMBINE = "combine"
 
 def default_config() -> dict:
     """The config a study runs with when it sets nothing but its dataset."""
-    from dfscope.config import with_defaults
+    from dfscope.config.schema import with_defaults
 
     return with_defaults({}, REPO / "workflow/schemas/config.schema.yaml")
 
@@ -78,7 +78,7 @@ def synthesise(features: list[str], frames: int, seed: int = 0) -> pd.DataFrame:
 def ablation_sets(config: dict) -> dict[str, list[str]]:
     """The ablation's feature sets with the defaults, by name."""
     from dfscope.ablation import feature_sets
-    from dfscope.config import families
+    from dfscope.config.computed import families
 
     return feature_sets(families(config), config["metrics"]["temporal"], None)
 
@@ -89,7 +89,7 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
     from dfscope.ablation import run_combine, run_score_set
     from dfscope.classifier.protocol import Protocol
     from dfscope.classifier.run import run_classifier
-    from dfscope.config import classifier_features
+    from dfscope.config.computed import classifier_features
     from dfscope.controls import run_controls
     from dfscope.runtime import limit_threads
 
@@ -143,7 +143,7 @@ def main() -> None:
             print(json.dumps(run_step(args.step, args.table, Path(work), args.set)))
         return
     config = default_config()
-    from dfscope.config import classifier_features
+    from dfscope.config.computed import classifier_features
 
     features = classifier_features(config)
     rows = []

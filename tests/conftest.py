@@ -68,7 +68,7 @@ SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
 
 def detector(name: str, **changes):
     """Detector ``name`` as the workflow builds it: its config defaults, with ``changes``."""
-    from dfscope.config import defaults
+    from dfscope.config.schema import defaults
     from dfscope.detectors import build
 
     return build(name, threads=2, **defaults(SCHEMA)["detector"]["params"][name] | changes)
@@ -154,7 +154,7 @@ def run(tmp_path_factory):
 
     Session-wide: the workflow tests read it, and the real-footage test trains its classifier on it.
     """
-    from dfscope.config import with_defaults
+    from dfscope.config.schema import with_defaults
 
     workdir = tmp_path_factory.mktemp("workflow")
     config = with_defaults(write_config(workdir), SCHEMA)  # what the workflow runs with

@@ -11,16 +11,12 @@ import yaml
 
 from dfscope.atomic import write_parquet
 from dfscope.columns import MADE_WITH, TEMPORAL_FEATURES
-from dfscope.config import (
-    check_config,
-    check_renamed,
-    check_schema,
-    check_training_table,
-    classifier_features,
-    defaults,
-    has_settings,
-    made_with,
-)
+from dfscope.config.computed import classifier_features
+from dfscope.config.docs import rows, with_table
+from dfscope.config.made_with import check_training_table, made_with
+from dfscope.config.rules import check_config
+from dfscope.config.schema import check_renamed, check_schema, defaults
+from dfscope.config.syntax import has_settings
 from dfscope.ids import wildcard_pattern
 
 from .conftest import REPO, SCHEMA
@@ -72,6 +68,34 @@ def test_the_config_readme_states_every_key_with_the_schemas_default(default):
             assert cell == f"all {len(every[key])}"
         else:
             assert yaml.safe_load(cell.strip("`")) == every[key], key
+
+
+def test_the_config_readmes_table_is_generated_from_the_schema():
+    readme = (REPO / "config/README.md").read_text()
+    wanted = with_table(readme, yaml.safe_load(SCHEMA.read_text()))
+    assert readme == wanted, "config/README.md: run python -m dfscope.config.docs"
+
+
+def test_keys_alike_in_sibling_sections_are_one_row_with_the_nearest_reruns():
+    rule = {"type": "integer", "default": 1, "description": "a rule"}
+    schema = {
+        "properties": {
+            "a": {
+                "type": "object",
+                "x-reruns": "a's steps",
+                "properties": {
+                    "p": {"type": "object", "properties": {"n": rule, "m": rule}},
+                    "q": {"type": "object", "properties": {"n": rule | {"x-reruns": "q's"}}},
+                    "r": {"type": "object", "properties": {"n": rule}},
+                },
+            }
+        }
+    }
+    assert rows(schema) == [
+        ("a.{p,r}.n", "`1`", "a rule", "a's steps"),
+        ("a.p.m", "`1`", "a rule", "a's steps"),
+        ("a.q.n", "`1`", "a rule", "q's"),
+    ]
 
 
 def test_a_renamed_key_names_the_new_one():

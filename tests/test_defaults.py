@@ -9,7 +9,7 @@ import inspect
 
 import pytest
 
-from dfscope.config import defaults
+from dfscope.config.schema import defaults
 from dfscope.installed import requires
 
 from .conftest import SCHEMA

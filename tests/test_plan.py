@@ -10,7 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from dfscope.config import with_defaults
+from dfscope.config.schema import with_defaults
 from dfscope.plan import (
     CLASSIFIER_OUTPUTS,
     CNN_OUTPUTS,

@@ -14,7 +14,9 @@ import pytest
 
 from dfscope.atomic import write_parquet
 from dfscope.columns import MADE_WITH
-from dfscope.config import classifier_features, made_with, with_defaults
+from dfscope.config.computed import classifier_features
+from dfscope.config.made_with import made_with
+from dfscope.config.schema import with_defaults
 from dfscope.paired import compare_video, read_diff_maps
 from dfscope.sample import SampleSpec, generate
 

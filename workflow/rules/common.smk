@@ -10,14 +10,10 @@ from dfscope.classifier.cnn_folds import read_folds
 from dfscope.classifier.models import MODELS
 from dfscope.classifier.poolings import POOLINGS
 from dfscope.classifier.splits import SPLIT_KEYS
-from dfscope.config import (
-    check_config,
-    check_renamed,
-    check_schema,
-    classifier_features,
-    families,
-    made_with,
-)
+from dfscope.config.computed import classifier_features, families
+from dfscope.config.made_with import made_with
+from dfscope.config.rules import check_config
+from dfscope.config.schema import check_renamed, check_schema
 from dfscope.ablation import feature_sets
 from dfscope.background import background_columns, background_message
 from dfscope.choices import CHOICES
