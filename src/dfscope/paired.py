@@ -125,10 +125,7 @@ def compare_video(
     """
     fakes = {frame_number(path): path for path in frame_files(fake_frames)}
     originals = {frame_number(path): path for path in frame_files(original_frames)}
-    found = pd.read_parquet(original_faces)
-    faces_of: dict[int, list] = {}
-    for det in found[found[FACE_ID] >= 0].itertuples():
-        faces_of.setdefault(det.frame, []).append(det)
+    faces_of = faces_by_frame(pd.read_parquet(original_faces))
     own = pd.read_parquet(fake_faces)
     own = own[own.frame.isin(fakes)]
     rows_in_frame = own.frame.value_counts().to_dict()
@@ -150,25 +147,47 @@ def compare_video(
         det = original_face(mine, faces_of.get(number, []), rows_in_frame[number])
         difference = np.zeros((crop_size, crop_size), np.float32)
         if det is not None and number in originals:
-            geometry = geometry_of(det)
             if read.get("frame") != number:
                 read = {"frame": number, "fake": read_frame(fakes[number])}
             fake = read["fake"]
             if frame_size(fake) == real_size:
-                a = cut_face(fake, geometry, crop_size)
-                b = original_crop(det, crops, originals[number], geometry, crop_size)
+                geometry = geometry_of(det)
                 face = face_mask(det, geometry, crop_size, mask)
                 no_mask += face is None
                 measures, difference = compare_crops(
-                    a, b, face, ssim_options or {}, region_options or {}
+                    cut_face(fake, geometry, crop_size),
+                    original_crop(det, crops, originals[number], geometry, crop_size),
+                    face,
+                    ssim_options or {},
+                    region_options or {},
                 )
                 row |= {"paired": True, "original_face": det.face_id, **measures}
             else:
                 mismatches[size_mismatch(frame_size(fake), original, real_size)] += 1
         rows.append(row)
         maps.append(comparison.to_uint8(difference))
+    _warn_unpaired(video, mismatches, no_mask, mask, len(own))
+    table = paired_table(rows)
+    with atomic_path(diff_out) as tmp:
+        write_image(tmp, diff_strip(maps, crop_size))
+    write_parquet(table, out)
+    log.info("%s: %d frames compared with %s", video, int(table.paired.sum()), original)
+    return table
+
+
+def faces_by_frame(found: pd.DataFrame) -> dict[int, list]:
+    """The faces of a detection table (rows with a face) by frame number."""
+    faces_of: dict[int, list] = {}
+    for det in found[found[FACE_ID] >= 0].itertuples():
+        faces_of.setdefault(det.frame, []).append(det)
+    return faces_of
+
+
+def _warn_unpaired(video: str, mismatches: Counter, no_mask: int, mask: str, n: int) -> None:
+    """Log what left a fake's faces unpaired or unmasked, once each: frames of another size
+    than the original's, frames without the ``mask`` of their face (of ``n`` faces)."""
     for mismatch, count in mismatches.items():
-        log.warning("%s: %s (%d of %d frames)", video, mismatch, count, len(own))
+        log.warning("%s: %s (%d of %d frames)", video, mismatch, count, n)
     if no_mask:
         log.warning(
             "%s: %d frames without the %s of their face (no 68 landmarks: interpolated): "
@@ -177,24 +196,27 @@ def compare_video(
             no_mask,
             mask,
         )
-    table = pd.DataFrame(rows).reindex(columns=PAIRED_COLUMNS)
-    table = table.astype(
-        {
-            "frame": "int32",
-            FACE_ID: "int16",
-            "paired": "bool",
-            "video": "string",
-            "original": "string",
-            "original_face": "Int16",
-            "n_regions": "Int32",
-            **{c: "float64" for c in PAIRED_COLUMNS[6:] if c != "n_regions"},
-        }
+
+
+def paired_table(rows: Sequence[dict]) -> pd.DataFrame:
+    """The paired table of a fake's ``rows`` (one a face of a frame): the columns of
+    :data:`dfscope.columns.PAIRED_COLUMNS` in their types, whichever rows were paired."""
+    return (
+        pd.DataFrame(rows)
+        .reindex(columns=PAIRED_COLUMNS)
+        .astype(
+            {
+                "frame": "int32",
+                FACE_ID: "int16",
+                "paired": "bool",
+                "video": "string",
+                "original": "string",
+                "original_face": "Int16",
+                "n_regions": "Int32",
+                **{c: "float64" for c in PAIRED_COLUMNS[6:] if c != "n_regions"},
+            }
+        )
     )
-    with atomic_path(diff_out) as tmp:
-        write_image(tmp, diff_strip(maps, crop_size))
-    write_parquet(table, out)
-    log.info("%s: %d frames compared with %s", video, int(table.paired.sum()), original)
-    return table
 
 
 def original_crop(det, crops: Path, frame: Path, geometry: Geometry, crop_size: int) -> np.ndarray:
