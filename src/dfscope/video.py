@@ -244,33 +244,16 @@ def extract_frames(
     step leaves unpaired.
     """
     known = expected is not None
-    chain = recoder(recode)
     stated = 0 if known or Path(source).is_dir() else container_count(source)
-    n, error, sizes, notes = 0, None, {}, []
     with atomic_dir(out_dir) as tmp:
-        try:
-            length = expected if known or count is None else stated or planned_length(source)
-            keep = frame_filter(length or 0, stride=stride, count=count)
-            n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality, chain)
-            if not known and count is not None and n != length:
-                log.info(
-                    "%s: %d frames decoded where its container states %d: decoded again, to "
-                    "spread frames.count over the frames it has",
-                    source,
-                    n,
-                    length,
-                )
-                for path in tmp.iterdir():
-                    path.unlink()
-                keep = frame_filter(n, stride=stride, count=count)
-                n, sizes, notes = _decode(source, tmp, keep, ext, jpeg_quality, chain)
-            if n == 0:
-                raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
-        except (ImageError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
-            error, notes, sizes, n = str(exc), [], {}, 0
-            for path in tmp.iterdir():
-                path.unlink()
-            log.error("%s: %s; the video is left out (0 frames)", source, error)
+        n, error, sizes, notes = _decode_kept(
+            source,
+            tmp,
+            expected if known or count is None else stated or planned_length(source),
+            recheck=not known and count is not None,
+            sampling={"stride": stride, "count": count},
+            writing=(ext, jpeg_quality, recoder(recode)),
+        )
         (width, height), odd = _one_size(sizes)
         for number in odd:
             (tmp / frame_name(number, ext)).unlink()
@@ -319,6 +302,45 @@ def extract_frames(
     with atomic_path(manifest) as tmp:
         tmp.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
     return info
+
+
+def _decode_kept(
+    source: str | Path,
+    out: Path,
+    length: int | None,
+    *,
+    recheck: bool,
+    sampling: Mapping,
+    writing: tuple[str, int, Recoder],
+) -> tuple[int, str | None, dict[int, tuple[int, int]], list[str]]:
+    """Decode the frames of ``source`` that ``sampling`` (:func:`frame_filter`'s ``stride`` and
+    ``count``) keeps of its ``length`` into ``out``, as ``writing`` (extension, JPEG quality,
+    coding chain) says: the number decoded, the error that stopped it (None), the size of each
+    one kept, and the notes. Where ``recheck`` (``count`` spread over a length the container
+    stated) and the frames decoded are not that length, decoded again over the frames it has.
+    A source that cannot be decoded leaves ``out`` empty, with its error."""
+    try:
+        keep = frame_filter(length or 0, **sampling)
+        n, sizes, notes = _decode(source, out, keep, *writing)
+        if recheck and n != length:
+            log.info(
+                "%s: %d frames decoded where its container states %d: decoded again, to "
+                "spread frames.count over the frames it has",
+                source,
+                n,
+                length,
+            )
+            for path in out.iterdir():
+                path.unlink()
+            n, sizes, notes = _decode(source, out, frame_filter(n, **sampling), *writing)
+        if n == 0:
+            raise VideoError(f"{source}: no frame could be decoded (empty or corrupt video)")
+    except (ImageError, cv2.error) as exc:  # the source's fault; our own I/O errors fail
+        for path in out.iterdir():
+            path.unlink()
+        log.error("%s: %s; the video is left out (0 frames)", source, exc)
+        return 0, str(exc), {}, []
+    return n, None, sizes, notes
 
 
 def _decode(
