@@ -105,17 +105,14 @@ def _rule_scripts(workdir: Path) -> dict[str, str]:
     return scripts
 
 
-def _due(workdir: Path, library: Path) -> tuple[set[str], set[str]]:
+def _due(workdir: Path, repo: Path) -> tuple[set[str], set[str]]:
     """The rules whose outputs Snakemake's summary of ``workdir`` finds made with other params
-    than ``library`` (a copy of src/) gives them now. The summary judges each output on its
-    own; a dry run would not say of a job downstream of a due one whether its own params
-    changed. Also every rule the summary has outputs of."""
+    than ``repo`` (a copy of the workflow and its library, src/, which the workflow runs) gives
+    them now. The summary judges each output on its own; a dry run would not say of a job
+    downstream of a due one whether its own params changed. Also every rule the summary has
+    outputs of."""
     result = subprocess.run(
-        snakemake_command(workdir, "--summary"),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=os.environ | {"PYTHONPATH": str(library)},
+        snakemake_command(workdir, "--summary"), cwd=repo, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [line.split("\t") for line in result.stdout.splitlines() if line.count("\t") == 5]
@@ -142,20 +139,23 @@ def test_the_package_root_holds_no_code():
 def test_editing_a_module_makes_exactly_the_rules_that_import_it_due(recorded, tmp_path):
     workdir, imported = recorded
     modules = sorted(PACKAGE.rglob("*.py"))
-    libraries: queue.Queue[Path] = queue.Queue()
-    for worker in range(2):  # two dry runs at once, each with a copy of the library of its own
-        shutil.copytree(PACKAGE, tmp_path / f"lib{worker}/dfscope")
-        libraries.put(tmp_path / f"lib{worker}")
+    repos: queue.Queue[Path] = queue.Queue()
+    for worker in range(2):  # two dry runs at once, each with a copy of the workflow of its own
+        repo = tmp_path / f"repo{worker}"
+        repo.mkdir()
+        for name in ("Snakefile", "workflow", "profiles", "config", "src"):
+            (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, repo / name)
+        repos.put(repo)
 
     def probe(source: Path) -> tuple[str, set[str], set[str]]:
-        library = libraries.get()
-        target = library / "dfscope" / source.relative_to(PACKAGE)
+        repo = repos.get()
+        target = repo / "src/dfscope" / source.relative_to(PACKAGE)
         target.write_text(source.read_text() + "\n# probe\n")
         try:
-            due, summarised = _due(workdir, library)
+            due, summarised = _due(workdir, repo)
         finally:
             shutil.copy2(source, target)
-            libraries.put(library)
+            repos.put(repo)
         return _module_name(source), due, summarised
 
     with ThreadPoolExecutor(2) as pool:
