@@ -51,15 +51,20 @@ pytestmark = pytest.mark.integration
 
 
 def _config(workdir: Path, root: Path, split: Path, **changes) -> None:
+    """The tiny study's config: every step of the default study, the CNN trained 2 epochs (its
+    outputs' reliability does not depend on how long it learns; CI's time does)."""
     write_config(
         workdir,
-        dataset={
-            "root": str(root / "DeepfakeTIMIT"),
-            "originals_root": str(root / "VidTIMIT"),
-        },
-        detector={"name": "haar"},
-        classifier={"split": str(split), "n_boot": 100},
-        **changes,
+        **{
+            "dataset": {
+                "root": str(root / "DeepfakeTIMIT"),
+                "originals_root": str(root / "VidTIMIT"),
+            },
+            "detector": {"name": "haar"},
+            "classifier": {"split": str(split), "n_boot": 100},
+            "cnn": {"epochs": 2},
+        }
+        | changes,
     )
 
 
