@@ -30,8 +30,10 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import shutil
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -143,51 +145,68 @@ def _fakes(root: Path, subject: str, sentence: str) -> list[tuple[str, str, Path
 
 def generate(spec: SampleSpec, root: str | Path) -> pd.DataFrame:
     """Write the sample under ``root`` (``VidTIMIT/`` and ``DeepfakeTIMIT/``); return the video
-    table of what was written (as the deepfaketimit layout reads it)."""
+    table of what was written (as the deepfaketimit layout reads it).
+
+    The clips are filmed side by side in threads (OpenCV and NumPy's generators release the GIL):
+    a fresh clone's first run waits for it. Each clip has its own seeded generator, so the
+    files do not depend on the order the threads run in.
+    """
     _check(spec)
     root = Path(root)
     scenes = {s: _scene(IDENTITIES[s]) for s in spec.subjects}
-    entries = []
-    for subject, sentence in itertools.product(spec.subjects, spec.sentences):
-        frames, landmarks = _film(scenes[subject], spec, subject, sentence)
-        original = root / "VidTIMIT" / subject / "video" / sentence
-        frames = _write_original(frames, original, spec.jpeg_quality)
+    clips = list(itertools.product(spec.subjects, spec.sentences))
+    with ThreadPoolExecutor(min(len(clips), len(os.sched_getaffinity(0)))) as pool:
+        written = pool.map(lambda clip: _write_clip(spec, scenes, root, *clip), clips)
+        return video_table([entry for entries in written for entry in entries])
+
+
+def _write_clip(
+    spec: SampleSpec,
+    scenes: dict[str, tuple[np.ndarray, np.ndarray]],
+    root: Path,
+    subject: str,
+    sentence: str,
+) -> list[Entry]:
+    """Film ``subject``'s ``sentence``, write it and its fakes; return their entries."""
+    frames, landmarks = _film(scenes[subject], spec, subject, sentence)
+    original = root / "VidTIMIT" / subject / "video" / sentence
+    frames = _write_original(frames, original, spec.jpeg_quality)
+    entries = [
+        Entry(
+            real_id(subject, sentence),
+            0,
+            REAL,
+            subject,
+            None,
+            None,
+            str(original),
+            spec.n_frames,
+            None,
+        )
+    ]
+    source_image, source_marks = scenes[partner(subject)]
+    for quality, fake, path in _fakes(root, subject, sentence):
+        rng = _rng(spec.seed, fake)
+        swapped = [
+            swap_face(frame, marks, source_image, source_marks, BOTTLENECK[quality], rng)
+            for frame, marks in zip(frames, landmarks, strict=True)
+        ]
+        write_video(swapped, path)
         entries.append(
             Entry(
-                real_id(subject, sentence),
-                0,
-                REAL,
+                fake,
+                1,
+                quality,
                 subject,
-                None,
-                None,
-                str(original),
+                partner(subject),
+                real_id(subject, sentence),
+                str(path),
                 spec.n_frames,
                 None,
             )
         )
-        source_image, source_marks = scenes[partner(subject)]
-        for quality, fake, path in _fakes(root, subject, sentence):
-            rng = _rng(spec.seed, fake)
-            swapped = [
-                swap_face(frame, marks, source_image, source_marks, BOTTLENECK[quality], rng)
-                for frame, marks in zip(frames, landmarks, strict=True)
-            ]
-            write_video(swapped, path)
-            entries.append(
-                Entry(
-                    fake,
-                    1,
-                    quality,
-                    subject,
-                    partner(subject),
-                    real_id(subject, sentence),
-                    str(path),
-                    spec.n_frames,
-                    None,
-                )
-            )
-        log.info("sample: %s and its fakes written", real_id(subject, sentence))
-    return video_table(entries)
+    log.info("sample: %s and its fakes written", real_id(subject, sentence))
+    return entries
 
 
 #: Where a study keeps the built-in sample, from its working directory: the dataset.root and
@@ -325,15 +344,29 @@ def swap_face(
         flags=cv2.INTER_LINEAR,
     )
     face = cv2.resize(big, (size, size), interpolation=cv2.INTER_AREA)
-    # Decode: warp the bottleneck face onto the target face in this frame.
+    # Decode: warp the bottleneck face onto the target face in this frame, within the box the
+    # face square lands in (the mask is 0 outside it, so the rest of the frame stays as it was).
     to_frame = similarity_transform(TEMPLATE * size, marks)
-    height, width = frame.shape[:2]
-    warped = cv2.warpAffine(face, to_frame, (width, height), flags=cv2.INTER_CUBIC)
-    mask = cv2.warpAffine(_face_mask(size), to_frame, (width, height), flags=cv2.INTER_LINEAR)
-    original = frame.astype(np.float32)
-    warped = _match_colour(warped, original, mask > 0.5)
-    blended = mask[..., None] * warped + (1 - mask[..., None]) * original
-    return np.clip(blended, 0, 255).round().astype(np.uint8)
+    x0, y0, x1, y1 = _landing_box(to_frame, size, frame.shape)
+    to_box = to_frame - [[0, 0, x0], [0, 0, y0]]
+    box = (x1 - x0, y1 - y0)
+    warped = cv2.warpAffine(face, to_box, box, flags=cv2.INTER_CUBIC)
+    mask = cv2.warpAffine(_face_mask(size), to_box, box, flags=cv2.INTER_LINEAR)[..., None]
+    original = frame[y0:y1, x0:x1].astype(np.float32)
+    warped = _match_colour(warped, original, mask[..., 0] > 0.5)
+    blended = mask * warped + (1 - mask) * original
+    fake = frame.copy()
+    fake[y0:y1, x0:x1] = np.clip(blended, 0, 255).round().astype(np.uint8)
+    return fake
+
+
+def _landing_box(to_frame: np.ndarray, size: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """(x0, y0, x1, y1): the frame's pixels that the ``size`` square mapped by ``to_frame``
+    reaches, with a margin for the interpolation kernels, clipped to the frame."""
+    corners = apply_affine(to_frame, np.array([[0, 0], [size, 0], [0, size], [size, size]]))
+    (x0, y0), (x1, y1) = np.floor(corners.min(0)) - 3, np.ceil(corners.max(0)) + 4
+    height, width = shape[:2]
+    return max(int(x0), 0), max(int(y0), 0), min(int(x1), width), min(int(y1), height)
 
 
 def _face_mask(size: int) -> np.ndarray:
