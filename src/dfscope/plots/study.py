@@ -95,13 +95,31 @@ def feature_histograms(
         bins = np.linspace(pooled.min(), pooled.max(), 26) if pooled.max() > pooled.min() else 5
         for group, colour in colours.items():
             data = values[group][np.isfinite(values[group])]
-            ax.hist(data, bins=bins, density=True, alpha=0.45, color=colour, label=group)
+            # One filled outline a group, not a bar a bin: the same picture, a hundred panels
+            # drawn in a fraction of the time.
+            ax.hist(
+                data,
+                bins=bins,
+                density=True,
+                histtype="stepfilled",
+                alpha=0.45,
+                color=colour,
+                label=group,
+            )
         ax.set_title(feature, fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(features) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
-    fig.tight_layout()
+    # Fixed spacing for the uniform grid: tight_layout measures every tick label of every panel.
+    fig.subplots_adjust(
+        left=0.04,
+        right=0.99,
+        bottom=0.6 / fig.get_figheight(),
+        top=1 - 0.4 / fig.get_figheight(),
+        wspace=0.3,
+        hspace=0.45,
+    )
     return fig
 
 
