@@ -98,10 +98,11 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
     o = config["classifier"]
     protocol = Protocol.from_config(o, ["LQ", "HQ"])
     features = classifier_features(config)
+    held_out = table.parent / "classifier_frame_scores.parquet"  # classify's, for the ablation
     start = time.perf_counter()
     if step == "classify":
         run_classifier(
-            table, out / "scores.parquet", out / "classifier.csv", out / "models",
+            table, out / "scores.parquet", out / "classifier.csv", out / "models", held_out,
             features=features, model=o["model"], protocol=protocol,
         )  # fmt: skip
     elif step == "ablation":
@@ -114,9 +115,12 @@ def run_step(step: str, table: Path, out: Path, feature_set: str | None = None) 
                 sets=sets, models=models, groups=protocol.groups,
             )  # fmt: skip
         else:
+            # As the workflow does: the set of the classifier's features reads its scores.
+            reused = sets[feature_set] == features and o["model"] in models and held_out.exists()
             run_score_set(
                 table, parts / f"{feature_set}.parquet", name=feature_set,
                 features=sets[feature_set], models=models, protocol=protocol,
+                classifier_scores=held_out if reused else None, classifier_model=o["model"],
             )  # fmt: skip
     else:
         run_controls(

@@ -551,6 +551,7 @@ def test_run_classifier_is_byte_identical(tmp_path):
             tmp_path / run / "scores.parquet",
             tmp_path / run / "classifier.csv",
             tmp_path / run / "models",
+            tmp_path / run / "frame_scores.parquet",
             features=FEATURES,
             model="svm",
             protocol=Protocol(
@@ -559,7 +560,10 @@ def test_run_classifier_is_byte_identical(tmp_path):
             ),
         )  # fmt: skip
         outputs.append(
-            [(tmp_path / run / name).read_bytes() for name in ("scores.parquet", "classifier.csv")]
+            [
+                (tmp_path / run / name).read_bytes()
+                for name in ("scores.parquet", "classifier.csv", "frame_scores.parquet")
+            ]
         )
     assert outputs[0] == outputs[1]
     table = pd.read_csv(tmp_path / "a" / "classifier.csv")

@@ -18,6 +18,7 @@ from dfscope.classifier.fitting import Scores
 from dfscope.classifier.metrics import classifier_metrics, with_thresholds
 from dfscope.classifier.models import MODELS
 from dfscope.classifier.protocol import Protocol
+from dfscope.classifier.run import run_classifier
 from dfscope.classifier.splits import KFold, Split, SplitFile, TrainOn
 from dfscope.controls import identity_in_features, people_on_both_sides, shuffled, shuffled_labels
 from dfscope.features import FAMILIES
@@ -69,7 +70,9 @@ def test_the_ablation_scores_each_model_on_each_set_beside_the_best_single_featu
 
 def test_the_ablation_jobs_of_each_set_give_the_table_of_one_job(tmp_path):
     """Each feature set scored in its own job (written to Parquet, in any order) and the rows
-    put together: the same CSV, byte for byte, as the whole ablation in one process."""
+    put together, the set of the classifier's features reading the classify step's scores of
+    its model rather than fitting them: the same CSV, byte for byte, as the whole ablation
+    fitted in one process."""
     frames = synthetic(2)
     frames["f1"] += 2 * frames.label
     frames_path = tmp_path / "frames.parquet"
@@ -77,11 +80,17 @@ def test_the_ablation_jobs_of_each_set_give_the_table_of_one_job(tmp_path):
     sets = {"signal": ["f1"], "noise": ["f2", "f3"], ALL: FEATURES}
     models = ["logistic", "single"]
     whole = ablation(frames, sets, models, protocol())
+    held_out = tmp_path / "classifier" / "frame_scores.parquet"
+    run_classifier(
+        frames_path, tmp_path / "classifier" / "videos.parquet", tmp_path / "classifier.csv",
+        tmp_path / "models", held_out, features=FEATURES, model="logistic", protocol=protocol(),
+    )  # fmt: skip
     parts = {name: tmp_path / f"{name}.parquet" for name in reversed(sets)}
     for name, part in parts.items():
         run_score_set(
-            frames_path, part, name=name, features=sets[name], models=models, protocol=protocol()
-        )
+            frames_path, part, name=name, features=sets[name], models=models, protocol=protocol(),
+            classifier_scores=held_out if name == ALL else None, classifier_model="logistic",
+        )  # fmt: skip
     table = run_combine(
         frames_path, list(parts.values()), tmp_path / "ablation.csv", sets=sets, models=models,
         groups=GROUPS,
@@ -91,6 +100,19 @@ def test_the_ablation_jobs_of_each_set_give_the_table_of_one_job(tmp_path):
     ]
     write_csv(whole, tmp_path / "whole.csv")
     assert (tmp_path / "ablation.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    # The scores are read, not fitted again: another model's, given as logistic's, show.
+    run_classifier(
+        frames_path, tmp_path / "svm" / "videos.parquet", tmp_path / "svm.csv",
+        tmp_path / "svm_models", tmp_path / "svm" / "frame_scores.parquet", features=FEATURES,
+        model="svm", protocol=protocol(),
+    )  # fmt: skip
+    svm = run_score_set(
+        frames_path, tmp_path / "svm_all.parquet", name=ALL, features=FEATURES,
+        models=["logistic"], protocol=protocol(),
+        classifier_scores=tmp_path / "svm" / "frame_scores.parquet", classifier_model="logistic",
+    )  # fmt: skip
+    logistic = whole[(whole.model == "logistic") & (whole.features == ALL)]
+    assert not np.allclose(svm.auc.to_numpy(), logistic.auc.to_numpy())
     with pytest.raises(ValueError, match=r"\('single', 'all'\).* beyond"):  # made with single
         run_combine(
             frames_path, list(parts.values()), tmp_path / "again.csv", sets=sets,

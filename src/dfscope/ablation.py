@@ -16,6 +16,8 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from .atomic import write_csv, write_parquet
+from .classifier.fitting import Scores
+from .classifier.held_out import read_scores
 from .classifier.protocol import Protocol
 from .columns import TEMPORAL_FEATURES
 from .features import feature_columns
@@ -67,13 +69,19 @@ def score_set(
     features: Sequence[str],
     models: Sequence[str],
     protocol: Protocol,
+    scored: Mapping[str, Scores] | None = None,
 ) -> pd.DataFrame:
     """The rows of one feature set (``name``: its ``features``), model after model: the
     classifier's metrics under ``protocol``. A set is the unit of work of the ablation's jobs,
-    so that the sets are fitted side by side."""
+    so that the sets are fitted side by side. ``scored``: a model's held-out scores on these
+    features under this protocol, already fitted (the classify step's), by model name."""
     tables = []
     for model in models:
-        _, _, table = protocol.evaluate(protocol.score(frames, features, model))
+        if scored and model in scored:
+            scores = scored[model]
+        else:
+            scores = protocol.score(frames, features, model)
+        _, _, table = protocol.evaluate(scores)
         tables.append(table.assign(model=model, features=name, n_features=len(features)))
         log.info("%s on %s (%d features) done", model, name, len(features))
     return pd.concat(tables, ignore_index=True)
@@ -141,10 +149,15 @@ def run_score_set(
     features: Sequence[str],
     models: Sequence[str],
     protocol: Protocol,
+    classifier_scores: str | Path | None,
+    classifier_model: str,
 ) -> pd.DataFrame:
     """An ablation job of one feature set: :func:`score_set` of the study's frame table,
-    written as Parquet (every digit kept for :func:`run_combine`)."""
-    table = score_set(pd.read_parquet(frames_path), name, features, models, protocol)
+    written as Parquet (every digit kept for :func:`run_combine`). ``classifier_scores``: where
+    the set's features are the classifier's, the classify step's held-out scores
+    (:func:`.classifier.held_out.write_scores`) of ``classifier_model``, used as they are."""
+    scored = {classifier_model: read_scores(classifier_scores)} if classifier_scores else None
+    table = score_set(pd.read_parquet(frames_path), name, features, models, protocol, scored)
     write_parquet(table, out)
     return table
 

@@ -14,6 +14,7 @@ rule classify:
         ),
         scores="results/metrics/{detector}/classifier/video_scores.parquet",
         models=directory("results/models/{detector}"),
+        frame_scores="results/metrics/{detector}/classifier/frame_scores.parquet",
     log:
         "results/logs/classify/{detector}.log",
     conda:
@@ -61,6 +62,7 @@ rule classifier_plot:
 rule ablation_set:
     input:
         unpack(classifier_inputs),
+        unpack(classifier_scores),
         frames="results/tables/{detector}/frames.parquet",
     output:
         "results/metrics/{detector}/ablation/{feature_set}.parquet",

@@ -235,6 +235,18 @@ def temporal_inputs(wildcards):
     return per_batch("results/metrics/{detector}/temporal/{batch}")(wildcards)
 
 
+def classifier_scores(wildcards):
+    """The classify step's held-out scores, for the ablation's set of the classifier's own
+    features (in its order), where the ablation compares the classifier's model: that set's
+    fit is the classify step's, read rather than fitted again."""
+    reused = (
+        ABLATION_SETS[wildcards.feature_set] == ALL_FEATURES
+        and config["classifier"]["model"] in ABLATION_MODELS
+    )
+    path = "results/metrics/{detector}/classifier/frame_scores.parquet"
+    return {"classifier_scores": path.format(**wildcards)} if reused else {}
+
+
 def classifier_inputs(wildcards):
     """The split file and the other study's training table of ``classifier``, where set."""
     options = config["classifier"]

@@ -14,4 +14,6 @@ run_score_set(
     features=p.features,
     models=p.models,
     protocol=Protocol.from_config(p.options, p.groups),
+    classifier_scores=getattr(snakemake.input, "classifier_scores", None),
+    classifier_model=p.options["model"],
 )

@@ -12,6 +12,7 @@ run_classifier(
     snakemake.output.scores,
     snakemake.output.table,
     snakemake.output.models,
+    snakemake.output.frame_scores,
     features=p.features,
     model=p.options["model"],
     protocol=Protocol.from_config(p.options, p.groups),

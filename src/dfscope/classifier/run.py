@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from ..atomic import atomic_dir, write_csv, write_parquet
 from ..columns import MADE_WITH
 from .fitting import Scores
+from .held_out import write_scores
 from .protocol import Protocol
 
 
@@ -21,6 +22,7 @@ def run_classifier(
     out_scores_parquet: str | Path,
     out_table_csv: str | Path,
     models_dir: str | Path | None,
+    out_frame_scores: str | Path,
     *,
     features: Sequence[str],
     model: str,
@@ -29,13 +31,15 @@ def run_classifier(
     """Score the study's videos with the classifier under ``protocol`` (cross-validated over
     its split, or trained on another study's frame table); write the video scores, with
     each one's fold threshold and decision (Parquet), and the metrics table (CSV, with each
-    fold's hyperparameters), both atomically and byte-reproducibly, and the fold models under
-    ``models_dir``. Returns the table.
+    fold's hyperparameters), both atomically and byte-reproducibly, the fold models under
+    ``models_dir`` and the frame scores (:func:`.held_out.write_scores`, for the ablation).
+    Returns the table.
     """
     scores = protocol.score(pd.read_parquet(frames_path), features, model)
     frame_scores, videos, table = protocol.evaluate(scores)
     table["hyperparameters"] = "; ".join(scores.settings)
     save_models(scores, frame_scores, videos, features, frames_path, models_dir)
+    write_scores(scores, out_frame_scores)
     write_parquet(videos, out_scores_parquet)
     write_csv(table, out_table_csv)
     return table
