@@ -94,7 +94,7 @@ def job_times(workdir: Path) -> pd.DataFrame:
         for line in log.read_text().splitlines():
             if re.fullmatch(r"\[\w{3} \w{3} +\d+ [\d:]{8} \d{4}\]", line):
                 stamp = datetime.strptime(line, "[%a %b %d %H:%M:%S %Y]")
-            elif match := re.fullmatch(r"(?:local)?rule (\w+):", line):
+            elif match := re.fullmatch(r"(?:local)?(?:rule|checkpoint) (\w+):", line):
                 rule = match[1]
             elif match := re.fullmatch(r"\s+jobid: (\d+)", line):
                 started[match[1]] = (rule, stamp)

@@ -77,8 +77,7 @@ def synthesise(features: list[str], frames: int, seed: int = 0) -> pd.DataFrame:
 
 def ablation_sets(config: dict) -> dict[str, list[str]]:
     """The ablation's feature sets with the defaults, by name."""
-    from dfscope.ablation import feature_sets
-    from dfscope.config.computed import families
+    from dfscope.config.computed import families, feature_sets
 
     return feature_sets(families(config), config["metrics"]["temporal"], None)
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from dfscope.ablation import ALL, SINGLE, ablation, feature_sets, run_combine, run_score_set
+from dfscope.ablation import SINGLE, ablation, run_combine, run_score_set
 from dfscope.atomic import write_csv
 from dfscope.classifier import cnn
 from dfscope.classifier.cnn_evaluation import run_cnn
@@ -20,6 +20,7 @@ from dfscope.classifier.models import MODELS
 from dfscope.classifier.protocol import Protocol
 from dfscope.classifier.run import run_classifier
 from dfscope.classifier.splits import KFold, Split, SplitFile, TrainOn
+from dfscope.config.computed import ALL, feature_sets
 from dfscope.controls import identity_in_features, people_on_both_sides, shuffled, shuffled_labels
 from dfscope.features import FAMILIES
 from dfscope.sample import SampleSpec

@@ -19,36 +19,14 @@ from .atomic import write_csv, write_parquet
 from .classifier.fitting import Scores
 from .classifier.held_out import read_scores
 from .classifier.protocol import Protocol
-from .columns import TEMPORAL_FEATURES
-from .features import feature_columns
 from .roc import equal_error_rate, per_group
 
 log = logging.getLogger(__name__)
 
-#: The name of the feature set of every chosen family (and the temporal features) together.
-ALL = "all"
 #: The model column of the rows of the best single feature.
 SINGLE = "best single feature"
 #: Columns that name a row of the ablation table, before the metrics.
 KEYS = ["model", "features", "n_features"]
-
-
-def feature_sets(
-    families: Mapping[str, Mapping], temporal: bool, sets: Mapping[str, Sequence[str]] | None
-) -> dict[str, list[str]]:
-    """The feature sets to compare, by name: ``sets`` (name -> families, ``temporal`` among
-    them for the temporal features) where given, else each chosen family alone, the temporal
-    features alone (when computed) and :data:`ALL` of them together."""
-    columns = {name: feature_columns({name: params}) for name, params in families.items()}
-    if temporal:
-        columns["temporal"] = list(TEMPORAL_FEATURES)
-    if sets is None:
-        sets = {name: [name] for name in columns}
-        if len(columns) > 1:
-            sets[ALL] = list(columns)
-    return {
-        name: [c for family in chosen for c in columns[family]] for name, chosen in sets.items()
-    }
 
 
 def ablation(

@@ -4,6 +4,7 @@ reruns what it affects."""
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
 from collections.abc import Iterator
@@ -61,8 +62,16 @@ def script_imports(path: str | Path) -> list[str]:
 def _imports(path: Path, package: str | None) -> set[str]:
     """The dfscope modules the file ``path`` imports at run time; ``package``: the dfscope
     package that holds it (for relative imports), or None for a file outside dfscope."""
+    return set(_imports_of_source(path.read_text(), package))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports_of_source(source: str, package: str | None) -> frozenset[str]:
+    """:func:`_imports` of a file's text, kept by that text: planning takes the code version of
+    every rule, and the rules share most of their modules (each parsed once, not once a rule);
+    a file edited is new text, so never a stale answer."""
     found = set()
-    for node in _runtime_nodes(ast.parse(path.read_text())):
+    for node in _runtime_nodes(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             base = _resolve(node, package or "")
             if base is not None:
@@ -73,7 +82,7 @@ def _imports(path: Path, package: str | None) -> set[str]:
                 for alias in node.names
                 if alias.name.startswith(f"{PACKAGE}.")
             }
-    return found
+    return frozenset(found)
 
 
 def _resolve(node: ast.ImportFrom, package: str) -> str | None:

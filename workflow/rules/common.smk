@@ -6,15 +6,14 @@ from pathlib import Path
 from snakemake.logging import logger
 from snakemake.utils import validate
 
-from dfscope.classifier.cnn_folds import read_folds
+from dfscope.classifier.fold_plan import read_folds
 from dfscope.classifier.models import MODELS
 from dfscope.classifier.poolings import POOLINGS
 from dfscope.classifier.splits import SPLIT_KEYS
-from dfscope.config.computed import classifier_features, families
+from dfscope.config.computed import classifier_features, families, feature_sets
 from dfscope.config.made_with import made_with
 from dfscope.config.rules import check_config
 from dfscope.config.schema import check_renamed, check_schema
-from dfscope.ablation import feature_sets
 from dfscope.background import background_columns, background_message
 from dfscope.choices import CHOICES
 from dfscope.codecs import CODECS, NONE
@@ -53,7 +52,7 @@ ABLATION_MODELS = config["ablation"]["models"] or list(
 )
 #: The background control's settings (dfscope.background, dfscope.controls).
 BACKGROUND = config["controls"]["background"]
-#: The feature sets the ablation compares, by name (dfscope.ablation.feature_sets).
+#: The feature sets the ablation compares, by name (dfscope.config.computed.feature_sets).
 ABLATION_SETS = feature_sets(
     families(config), config["metrics"]["temporal"], config["ablation"]["sets"]
 )
@@ -218,7 +217,7 @@ def per_batch(pattern, batches=None):
 
 def cnn_folds(pattern):
     """Input function: ``pattern`` for every fold of the CNN, as many as the checkpoint
-    cnn_folds found in the crop table (dfscope.classifier.cnn_folds)."""
+    cnn_folds found in the crop table (dfscope.classifier.fold_plan)."""
 
     def inputs(wildcards):
         plan = checkpoints.cnn_folds.get(detector=wildcards.detector).output[0]

@@ -30,8 +30,9 @@ from ..mesonet import persistence
 from ..mesonet.networks import MesoNet
 from ..mesonet.scoring import score
 from ..mesonet.training import train as train_network
-from .cnn_folds import DEVELOPMENT, TEST, read_folds, write_fold_scores
+from .cnn_folds import DEVELOPMENT, TEST, write_fold_scores
 from .fitting import INNER_FOLDS, scored_frames, thin
+from .fold_plan import read_folds
 from .splits import Fold, cohorts
 
 log = logging.getLogger(__name__)

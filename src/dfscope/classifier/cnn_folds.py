@@ -18,17 +18,16 @@ training, not their plan, and editing a metric reruns the evaluation, not the tr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ..atomic import atomic_path, write_parquet
+from ..atomic import write_parquet
 from ..columns import FRAME_KEY
 from .fitting import Scores, check_training
+from .fold_plan import write_fold_plan
 from .splits import Fold, Split, TrainOn, cohorts, present_folds
 
 #: The ``role`` of a fold's score rows: a test video's, or a development one.
@@ -51,18 +50,10 @@ def fold_videos(frames: pd.DataFrame, split: Split) -> list[Fold]:
 
 def write_folds(frames_path: str | Path, out_json: str | Path, *, split: Split) -> list[Fold]:
     """The checkpoint: :func:`fold_videos` of the frame table at ``frames_path``, written to
-    ``out_json`` (``{"folds": [{"train": [...], "test": [...]}, ...]}``) atomically."""
+    ``out_json`` (:func:`.fold_plan.write_fold_plan`)."""
     folds = fold_videos(pd.read_parquet(frames_path), split)
-    content = {"folds": [{"train": list(train), "test": list(test)} for train, test in folds]}
-    with atomic_path(out_json) as tmp:
-        tmp.write_text(json.dumps(content, indent=1) + "\n")
+    write_fold_plan(folds, out_json)
     return folds
-
-
-def read_folds(path: str | Path) -> list[Fold]:
-    """The folds :func:`write_folds` wrote."""
-    folds = json.loads(Path(path).read_text())["folds"]
-    return [(np.array(f["train"], dtype=str), np.array(f["test"], dtype=str)) for f in folds]
 
 
 def write_fold_scores(part: pd.DataFrame, settings: str, path: str | Path) -> None:
