@@ -67,7 +67,7 @@ def main() -> None:
         "",
         "| rule | jobs | job-seconds |",
         "| --- | --- | --- |",
-        *(f"| {rule} | {r['count']} | {r['sum']:.0f} |" for rule, r in by_rule.iterrows()),
+        *(f"| {r.Index} | {r.count} | {r.sum:.0f} |" for r in by_rule.itertuples()),
         "",
     ]
     (args.out / "first_run.md").write_text("\n".join(lines))
