@@ -69,7 +69,9 @@ def _imports(path: Path, package: str | None) -> set[str]:
 def _imports_of_source(source: str, package: str | None) -> frozenset[str]:
     """:func:`_imports` of a file's text, kept by that text: planning takes the code version of
     every rule, and the rules share most of their modules (each parsed once, not once a rule);
-    a file edited is new text, so never a stale answer."""
+    a file edited is new text, so a new answer. Whether ``from . import x`` names a module is
+    asked of the files once per text: a module added or removed later in the same process (never
+    during a workflow's planning) is not seen for a text already parsed."""
     found = set()
     for node in _runtime_nodes(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
